@@ -1,0 +1,58 @@
+# cactus: `make` builds ./cactus, `make test` runs every test (see README).
+OUT        := build
+CLANG      ?= clang
+CC         ?= gcc
+BPFTOOL    ?= bpftool
+ARCH       := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+# Debian's python3-pytest is in /usr/bin/python3, which may not be the first python3
+PYTEST     ?= $(shell /usr/bin/python3 -m pytest --version >/dev/null 2>&1 && echo /usr/bin/python3 -m pytest || echo python3 -m pytest)
+
+CFLAGS     ?= -g -O2
+CFLAGS     += -Wall -Wextra -Werror -std=gnu11 -MMD -MP -D_GNU_SOURCE
+CPPFLAGS   += -Iinclude -Isrc -I$(OUT)
+LDLIBS     += -lbpf -lelf -lz -lcurl -ljson-c -lpthread
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+              -Iinclude -I$(OUT) -Ibpf
+
+SRCS       := $(shell find src -name '*.c')
+OBJS       := $(patsubst src/%.c,$(OUT)/src/%.o,$(SRCS))
+LIB_OBJS   := $(filter-out $(OUT)/src/main.o,$(OBJS))
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all clean test test-unit test-e2e
+all: cactus
+
+$(OUT)/vmlinux.h:
+	@mkdir -p $(OUT)
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+$(OUT)/cactus.bpf.o: bpf/cactus.bpf.c $(wildcard bpf/*.h) include/cactus/event.h $(OUT)/vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/cactus.skel.h: $(OUT)/cactus.bpf.o
+	$(BPFTOOL) gen skeleton $< name cactus_bpf > $@.tmp && mv $@.tmp $@
+
+$(OUT)/src/%.o: src/%.c | $(OUT)/cactus.skel.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+cactus: $(OBJS)
+	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUT)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+
+test-unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+test-e2e: cactus
+	$(PYTEST) -v tests/e2e
+
+test: test-unit test-e2e
+
+clean:
+	rm -rf $(OUT) cactus
+
+-include $(shell find $(OUT) -name '*.d' 2>/dev/null)

@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cactus kernel side: syscalls made inside containers, captured at entry and
+ * exit. Pipeline of every program, cheapest check first:
+ *
+ *   syscall_conf[nr] traced?          (one array lookup; untraced: return)
+ *   task namespaces == host's?        (a few loads; host task: return)
+ *   ns_watch[(pid-ns, mnt-ns)]        (NS_IGNORE: filtered out; absent: new container)
+ *   entry: stash args + time          (exit: build the event, read strings, emit)
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "cactus/event.h"
+#include "maps.h"
+#include "task.h"
+#include "path.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Wake the consumer at most once per this many ns per CPU, unless the ring
+ * fills past wake_bytes: a wake-up costs microseconds per event. */
+const volatile __u64 wake_interval_ns = 1000000;
+const volatile __u64 wake_bytes = 1 << 20;
+
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+
+static __always_inline void count(__u32 stat)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &stat);
+
+	if (v)
+		*v += 1;
+}
+
+/* Argument @i of @a, 0 for CACTUS_NO_ARG. A switch, not a[i]: the verifier
+ * rejects variable-offset stack reads. */
+static __always_inline __u64 arg(const __u64 *a, __u8 i)
+{
+	switch (i) {
+	case 0: return a[0];
+	case 1: return a[1];
+	case 2: return a[2];
+	case 3: return a[3];
+	case 4: return a[4];
+	case 5: return a[5];
+	}
+	return 0;
+}
+
+static __always_inline long arg_fd(const __u64 *a, __u8 i)
+{
+	return i < 6 ? (long)(int)arg(a, i) : -100 /* AT_FDCWD */;
+}
+
+static __always_inline void regs_args(struct pt_regs *regs, __u64 *args)
+{
+	args[0] = BPF_CORE_READ(regs, di);
+	args[1] = BPF_CORE_READ(regs, si);
+	args[2] = BPF_CORE_READ(regs, dx);
+	args[3] = BPF_CORE_READ(regs, r10);
+	args[4] = BPF_CORE_READ(regs, r8);
+	args[5] = BPF_CORE_READ(regs, r9);
+}
+
+/* The task is watched: returns true and fills @key and @level. */
+static __always_inline bool watched(struct task_struct *task, struct ns_key *key,
+				    unsigned int *level, bool *known)
+{
+	__u8 *v;
+
+	if (!task_ns(task, key, level))
+		return false;
+	v = bpf_map_lookup_elem(&ns_watch, key);
+	*known = v != NULL;
+	return !v || *v == NS_WATCH;
+}
+
+static __always_inline struct cactus_event *event_begin(void)
+{
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+
+	if (!s)
+		return NULL;
+	s->e.flags = 0;
+	s->e.data_len = 0;
+	__builtin_memset(s->e.str_len, 0, sizeof(s->e.str_len));
+	return &s->e;
+}
+
+static __always_inline void fill_task(struct cactus_event *e, struct task_struct *task,
+				      const struct ns_key *key, unsigned int level)
+{
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+	struct pid_namespace *ns = task_upid(task, level).ns;
+	__u64 id = bpf_get_current_pid_tgid();
+	__u64 ug = bpf_get_current_uid_gid();
+
+	e->pid_ns = key->pid_ns;
+	e->mnt_ns = key->mnt_ns;
+	e->host_pid = id >> 32;
+	e->host_tid = (__u32)id;
+	e->host_ppid = BPF_CORE_READ(parent, tgid);
+	e->pid = tgid_in_ns(task, level, ns);
+	e->ppid = tgid_in_ns(parent, level, ns);
+	e->uid = (__u32)ug;
+	e->gid = ug >> 32;
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+static __always_inline void read_sockaddr(struct cactus_event *e, const void *uaddr)
+{
+	__u16 family = 0;
+
+	if (!uaddr || bpf_probe_read_user(&family, sizeof(family), uaddr))
+		return;
+	e->family = family;
+	if (family == AF_INET) {
+		struct sockaddr_in sin = {};
+
+		bpf_probe_read_user(&sin, sizeof(sin), uaddr);
+		e->port = bpf_ntohs(sin.sin_port);
+		__builtin_memcpy(e->addr, &sin.sin_addr, 4);
+		e->flags |= EF_HAS_ADDR;
+	} else if (family == AF_INET6) {
+		struct sockaddr_in6 sin6 = {};
+
+		bpf_probe_read_user(&sin6, sizeof(sin6), uaddr);
+		e->port = bpf_ntohs(sin6.sin6_port);
+		__builtin_memcpy(e->addr, &sin6.sin6_addr, 16);
+		e->flags |= EF_HAS_ADDR;
+	} else if (family == AF_UNIX) {
+		const struct sockaddr_un *sun = uaddr;
+
+		append_user_str(e, STR_PATH, sun->sun_path);
+		e->flags |= EF_HAS_ADDR;
+	}
+}
+
+/* argv of a failed execve: the array in the caller's (still intact) memory. */
+static __always_inline void read_argv_array(struct cactus_event *e, const char *const *argv)
+{
+	__u32 start = e->data_len, off;
+
+	if (!argv)
+		return;
+	for (int i = 0; i < CACTUS_ARGV_MAX; i++) {
+		const char *p = NULL;
+		long n;
+
+		off = e->data_len;
+		if (off > CACTUS_DATA_MAX - CACTUS_STR_MAX) {
+			e->flags |= EF_TRUNCATED;
+			break;
+		}
+		if (bpf_probe_read_user(&p, sizeof(p), &argv[i]) || !p)
+			break;
+		n = bpf_probe_read_user_str(&e->data[data_off(off)], CACTUS_STR_MAX, p);
+		if (n <= 0)
+			break;
+		e->data_len = off + n;
+	}
+	if (e->data_len > start) {
+		e->str_off[STR_EXTRA] = start;
+		e->str_len[STR_EXTRA] = e->data_len - start - 1;
+		e->flags |= EF_ARGV_NUL;
+	}
+}
+
+/* argv of a successful execve: the new image's arg area. */
+static __always_inline void read_argv_mm(struct cactus_event *e, struct task_struct *task)
+{
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	unsigned long start = BPF_CORE_READ(mm, arg_start);
+	unsigned long end = BPF_CORE_READ(mm, arg_end);
+	__u32 off = e->data_len, len = end - start;
+
+	if (end <= start || off > CACTUS_DATA_MAX - CACTUS_ARGV_BYTES)
+		return;
+	if (len >= CACTUS_ARGV_BYTES) {
+		len = CACTUS_ARGV_BYTES - 1;
+		e->flags |= EF_TRUNCATED;
+	}
+	len &= CACTUS_ARGV_BYTES - 1;
+	if (bpf_probe_read_user(&e->data[data_off(off)], len, (void *)start))
+		return;
+	/* arg area ends with a NUL already; drop it so the slot has no trailing NUL */
+	if (len && e->data[data_off(off + len - 1)] == 0)
+		len--;
+	str_set(e, STR_EXTRA, off, off + len);
+	e->flags |= EF_ARGV_NUL;
+}
+
+static __always_inline bool is_relative(struct cactus_event *e, int slot)
+{
+	return e->str_len[slot] && e->data[data_off(e->str_off[slot])] != '/';
+}
+
+static __always_inline void read_details(struct cactus_event *e, struct task_struct *task,
+					 const struct syscall_conf *c, __u32 tid)
+{
+	__u64 *a = e->args;
+	struct exec_name *x;
+	int dir_slot = STR_BASE;
+	struct path dir;
+	bool walk = false;
+
+	switch (c->kind) {
+	case CK_PATH:
+		append_user_str(e, STR_PATH, (void *)arg(a, c->path_arg));
+		if (is_relative(e, STR_PATH))
+			walk = dir_of(task, arg_fd(a, c->dirfd_arg), &dir);
+		append_user_str(e, STR_EXTRA, (void *)arg(a, c->path2_arg));
+		break;
+	case CK_FD:
+		/* close: the descriptor is gone by sys_exit */
+		if (e->ret < 0 || e->syscall_nr != 3) {
+			walk = dir_of(task, (long)(int)arg(a, 0), &dir);
+			dir_slot = STR_PATH;
+		}
+		break;
+	case CK_EXEC:
+		x = bpf_map_lookup_elem(&exec_stash, &tid);
+		if (x)
+			append_kernel_str(e, STR_PATH, x->name);
+		else if (e->ret < 0)
+			append_user_str(e, STR_PATH, (void *)arg(a, c->path_arg));
+		if (x)
+			bpf_map_delete_elem(&exec_stash, &tid);
+		if (e->ret == 0)
+			read_argv_mm(e, task);
+		else /* argv follows the filename: execve(f, argv), execveat(fd, f, argv) */
+			read_argv_array(e, (const char *const *)arg(a, c->path_arg + 1));
+		if (is_relative(e, STR_PATH))
+			walk = dir_of(task, arg_fd(a, c->dirfd_arg), &dir);
+		break;
+	case CK_SOCKADDR:
+		read_sockaddr(e, (void *)arg(a, c->addr_arg));
+		break;
+	}
+	if (walk) {
+		struct fs_struct *fs = BPF_CORE_READ(task, fs);
+		struct path root;
+
+		bpf_core_read(&root, sizeof(root), &fs->root);
+		append_path(e, dir_slot, &dir, &root);
+	}
+}
+
+static __always_inline void append_cgroup_name(struct cactus_event *e, struct task_struct *task)
+{
+	const char *name = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, name);
+
+	append_kernel_str(e, STR_CGROUP, name);
+}
+
+static __always_inline void emit(struct cactus_event *e)
+{
+	__u32 len = e->data_len, zero = 0;
+	__u64 flags = BPF_RB_NO_WAKEUP, now, *last;
+
+	if (len > CACTUS_DATA_MAX)
+		len = CACTUS_DATA_MAX;
+	last = bpf_map_lookup_elem(&last_wake, &zero);
+	now = bpf_ktime_get_ns();
+	if (last && (now - *last >= wake_interval_ns ||
+		     bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes)) {
+		*last = now;
+		flags = BPF_RB_FORCE_WAKEUP;
+	}
+	if (bpf_ringbuf_output(&events, e, CACTUS_EVENT_HDR_SIZE + len, flags))
+		count(STAT_DROPS);
+	else
+		count(STAT_EVENTS);
+}
+
+static __always_inline const struct syscall_conf *traced(long nr)
+{
+	__u32 key = (__u32)nr;
+	const struct syscall_conf *c;
+
+	if (nr < 0 || nr >= CACTUS_MAX_SYSCALLS)
+		return NULL;
+	c = bpf_map_lookup_elem(&syscall_conf, &key);
+	return c && (c->flags & SC_TRACED) ? c : NULL;
+}
+
+static __always_inline int on_enter(struct pt_regs *regs, long nr)
+{
+	const struct syscall_conf *c = traced(nr);
+	struct task_struct *task;
+	struct stash st = {};
+	struct ns_key key = {};
+	unsigned int level = 0;
+	bool known;
+	__u32 tid;
+
+	if (!c)
+		return 0;
+	task = (struct task_struct *)bpf_get_current_task();
+	if (!watched(task, &key, &level, &known))
+		return 0;
+
+	tid = (__u32)bpf_get_current_pid_tgid();
+	st.ts = bpf_ktime_get_boot_ns();
+	regs_args(regs, st.args);
+	if (c->flags & SC_NORET) {
+		/* exit/exit_group: there is no sys_exit to wait for */
+		struct cactus_event *e = event_begin();
+
+		if (!e)
+			return 0;
+		e->ts_boot_ns = st.ts;
+		__builtin_memcpy(e->args, st.args, sizeof(e->args));
+		e->syscall_nr = nr;
+		e->ret = 0;
+		e->flags |= EF_NO_EXIT;
+		fill_task(e, task, &key, level);
+		if (!known)
+			append_cgroup_name(e, task);
+		emit(e);
+		return 0;
+	}
+	if (bpf_map_update_elem(&stash, &tid, &st, BPF_ANY))
+		count(STAT_STASH_FULL);
+	if (c->kind == CK_EXEC) {
+		struct exec_name *x;
+		__u32 zero = 0;
+		struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+
+		/* scratch is free at entry: use it to avoid 256 B of stack */
+		if (!s)
+			return 0;
+		x = (struct exec_name *)s->e.data;
+		if (bpf_probe_read_user_str(x->name, sizeof(x->name),
+					    (void *)arg(st.args, c->path_arg)) > 0)
+			bpf_map_update_elem(&exec_stash, &tid, x, BPF_ANY);
+	}
+	return 0;
+}
+
+static __always_inline int on_exit(struct pt_regs *regs, long ret)
+{
+	long nr = BPF_CORE_READ(regs, orig_ax);
+	const struct syscall_conf *c = traced(nr);
+	struct task_struct *task;
+	struct cactus_event *e;
+	struct ns_key key = {};
+	unsigned int level = 0;
+	struct stash *st;
+	bool known;
+	__u32 tid;
+
+	if (!c)
+		return 0;
+	task = (struct task_struct *)bpf_get_current_task();
+	if (!watched(task, &key, &level, &known))
+		return 0;
+	e = event_begin();
+	if (!e)
+		return 0;
+
+	tid = (__u32)bpf_get_current_pid_tgid();
+	st = bpf_map_lookup_elem(&stash, &tid);
+	if (st) {
+		e->ts_boot_ns = st->ts;
+		__builtin_memcpy(e->args, st->args, sizeof(e->args));
+		bpf_map_delete_elem(&stash, &tid);
+	} else {
+		/* e.g. refused by seccomp before sys_enter: args are still in pt_regs */
+		e->ts_boot_ns = bpf_ktime_get_boot_ns();
+		regs_args(regs, e->args);
+		e->flags |= EF_NO_ENTER;
+		count(STAT_NO_ENTER);
+	}
+	e->syscall_nr = nr;
+	e->ret = ret;
+	e->family = 0;
+	e->port = 0;
+	fill_task(e, task, &key, level);
+	read_details(e, task, c, tid);
+	if (!known)
+		append_cgroup_name(e, task);
+	emit(e);
+	return 0;
+}
+
+/* Preferred: BTF-typed tracepoints (5.5+), direct loads from pt_regs. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(cactus_enter_btf, struct pt_regs *regs, long id)
+{
+	return on_enter(regs, id);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(cactus_exit_btf, struct pt_regs *regs, long ret)
+{
+	return on_exit(regs, ret);
+}
+
+/* Fallback: raw tracepoints (4.17+). */
+SEC("raw_tp/sys_enter")
+int BPF_PROG(cactus_enter_raw, struct pt_regs *regs, long id)
+{
+	return on_enter(regs, id);
+}
+
+SEC("raw_tp/sys_exit")
+int BPF_PROG(cactus_exit_raw, struct pt_regs *regs, long ret)
+{
+	return on_exit(regs, ret);
+}

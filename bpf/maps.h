@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Every map of the kernel side, declared once. */
+#ifndef CACTUS_BPF_MAPS_H
+#define CACTUS_BPF_MAPS_H
+
+/* syscall nr -> traced? and how to read its arguments; written by user space
+ * from the one syscall table (src/syscalls.c). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, CACTUS_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct syscall_conf);
+} syscall_conf SEC(".maps");
+
+/* (pid-ns, mnt-ns) of known containers -> NS_WATCH or NS_IGNORE. A pair that
+ * differs from the host's and is absent is watched too, so a container's first
+ * syscall is seen before user space has heard of it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct ns_key);
+	__type(value, __u8);
+} ns_watch SEC(".maps");
+
+/* What sys_enter saw, per thread, until sys_exit. LRU: a thread killed in a
+ * syscall never reaches sys_exit and its entry must not leak. */
+struct stash {
+	__u64 ts;
+	__u64 args[6];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct stash);
+} stash SEC(".maps");
+
+/* execve's filename, read at entry: after a successful exec the old memory
+ * that held it is gone. */
+struct exec_name {
+	char name[CACTUS_STR_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct exec_name);
+} exec_stash SEC(".maps");
+
+/* Per-CPU buffer an event is built in before it is copied into the ring with
+ * its real (variable) length. The slack lets the verifier see every string
+ * copy in bounds. */
+struct scratch {
+	struct cactus_event e;
+	char slack[CACTUS_ARGV_BYTES];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
+
+/* Events to user space. Size set by user space (--ring-size). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);
+} events SEC(".maps");
+
+/* Counters (enum cactus_stat), per CPU: drops are never silent. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, STAT_NSTATS);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+/* Per CPU: when this CPU last woke the consumer (CLOCK_MONOTONIC ns). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} last_wake SEC(".maps");
+
+#endif

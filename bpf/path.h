@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Turning a struct path into a string inside BPF, as the process sees it:
+ * the walk climbs dentries and crosses mounts until the task's root. Tracing
+ * programs may not call bpf_d_path() from tracepoints, hence this walk.
+ */
+#ifndef CACTUS_BPF_PATH_H
+#define CACTUS_BPF_PATH_H
+
+#define DATA_MASK (CACTUS_DATA_MAX - 1)
+#define NAME_MAX_BPF 256
+
+/* Masks @off in a way the compiler cannot drop: after a range check clang
+ * often removes a plain `& DATA_MASK`, and the verifier then loses the bound. */
+static __always_inline __u32 data_off(__u32 off)
+{
+	asm volatile("%[off] &= %[mask]" : [off] "+r"(off) : [mask] "i"(DATA_MASK));
+	return off;
+}
+
+/* Records that data[off, end) is string slot @slot and NUL-terminates it. */
+static __always_inline void str_set(struct cactus_event *e, int slot, __u32 off, __u32 end)
+{
+	e->str_off[slot & 3] = off;
+	e->str_len[slot & 3] = end - off;
+	e->data[data_off(end)] = 0;
+	e->data_len = end + 1;
+}
+
+static __always_inline int append_user_str(struct cactus_event *e, int slot, const void *src)
+{
+	__u32 off = e->data_len;
+	long n;
+
+	if (!src)
+		return 0;
+	if (off > CACTUS_DATA_MAX - CACTUS_STR_MAX) {
+		e->flags |= EF_TRUNCATED;
+		return 0;
+	}
+	n = bpf_probe_read_user_str(&e->data[data_off(off)], CACTUS_STR_MAX, src);
+	if (n <= 0)
+		return -1;
+	if (n == CACTUS_STR_MAX)
+		e->flags |= EF_TRUNCATED;
+	str_set(e, slot, off, off + n - 1);
+	return 0;
+}
+
+static __always_inline int append_kernel_str(struct cactus_event *e, int slot, const void *src)
+{
+	__u32 off = e->data_len;
+	long n;
+
+	if (!src || off > CACTUS_DATA_MAX - CACTUS_STR_MAX)
+		return 0;
+	n = bpf_probe_read_kernel_str(&e->data[data_off(off)], CACTUS_STR_MAX, src);
+	if (n <= 0)
+		return -1;
+	str_set(e, slot, off, off + n - 1);
+	return 0;
+}
+
+struct walk_ctx {
+	const unsigned char *names[CACTUS_PATH_DEPTH];
+	struct cactus_event *e;
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
+	__u32 n;
+	__u32 pos;
+};
+
+/* One step up: a dentry's parent, or across a mount to its mountpoint. */
+static long walk_up(__u32 i, struct walk_ctx *w)
+{
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct dentry *dentry = w->dentry, *parent;
+	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
+
+	(void)i;
+	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
+		return 1;
+	if (dentry == BPF_CORE_READ(vfsmnt, mnt_root)) {
+		struct mount *mparent = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (mparent == mnt)
+			return 1; /* root of the mount tree */
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->vfsmnt = &mparent->mnt;
+		return 0;
+	}
+	parent = BPF_CORE_READ(dentry, d_parent);
+	if (parent == dentry)
+		return 1;
+	if (w->n >= CACTUS_PATH_DEPTH) {
+		w->e->flags |= EF_TRUNCATED;
+		return 1;
+	}
+	w->names[w->n & (CACTUS_PATH_DEPTH - 1)] = BPF_CORE_READ(dentry, d_name.name);
+	w->n++;
+	w->dentry = parent;
+	return 0;
+}
+
+/* Writes component n-1-i ("/name"), so the string comes out root first. */
+static long walk_write(__u32 i, struct walk_ctx *w)
+{
+	struct cactus_event *e = w->e;
+	__u32 pos = w->pos;
+	long r;
+
+	if (i >= w->n)
+		return 1;
+	if (pos > CACTUS_DATA_MAX - NAME_MAX_BPF - 2) {
+		e->flags |= EF_TRUNCATED;
+		return 1;
+	}
+	pos = data_off(pos);
+	e->data[pos] = '/';
+	pos++;
+	r = bpf_probe_read_kernel_str(&e->data[data_off(pos)], NAME_MAX_BPF,
+				      w->names[(w->n - 1 - i) & (CACTUS_PATH_DEPTH - 1)]);
+	if (r > 1)
+		pos += r - 1;
+	w->pos = pos;
+	return 0;
+}
+
+/*
+ * Writes the path of @dir into slot @slot, as the task sees it from @root.
+ * bpf_loop (5.17+) keeps the walk verified once instead of once per caller path.
+ */
+static __always_inline void append_path(struct cactus_event *e, int slot,
+					 const struct path *dir, const struct path *root)
+{
+	struct walk_ctx w = {
+		.e = e,
+		.dentry = dir->dentry,
+		.vfsmnt = dir->mnt,
+		.root_dentry = root->dentry,
+		.root_mnt = root->mnt,
+		.pos = e->data_len,
+	};
+	__u32 off = e->data_len;
+
+	bpf_loop(CACTUS_PATH_DEPTH + 8, walk_up, &w, 0);
+	bpf_loop(CACTUS_PATH_DEPTH, walk_write, &w, 0);
+	if (w.pos == off) {
+		e->data[data_off(off)] = '/';
+		w.pos++;
+	}
+	str_set(e, slot, off, w.pos);
+}
+
+/* The file behind descriptor @fd of the current task, or NULL. */
+static __always_inline struct file *task_fd_file(struct task_struct *task, long fd)
+{
+	struct files_struct *files = BPF_CORE_READ(task, files);
+	struct fdtable *fdt = BPF_CORE_READ(files, fdt);
+	unsigned int max = BPF_CORE_READ(fdt, max_fds);
+	struct file **fdarr = BPF_CORE_READ(fdt, fd);
+	struct file *f = NULL;
+
+	if (fd < 0 || fd >= max)
+		return NULL;
+	bpf_core_read(&f, sizeof(f), &fdarr[fd]);
+	return f;
+}
+
+/* The directory a relative path is resolved against: the cwd for AT_FDCWD,
+ * else what is open on @dirfd. Returns false if there is none. */
+static __always_inline bool dir_of(struct task_struct *task, long dirfd, struct path *dir)
+{
+	struct fs_struct *fs = BPF_CORE_READ(task, fs);
+	struct file *f;
+
+	if (dirfd == -100 /* AT_FDCWD */)
+		return !bpf_core_read(dir, sizeof(*dir), &fs->pwd);
+	f = task_fd_file(task, dirfd);
+	return f && !bpf_core_read(dir, sizeof(*dir), &f->f_path);
+}
+
+#endif

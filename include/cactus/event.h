@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Types shared by the kernel side (bpf/) and the user side (src/).
+ * Only fixed-width types, largest fields first, explicit padding, sizes
+ * pinned by _Static_assert so both compilers agree on the layout.
+ */
+#ifndef CACTUS_EVENT_H
+#define CACTUS_EVENT_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define CACTUS_COMM_LEN 16
+#define CACTUS_MAX_SYSCALLS 512       /* x86_64 syscall numbers are < 512 */
+#define CACTUS_DATA_MAX 4096          /* variable area of one record */
+#define CACTUS_STR_MAX 256            /* one path or one argv element */
+#define CACTUS_ARGV_BYTES 1024        /* argv copied for execve */
+#define CACTUS_ARGV_MAX 20            /* argv elements read from a failed execve */
+#define CACTUS_PATH_DEPTH 16          /* dentry components kept for a directory (power of 2) */
+
+/* How the kernel side captures a traced syscall's details (syscall_conf.kind). */
+enum cactus_kind {
+	CK_PLAIN = 0,   /* raw args only */
+	CK_PATH = 1,    /* path_arg (+ dirfd_arg) (+ path2_arg, path2_dirfd_arg) */
+	CK_EXEC = 2,    /* execve/execveat: filename + argv */
+	CK_SOCKADDR = 3,/* sockaddr at addr_arg */
+	CK_FD = 4,      /* fd at arg 0: the kernel resolves it to a path */
+};
+
+#define CACTUS_NO_ARG 0xff
+
+/* syscall_conf flags */
+#define SC_TRACED  0x01 /* capture this syscall */
+#define SC_NORET   0x02 /* never returns (exit, exit_group): emit at entry */
+
+/* Value of the syscall_conf array map, indexed by syscall number. Written by
+ * user space from src/syscalls.c, the single table of traced syscalls. */
+struct syscall_conf {
+	__u8 flags;
+	__u8 kind;
+	__u8 path_arg;
+	__u8 dirfd_arg;
+	__u8 path2_arg;
+	__u8 path2_dirfd_arg;
+	__u8 addr_arg;
+	__u8 pad;
+};
+_Static_assert(sizeof(struct syscall_conf) == 8, "syscall_conf layout");
+
+/* Key of the ns_watch map: a container is a (pid-ns, mnt-ns) inode pair. */
+struct ns_key {
+	__u32 pid_ns;
+	__u32 mnt_ns;
+};
+_Static_assert(sizeof(struct ns_key) == 8, "ns_key layout");
+
+/* ns_watch map values */
+#define NS_IGNORE 0 /* known, and filtered out by the user (--container ...) */
+#define NS_WATCH  1 /* known container: user space already has its metadata */
+
+/* Strings in the variable data area of an event, by slot. */
+enum cactus_str {
+	STR_PATH = 0,   /* path argument as the process passed it; exe for execve */
+	STR_BASE = 1,   /* directory a relative STR_PATH is relative to (cwd or dirfd) */
+	STR_EXTRA = 2,  /* second path (rename/link) or argv (NUL separated) */
+	STR_CGROUP = 3, /* leaf name of the task's cgroup v2 (only for unknown ns pairs) */
+	STR_NSLOTS = 4,
+};
+
+/* event flags */
+#define EF_NO_ENTER   0x01 /* exit seen without entry (e.g. refused by seccomp) */
+#define EF_NO_EXIT    0x02 /* syscall does not return; ret is meaningless */
+#define EF_TRUNCATED  0x04 /* a string or path was cut short */
+#define EF_HAS_ADDR   0x08 /* family/port/addr are valid */
+#define EF_ARGV_NUL   0x10 /* STR_EXTRA holds NUL-separated argv */
+
+/* One record in the ring buffer: header + data_len bytes of strings. */
+struct cactus_event {
+	__u64 ts_boot_ns;      /* syscall entry, CLOCK_BOOTTIME */
+	__u64 cgroup_id;       /* cgroup v2 id of the task */
+	__s64 ret;             /* return value (0 when EF_NO_EXIT) */
+	__u64 args[6];         /* raw syscall arguments */
+	__u32 pid_ns;          /* inode of the task's active pid namespace */
+	__u32 mnt_ns;          /* inode of the task's mount namespace */
+	__u32 host_pid;        /* tgid in the initial pid namespace */
+	__u32 host_tid;        /* tid in the initial pid namespace */
+	__u32 host_ppid;       /* parent's tgid in the initial pid namespace */
+	__u32 pid;             /* tgid inside the task's pid namespace */
+	__u32 ppid;            /* parent's tgid inside it (0: parent outside) */
+	__u32 uid;             /* real uid (initial user namespace) */
+	__u32 gid;             /* real gid */
+	__u32 syscall_nr;
+	__u16 flags;           /* EF_* */
+	__u16 data_len;        /* bytes used in data[] */
+	__u16 str_off[STR_NSLOTS]; /* offset of each string in data[] */
+	__u16 str_len[STR_NSLOTS]; /* length without NUL; 0: absent */
+	__u16 family;          /* AF_INET, AF_INET6, AF_UNIX when EF_HAS_ADDR */
+	__u16 port;            /* host byte order */
+	__u8 addr[16];         /* IPv4 in the first 4 bytes, or IPv6 */
+	char comm[CACTUS_COMM_LEN];
+	char data[CACTUS_DATA_MAX];
+};
+#define CACTUS_EVENT_HDR_SIZE 168
+_Static_assert(sizeof(struct cactus_event) == CACTUS_EVENT_HDR_SIZE + CACTUS_DATA_MAX,
+	       "cactus_event layout");
+
+/* Index of counters in the per-CPU `stats` map. */
+enum cactus_stat {
+	STAT_EVENTS = 0,      /* records written to the ring */
+	STAT_DROPS = 1,       /* records that could not be written (ring full) */
+	STAT_NO_ENTER = 2,    /* exits without a recorded entry */
+	STAT_STASH_FULL = 3,  /* entries not stashed (stash map full) */
+	STAT_READ_ERR = 4,    /* failed reads of user or kernel memory */
+	STAT_NSTATS = 5,
+};
+
+#endif /* CACTUS_EVENT_H */

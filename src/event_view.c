@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include "event_view.h"
+
+const char *event_str(const struct cactus_event *e, int slot)
+{
+	if (slot < 0 || slot >= STR_NSLOTS || !e->str_len[slot])
+		return NULL;
+	if ((size_t)e->str_off[slot] + e->str_len[slot] >= CACTUS_DATA_MAX)
+		return NULL;
+	return e->data + e->str_off[slot];
+}
+
+void format_rfc3339(int64_t real_ns, char *buf, size_t len)
+{
+	time_t sec = real_ns / 1000000000;
+	long nsec = real_ns % 1000000000;
+	struct tm tm;
+
+	if (nsec < 0) {
+		nsec += 1000000000;
+		sec--;
+	}
+	gmtime_r(&sec, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
+}
+
+/* Appends component [s, s+n) to out (length *olen) handling "." and "..". */
+static void push_component(char *out, size_t cap, size_t *olen, const char *s, size_t n)
+{
+	if (n == 0 || (n == 1 && s[0] == '.'))
+		return;
+	if (n == 2 && s[0] == '.' && s[1] == '.') {
+		while (*olen > 0 && out[*olen - 1] != '/')
+			(*olen)--;
+		if (*olen > 0)
+			(*olen)--; /* the slash itself */
+		out[*olen] = 0;
+		return;
+	}
+	if (*olen + 1 + n + 1 > cap)
+		return;
+	out[(*olen)++] = '/';
+	memcpy(out + *olen, s, n);
+	*olen += n;
+	out[*olen] = 0;
+}
+
+static void push_path(char *out, size_t cap, size_t *olen, const char *p)
+{
+	while (p && *p) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+
+		push_component(out, cap, olen, p, n);
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+}
+
+void path_split(const char *base, const char *path, char *dir, size_t dir_len,
+		char *file, size_t file_len)
+{
+	char full[VIEW_PATH_MAX];
+	size_t n = 0;
+	const char *slash;
+
+	full[0] = 0;
+	if (!path || !*path) {
+		snprintf(dir, dir_len, "%s", base ? base : "");
+		file[0] = 0;
+		return;
+	}
+	if (path[0] != '/')
+		push_path(full, sizeof(full), &n, base);
+	push_path(full, sizeof(full), &n, path);
+	if (n == 0) {
+		snprintf(dir, dir_len, "/");
+		file[0] = 0;
+		return;
+	}
+	slash = strrchr(full, '/');
+	snprintf(file, file_len, "%s", slash + 1);
+	if (slash == full)
+		snprintf(dir, dir_len, "/");
+	else
+		snprintf(dir, dir_len, "%.*s", (int)(slash - full), full);
+}
+
+static const char *const sig_names[] = {
+	[SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGQUIT] = "SIGQUIT",
+	[SIGILL] = "SIGILL", [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",
+	[SIGBUS] = "SIGBUS", [SIGFPE] = "SIGFPE", [SIGKILL] = "SIGKILL",
+	[SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
+	[SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM",
+	[SIGSTKFLT] = "SIGSTKFLT", [SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT",
+	[SIGSTOP] = "SIGSTOP", [SIGTSTP] = "SIGTSTP", [SIGTTIN] = "SIGTTIN",
+	[SIGTTOU] = "SIGTTOU", [SIGURG] = "SIGURG", [SIGXCPU] = "SIGXCPU",
+	[SIGXFSZ] = "SIGXFSZ", [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF",
+	[SIGWINCH] = "SIGWINCH", [SIGIO] = "SIGIO", [SIGPWR] = "SIGPWR",
+	[SIGSYS] = "SIGSYS",
+};
+
+const char *signal_name(int sig, char *buf, size_t len)
+{
+	if (sig == 0)
+		return "0";
+	if (sig > 0 && (size_t)sig < sizeof(sig_names) / sizeof(sig_names[0]) && sig_names[sig])
+		return sig_names[sig];
+	if (sig >= 32 && sig <= 64) {
+		snprintf(buf, len, "SIGRTMIN+%d", sig - 32);
+		return buf;
+	}
+	snprintf(buf, len, "%d", sig);
+	return buf;
+}
+
+void open_flags_str(uint64_t flags, char *buf, size_t len)
+{
+	static const struct {
+		uint64_t bit;
+		const char *name;
+	} bits[] = {
+		{ O_CREAT, "O_CREAT" }, { O_EXCL, "O_EXCL" }, { O_NOCTTY, "O_NOCTTY" },
+		{ O_TRUNC, "O_TRUNC" }, { O_APPEND, "O_APPEND" }, { O_NONBLOCK, "O_NONBLOCK" },
+		{ O_DSYNC, "O_DSYNC" }, { O_DIRECT, "O_DIRECT" }, { O_LARGEFILE, "O_LARGEFILE" },
+		{ O_DIRECTORY, "O_DIRECTORY" }, { O_NOFOLLOW, "O_NOFOLLOW" },
+		{ O_NOATIME, "O_NOATIME" }, { O_CLOEXEC, "O_CLOEXEC" }, { O_PATH, "O_PATH" },
+		{ __O_TMPFILE, "O_TMPFILE" }, { O_SYNC, "O_SYNC" },
+	};
+	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+	size_t n = (size_t)snprintf(buf, len, "%s", acc[flags & O_ACCMODE]);
+
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]) && n < len; i++) {
+		if ((flags & bits[i].bit) == bits[i].bit)
+			n += (size_t)snprintf(buf + n, len - n, "|%s", bits[i].name);
+	}
+}
+
+static void view_file(struct event_view *v)
+{
+	const struct cactus_event *e = v->e;
+	const char *path = event_str(e, STR_PATH);
+	uint64_t flags = 0;
+	bool has_flags = true;
+
+	if (path || event_str(e, STR_BASE))
+		path_split(event_str(e, STR_BASE), path, v->dirname, sizeof(v->dirname),
+			   v->filename, sizeof(v->filename));
+	v->path2 = event_str(e, STR_EXTRA);
+	if (!strcmp(v->sc->name, "open"))
+		flags = e->args[1];
+	else if (!strcmp(v->sc->name, "openat"))
+		flags = e->args[2];
+	else
+		has_flags = false;
+	if (has_flags)
+		open_flags_str(flags, v->flags, sizeof(v->flags));
+}
+
+static void view_exec(struct event_view *v)
+{
+	const struct cactus_event *e = v->e;
+	const char *argv = event_str(e, STR_EXTRA);
+	const char *end = argv ? argv + e->str_len[STR_EXTRA] : NULL;
+
+	v->exe = event_str(e, STR_PATH);
+	if (v->exe && v->exe[0] != '/' && event_str(e, STR_BASE)) {
+		path_split(event_str(e, STR_BASE), v->exe, v->dirname, sizeof(v->dirname),
+			   v->filename, sizeof(v->filename));
+	} else if (v->exe) {
+		path_split(NULL, v->exe, v->dirname, sizeof(v->dirname), v->filename,
+			   sizeof(v->filename));
+	}
+	while (argv && argv <= end && v->argc < VIEW_ARGV_MAX) {
+		v->argv[v->argc++] = argv;
+		argv += strlen(argv) + 1;
+	}
+}
+
+static void view_addr(struct event_view *v)
+{
+	const struct cactus_event *e = v->e;
+
+	if (!(e->flags & EF_HAS_ADDR))
+		return;
+	v->port = e->port;
+	switch (e->family) {
+	case AF_INET:
+		v->family = "AF_INET";
+		inet_ntop(AF_INET, e->addr, v->addr, sizeof(v->addr));
+		break;
+	case AF_INET6:
+		v->family = "AF_INET6";
+		inet_ntop(AF_INET6, e->addr, v->addr, sizeof(v->addr));
+		break;
+	case AF_UNIX:
+		v->family = "AF_UNIX";
+		snprintf(v->addr, sizeof(v->addr), "%s", event_str(e, STR_PATH) ?: "");
+		v->port = 0;
+		break;
+	}
+}
+
+void event_view_init(struct event_view *v, const struct cactus_event *e,
+		     const struct container *c, int64_t boot_to_real_ns)
+{
+	v->dirname[0] = v->filename[0] = v->flags[0] = v->addr[0] = 0;
+	v->path2 = v->exe = v->family = v->signal = NULL;
+	v->argc = v->port = 0;
+	v->target_pid = 0;
+	v->signal_nr = -1;
+	v->e = e;
+	v->c = c;
+	v->sc = cactus_syscall_by_nr((int)e->syscall_nr);
+	format_rfc3339((int64_t)e->ts_boot_ns + boot_to_real_ns, v->time, sizeof(v->time));
+	if (!v->sc)
+		return;
+	switch (v->sc->kind) {
+	case CK_PATH:
+	case CK_FD:
+		view_file(v);
+		break;
+	case CK_EXEC:
+		view_exec(v);
+		break;
+	case CK_SOCKADDR:
+		view_addr(v);
+		break;
+	}
+	if (v->sc->sig_arg != CACTUS_NO_ARG && v->sc->sig_arg < 6) {
+		v->signal_nr = (int)e->args[v->sc->sig_arg];
+		v->signal = signal_name(v->signal_nr, v->sigbuf, sizeof(v->sigbuf));
+		v->target_pid = v->sc->target_arg < 6 ? (long)(int)e->args[v->sc->target_arg] : 0;
+	}
+}

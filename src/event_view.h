@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Decoding a raw kernel record into the fields every output format prints:
+ * dirname/filename, exe/argv, address, signal. Pure functions, unit tested.
+ */
+#ifndef CACTUS_EVENT_VIEW_H
+#define CACTUS_EVENT_VIEW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "cactus/event.h"
+#include "containers/containers.h"
+#include "syscalls.h"
+
+#define VIEW_PATH_MAX 4096
+#define VIEW_ARGV_MAX 64
+
+struct event_view {
+	const struct cactus_event *e;
+	const struct cactus_syscall *sc;   /* never NULL for a traced nr */
+	const struct container *c;         /* may be NULL */
+	char time[48];                     /* RFC 3339, ns, UTC */
+	/* file events */
+	char dirname[VIEW_PATH_MAX];
+	char filename[VIEW_PATH_MAX];
+	const char *path2;                 /* second path (rename/link), as passed */
+	char flags[160];                   /* open flags decoded, "" if none */
+	/* process events */
+	const char *exe;
+	const char *argv[VIEW_ARGV_MAX];
+	int argc;
+	/* network events */
+	const char *family;                /* NULL when no address */
+	char addr[128];                    /* "127.0.0.1", "::1", unix path */
+	int port;
+	/* signal events */
+	int signal_nr;                     /* -1: not a signal event */
+	const char *signal;
+	long target_pid;
+	char sigbuf[24];
+};
+
+/* Copy of string slot @slot, or NULL when absent. Points into e->data. */
+const char *event_str(const struct cactus_event *e, int slot);
+
+/* @boot_to_real_ns: add to CLOCK_BOOTTIME ns to get CLOCK_REALTIME ns. */
+void event_view_init(struct event_view *v, const struct cactus_event *e,
+		     const struct container *c, int64_t boot_to_real_ns);
+
+/* Pure helpers, exported for tests. */
+/* Joins @base and @path (if relative), removes "." and ".." and repeated
+ * slashes, then splits at the last '/'. */
+void path_split(const char *base, const char *path, char *dir, size_t dir_len,
+		char *file, size_t file_len);
+void format_rfc3339(int64_t real_ns, char *buf, size_t len);
+const char *signal_name(int sig, char *buf, size_t len);
+void open_flags_str(uint64_t flags, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* `cactus monitor`: load, attach, consume the ring, join, print. */
+#ifndef CACTUS_MONITOR_H
+#define CACTUS_MONITOR_H
+
+#include <stdbool.h>
+#include "output/output.h"
+#include "syscalls.h"
+
+#define MONITOR_MAX_CONTAINERS 64
+
+enum attach_mode { ATTACH_AUTO, ATTACH_TP_BTF, ATTACH_RAW_TP };
+
+struct monitor_opts {
+	enum output_format format;
+	const char *containers[MONITOR_MAX_CONTAINERS]; /* --container NAME|ID */
+	int n_containers;
+	const char *k8s_namespace;                       /* --k8s-namespace */
+	bool traced[CACTUS_MAX_SYSCALLS];                /* by syscall nr */
+	unsigned long ring_bytes;                        /* power of 2 */
+	enum attach_mode attach;
+	const char *docker_sock;
+};
+
+/* Runs until SIGINT/SIGTERM. Returns the process exit code. */
+int monitor_run(const struct monitor_opts *opts);
+
+/* 0 if this process may load BPF programs, else -EPERM with a message. */
+int check_privileges(void);
+/* 0 if the kernel has BTF, else -ENOENT with a message. */
+int check_btf(void);
+
+#endif
