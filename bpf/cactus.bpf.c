@@ -291,7 +291,8 @@ static __always_inline const struct syscall_conf *traced(long nr)
 	return c && (c->flags & SC_TRACED) ? c : NULL;
 }
 
-static __always_inline int on_enter(struct pt_regs *regs, long nr)
+/* @args: the syscall's six arguments, or NULL to read them from @regs. */
+static __always_inline int on_enter(long nr, const __u64 *args, struct pt_regs *regs)
 {
 	const struct syscall_conf *c = traced(nr);
 	struct task_struct *task;
@@ -309,7 +310,10 @@ static __always_inline int on_enter(struct pt_regs *regs, long nr)
 
 	tid = (__u32)bpf_get_current_pid_tgid();
 	st.ts = bpf_ktime_get_boot_ns();
-	regs_args(regs, st.args);
+	if (args)
+		__builtin_memcpy(st.args, args, sizeof(st.args));
+	else
+		regs_args(regs, st.args);
 	if (c->flags & SC_NORET) {
 		/* exit/exit_group: there is no sys_exit to wait for */
 		struct cactus_event *e = event_begin();
@@ -345,9 +349,10 @@ static __always_inline int on_enter(struct pt_regs *regs, long nr)
 	return 0;
 }
 
-static __always_inline int on_exit(struct pt_regs *regs, long ret)
+/* @regs: the user registers saved at syscall entry, or NULL if the hook
+ * does not have them (then they are found from the task, only if needed). */
+static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs)
 {
-	long nr = BPF_CORE_READ(regs, orig_ax);
 	const struct syscall_conf *c = traced(nr);
 	struct task_struct *task;
 	struct cactus_event *e;
@@ -375,6 +380,8 @@ static __always_inline int on_exit(struct pt_regs *regs, long ret)
 	} else {
 		/* e.g. refused by seccomp before sys_enter: args are still in pt_regs */
 		e->ts_boot_ns = bpf_ktime_get_boot_ns();
+		if (!regs)
+			regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 		regs_args(regs, e->args);
 		e->flags |= EF_NO_ENTER;
 		count(STAT_NO_ENTER);
@@ -391,28 +398,68 @@ static __always_inline int on_exit(struct pt_regs *regs, long ret)
 	return 0;
 }
 
-/* Preferred: BTF-typed tracepoints (5.5+), direct loads from pt_regs. */
+/*
+ * Attach flavours. All feed on_enter/on_exit; user space loads one flavour
+ * (src/attach.c chooses, --attach forces).
+ */
+
+/* tp_btf (5.5+): one dispatcher on every syscall, direct loads from pt_regs. */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(cactus_enter_btf, struct pt_regs *regs, long id)
 {
-	return on_enter(regs, id);
+	return on_enter(id, NULL, regs);
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(cactus_exit_btf, struct pt_regs *regs, long ret)
 {
-	return on_exit(regs, ret);
+	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs);
 }
 
-/* Fallback: raw tracepoints (4.17+). */
+/* raw_tp (4.17+): the same dispatcher, for kernels without tp_btf. */
 SEC("raw_tp/sys_enter")
 int BPF_PROG(cactus_enter_raw, struct pt_regs *regs, long id)
 {
-	return on_enter(regs, id);
+	return on_enter(id, NULL, regs);
 }
 
 SEC("raw_tp/sys_exit")
 int BPF_PROG(cactus_exit_raw, struct pt_regs *regs, long ret)
 {
-	return on_exit(regs, ret);
+	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs);
+}
+
+/*
+ * tracepoint: one program attached by user space to syscalls:sys_enter_<name>
+ * and sys_exit_<name> of each traced syscall only, so untraced syscalls run
+ * no BPF at all. The records' layout is the same for every syscall.
+ */
+struct syscall_enter_ctx {
+	__u64 ent;      /* struct trace_entry */
+	int nr;         /* a syscall without arguments has nothing past nr:
+			 * reading a long here would make attaching fail (EACCES) */
+	int pad;
+	__u64 args[6];  /* only as many as the syscall has; read with probe_read */
+};
+
+struct syscall_exit_ctx {
+	__u64 ent;
+	int nr;
+	int pad;
+	long ret;
+};
+
+SEC("tracepoint")
+int cactus_enter_tp(struct syscall_enter_ctx *ctx)
+{
+	__u64 args[6];
+
+	bpf_probe_read_kernel(args, sizeof(args), ctx->args);
+	return on_enter(ctx->nr, args, NULL);
+}
+
+SEC("tracepoint")
+int cactus_exit_tp(struct syscall_exit_ctx *ctx)
+{
+	return on_exit(ctx->nr, ctx->ret, NULL);
 }

@@ -12,7 +12,9 @@ const char *event_str(const struct cactus_event *e, int slot)
 {
 	if (slot < 0 || slot >= STR_NSLOTS || !e->str_len[slot])
 		return NULL;
-	if ((size_t)e->str_off[slot] + e->str_len[slot] >= CACTUS_DATA_MAX)
+	/* the record holds only data_len bytes: never trust offsets past them */
+	if ((size_t)e->str_off[slot] + e->str_len[slot] >= e->data_len ||
+	    e->data_len > CACTUS_DATA_MAX)
 		return NULL;
 	return e->data + e->str_off[slot];
 }
@@ -131,7 +133,9 @@ void open_flags_str(uint64_t flags, char *buf, size_t len)
 	} bits[] = {
 		{ O_CREAT, "O_CREAT" }, { O_EXCL, "O_EXCL" }, { O_NOCTTY, "O_NOCTTY" },
 		{ O_TRUNC, "O_TRUNC" }, { O_APPEND, "O_APPEND" }, { O_NONBLOCK, "O_NONBLOCK" },
-		{ O_DSYNC, "O_DSYNC" }, { O_DIRECT, "O_DIRECT" }, { O_LARGEFILE, "O_LARGEFILE" },
+		{ O_DSYNC, "O_DSYNC" }, { O_DIRECT, "O_DIRECT" },
+		/* glibc defines O_LARGEFILE as 0 on 64-bit: the kernel sets 0100000 */
+		{ 0100000, "O_LARGEFILE" },
 		{ O_DIRECTORY, "O_DIRECTORY" }, { O_NOFOLLOW, "O_NOFOLLOW" },
 		{ O_NOATIME, "O_NOATIME" }, { O_CLOEXEC, "O_CLOEXEC" }, { O_PATH, "O_PATH" },
 		{ __O_TMPFILE, "O_TMPFILE" }, { O_SYNC, "O_SYNC" },

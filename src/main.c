@@ -32,7 +32,8 @@ static const char usage_text[] =
 "  -s, --syscall LIST      only these syscalls, comma separated (openat,execve);\n"
 "                          also turns on syscalls that are off by default (read...)\n"
 "      --ring-size MIB     ring buffer size in MiB, a power of 2 (default 16)\n"
-"      --attach MODE       auto (default), tp_btf or raw_tp\n"
+"      --attach MODE       auto (default: the cheapest the kernel accepts),\n"
+"                          tracepoint, tp_btf or raw_tp\n"
 "      --docker-sock PATH  Docker Engine API socket (default /var/run/docker.sock)\n"
 "  -v, --verbose           libbpf and debug messages on stderr\n"
 "\n"
@@ -183,15 +184,10 @@ static int cmd_monitor(int argc, char **argv)
 				return usage_error("--ring-size '%s': a power of 2 MiB, 1..1024", optarg);
 			break;
 		case 'A':
-			if (!strcmp(optarg, "auto"))
-				o.attach = ATTACH_AUTO;
-			else if (!strcmp(optarg, "tp_btf"))
-				o.attach = ATTACH_TP_BTF;
-			else if (!strcmp(optarg, "raw_tp"))
-				o.attach = ATTACH_RAW_TP;
-			else
-				return usage_error("unknown attach mode '%s' (auto, tp_btf, raw_tp)",
-						   optarg);
+			if (attach_mode_parse(optarg) < 0)
+				return usage_error("unknown attach mode '%s' (auto, tracepoint, "
+						   "tp_btf, raw_tp)", optarg);
+			o.attach = attach_mode_parse(optarg);
 			break;
 		case 'D':
 			o.docker_sock = optarg;

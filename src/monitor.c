@@ -10,17 +10,18 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "cactus.skel.h"
+#include "attach.h"
 #include "containers/containers.h"
 #include "log.h"
 #include "monitor.h"
 
 struct monitor {
 	const struct monitor_opts *opts;
-	struct cactus_bpf *skel;
+	struct attach *attach;
+	struct cactus_bpf *skel;   /* owned by attach */
 	struct ring_buffer *rb;
 	struct containers *cs;
 	int ns_watch_fd;
-	const char *attach_name;
 	int64_t boot_to_real_ns;
 	/* last lookup, the common case of consecutive events of one container */
 	struct ns_key last_key;
@@ -196,49 +197,39 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+struct setup_ctx {
+	const struct monitor_opts *opts;
+	__u32 pid_ns, mnt_ns;
+};
+
+/* Between open and load: start-up settings into rodata, map sizes. */
+static int setup_skel(struct cactus_bpf *skel, void *ctx)
+{
+	struct setup_ctx *sc = ctx;
+
+	skel->rodata->host_pid_ns = sc->pid_ns;
+	skel->rodata->host_mnt_ns = sc->mnt_ns;
+	return bpf_map__set_max_entries(skel->maps.events, sc->opts->ring_bytes);
+}
+
 static int load_skel(struct monitor *m)
 {
-	const struct monitor_opts *o = m->opts;
-	bool btf = o->attach != ATTACH_RAW_TP;
-	__u32 pid_ns, mnt_ns;
+	struct setup_ctx sc = { .opts = m->opts };
 	int err;
 
 	/* pid 1 is the host's init even when cactus runs in a hostPID pod;
 	 * when /proc/1/ns is closed to us, our own namespaces are the host's */
-	err = host_ns("/proc/1/ns", &pid_ns, &mnt_ns);
+	err = host_ns("/proc/1/ns", &sc.pid_ns, &sc.mnt_ns);
 	if (err)
-		err = host_ns("/proc/self/ns", &pid_ns, &mnt_ns);
+		err = host_ns("/proc/self/ns", &sc.pid_ns, &sc.mnt_ns);
 	if (err) {
 		log_err("cannot read the host namespaces from /proc/self/ns: %s", strerror(-err));
 		return err;
 	}
-again:
-	m->skel = cactus_bpf__open();
-	if (!m->skel) {
-		err = -errno;
-		log_err("cannot open the BPF object: %s", strerror(-err));
-		return err;
-	}
-	m->skel->rodata->host_pid_ns = pid_ns;
-	m->skel->rodata->host_mnt_ns = mnt_ns;
-	bpf_map__set_max_entries(m->skel->maps.events, o->ring_bytes);
-	bpf_program__set_autoload(m->skel->progs.cactus_enter_btf, btf);
-	bpf_program__set_autoload(m->skel->progs.cactus_exit_btf, btf);
-	bpf_program__set_autoload(m->skel->progs.cactus_enter_raw, !btf);
-	bpf_program__set_autoload(m->skel->progs.cactus_exit_raw, !btf);
-	err = cactus_bpf__load(m->skel);
-	if (err && btf && o->attach == ATTACH_AUTO) {
-		log_warn("tp_btf/sys_enter unavailable (%s), using raw_tp", strerror(-err));
-		cactus_bpf__destroy(m->skel);
-		btf = false;
-		goto again;
-	}
-	if (err) {
-		log_err("cannot load the BPF programs (%s): %s; run with -v for the verifier log",
-			btf ? "tp_btf" : "raw_tp", strerror(-err));
-		return err;
-	}
-	m->attach_name = btf ? "tp_btf" : "raw_tp";
+	m->attach = attach__load(m->opts->attach, setup_skel, &sc);
+	if (!m->attach)
+		return -EINVAL;
+	m->skel = attach__skel(m->attach);
 	return 0;
 }
 
@@ -372,27 +363,30 @@ int monitor_run(const struct monitor_opts *opts)
 		log_err("cannot create the ring buffer reader: %s", strerror(-err));
 		goto cleanup;
 	}
-	err = cactus_bpf__attach(m->skel);
+	err = attach__attach(m->attach, opts->traced);
 	if (err) {
-		log_err("cannot attach %s programs: %s", m->attach_name, strerror(-err));
+		log_err("cannot attach %s programs: %s", attach_mode_name(attach__mode(m->attach)),
+			strerror(-err));
 		goto cleanup;
 	}
 	if (containers__follow(m->cs, on_container, m))
 		log_warn("not following docker events: new containers are learnt from /proc");
-	log_info("monitoring (attach=%s, %d syscalls traced, ring %lu KiB, docker %s)",
-		 m->attach_name, count_traced(opts), opts->ring_bytes >> 10,
+	log_info("monitoring (attach=%s: %s; %d syscalls traced, ring %lu KiB, docker %s)",
+		 attach_mode_name(attach__mode(m->attach)), attach__reason(m->attach),
+		 count_traced(opts), opts->ring_bytes >> 10,
 		 containers__docker_ok(m->cs) ? "connected" : "absent");
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	err = poll_loop(m);
-	/* detach first, then drain what is already in the ring */
-	cactus_bpf__detach(m->skel);
+	/* stop producing, then drain what is already in the ring */
+	attach__quiesce(m->attach);
 	ring_buffer__consume(m->rb);
 	fflush(stdout);
 	summary(m);
 cleanup:
 	containers__free(m->cs); /* first: its thread writes to ns_watch */
+	attach__detach(m->attach);
 	ring_buffer__free(m->rb);
-	cactus_bpf__destroy(m->skel);
+	attach__free(m->attach);
 	free(m);
 	return err ? 1 : 0;
 }

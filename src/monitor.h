@@ -4,12 +4,11 @@
 #define CACTUS_MONITOR_H
 
 #include <stdbool.h>
+#include "attach.h"
 #include "output/output.h"
 #include "syscalls.h"
 
 #define MONITOR_MAX_CONTAINERS 64
-
-enum attach_mode { ATTACH_AUTO, ATTACH_TP_BTF, ATTACH_RAW_TP };
 
 struct monitor_opts {
 	enum output_format format;

@@ -150,7 +150,7 @@ const struct cactus_syscall cactus_syscalls[] = {
 	PLAIN(bpf, "BPF Operation", CAT_SYSTEM),
 	SC(execveat, "Process Create", CAT_PROC, CK_EXEC, 1, 0, N, N, N),
 	PLAIN(userfaultfd, "User Fault Handler Create", CAT_MEM),
-	SIG(pidfd_send_signal, "Signal Send", 0, 1),
+	SIG(pidfd_send_signal, "Signal Send", N, 1), /* target is a pidfd */
 	PATHAT(open_tree, "Mount Tree Open", CAT_NS_MOUNT, 0, 1),
 	PLAIN(move_mount, "Mount Move", CAT_NS_MOUNT),
 	PLAIN(fsopen, "Filesystem Context Open", CAT_NS_MOUNT),

@@ -1,0 +1,918 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * src/output: json_write_str (escaping, UTF-8 validation) on a table of
+ * strings and exhaustively on short byte strings, checked by json-c in
+ * strict mode; output_json / output_block / output_text of synthetic events.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <asm/unistd.h>
+#include <json-c/json.h>
+
+#include "output/output.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define PID_NS 4026532001u
+#define MNT_NS 4026532000u
+#define BOOT_TO_REAL 1700000000000000000LL
+
+/* ---- helpers ---- */
+
+struct capture {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static void cap_open(struct capture *c)
+{
+	c->buf = NULL;
+	c->len = 0;
+	c->f = open_memstream(&c->buf, &c->len);
+	assert_non_null(c->f);
+}
+
+/* Closes the stream; the caller frees c->buf. */
+static char *cap_close(struct capture *c)
+{
+	assert_int_equal(fclose(c->f), 0);
+	assert_non_null(c->buf);
+	return c->buf;
+}
+
+static char *json_str_of(const char *s)
+{
+	struct capture c;
+
+	cap_open(&c);
+	json_write_str(c.f, s);
+	return cap_close(&c);
+}
+
+/* Strict JSON with UTF-8 validation; the whole input must be one value. */
+static struct json_object *parse_strict(const char *s)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o;
+
+	assert_non_null(tok);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	o = json_tokener_parse_ex(tok, s, (int)strlen(s));
+	if (json_tokener_get_error(tok) != json_tokener_success)
+		o = NULL;
+	else if (json_tokener_get_parse_end(tok) != strlen(s))
+		o = NULL;
+	json_tokener_free(tok);
+	return o;
+}
+
+static struct cactus_event *ev_new(int nr)
+{
+	struct cactus_event *e = calloc(1, sizeof(*e));
+
+	assert_non_null(e);
+	e->syscall_nr = nr;
+	e->ts_boot_ns = 123456789;
+	e->pid_ns = PID_NS;
+	e->mnt_ns = MNT_NS;
+	e->host_pid = 4242;
+	e->host_tid = 4243;
+	e->host_ppid = 4000;
+	e->pid = 7;
+	e->ppid = 1;
+	e->uid = 1000;
+	e->gid = 1001;
+	snprintf(e->comm, sizeof(e->comm), "cat");
+	return e;
+}
+
+static void ev_str_n(struct cactus_event *e, int slot, const char *s, size_t len)
+{
+	size_t off = e->data_len;
+
+	assert_true(off + len + 1 <= CACTUS_DATA_MAX);
+	memcpy(e->data + off, s, len);
+	e->data[off + len] = 0;
+	e->str_off[slot] = off;
+	e->str_len[slot] = len;
+	e->data_len = off + len + 1;
+}
+
+static void ev_str(struct cactus_event *e, int slot, const char *s)
+{
+	ev_str_n(e, slot, s, strlen(s));
+}
+
+/* openat(AT_FDCWD, "/mnt/test.txt", O_RDONLY) = 3 */
+static struct cactus_event *ev_openat(void)
+{
+	struct cactus_event *e = ev_new(__NR_openat);
+
+	e->args[0] = (uint64_t)AT_FDCWD;
+	e->args[2] = O_RDONLY;
+	e->ret = 3;
+	ev_str(e, STR_PATH, "/mnt/test.txt");
+	return e;
+}
+
+static const struct container test_container = {
+	.id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	.runtime = "docker",
+	.name = "web",
+	.image = "nginx:1.25",
+	.k8s_namespace = "default",
+	.k8s_pod = "web-0",
+	.k8s_container = "nginx",
+	.init_pid = 4000,
+	.pid_ns = PID_NS,
+	.mnt_ns = MNT_NS,
+	.running = true,
+};
+
+static struct event_view *view_of(const struct cactus_event *e, const struct container *c)
+{
+	struct event_view *v = malloc(sizeof(*v));
+
+	assert_non_null(v);
+	event_view_init(v, e, c, BOOT_TO_REAL);
+	return v;
+}
+
+typedef void (*out_fn)(FILE *f, const struct event_view *v);
+
+static char *render(out_fn fn, const struct cactus_event *e, const struct container *c)
+{
+	struct event_view *v = view_of(e, c);
+	struct capture cap;
+
+	cap_open(&cap);
+	fn(cap.f, v);
+	free(v);
+	return cap_close(&cap);
+}
+
+static size_t count_char(const char *s, char ch)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == ch;
+	return n;
+}
+
+/* One JSON Lines record: a single '\n', at the end, and a strict object. */
+static struct json_object *render_json(const struct cactus_event *e, const struct container *c)
+{
+	char *out = render(output_json, e, c);
+	struct json_object *o;
+	size_t len = strlen(out);
+
+	assert_true(len > 2);
+	if (count_char(out, '\n') != 1 || out[len - 1] != '\n')
+		fail_msg("not one line: %s", out);
+	out[len - 1] = 0;
+	o = parse_strict(out);
+	if (!o || !json_object_is_type(o, json_type_object))
+		fail_msg("not a JSON object: %s", out);
+	free(out);
+	return o;
+}
+
+static struct json_object *get(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v))
+		fail_msg("no key \"%s\" in %s", k, json_object_to_json_string(o));
+	return v;
+}
+
+static void expect_str(struct json_object *o, const char *k, const char *want)
+{
+	struct json_object *v = get(o, k);
+
+	if (!json_object_is_type(v, json_type_string))
+		fail_msg("\"%s\" is not a string", k);
+	assert_string_equal(json_object_get_string(v), want);
+}
+
+static void expect_int(struct json_object *o, const char *k, int64_t want)
+{
+	struct json_object *v = get(o, k);
+
+	if (!json_object_is_type(v, json_type_int))
+		fail_msg("\"%s\" is not an integer", k);
+	assert_int_equal(json_object_get_int64(v), want);
+}
+
+static void expect_absent(struct json_object *o, const char *k)
+{
+	if (json_object_object_get_ex(o, k, NULL))
+		fail_msg("unexpected key \"%s\"", k);
+}
+
+/* ---- json_write_str ---- */
+
+struct esc_case {
+	const char *in;
+	const char *out;
+};
+
+static const struct esc_case esc_cases[] = {
+	{ "", "\"\"" },
+	{ "hello world", "\"hello world\"" },
+	{ "/mnt/test.txt", "\"/mnt/test.txt\"" },
+	{ "a\"b", "\"a\\\"b\"" },
+	{ "\"", "\"\\\"\"" },
+	{ "a\\b", "\"a\\\\b\"" },
+	{ "\\\"", "\"\\\\\\\"\"" },
+	{ "\n", "\"\\n\"" },
+	{ "a\r\nb\tc", "\"a\\r\\nb\\tc\"" },
+	{ "\x01", "\"\\u0001\"" },
+	{ "\x08\x0c", "\"\\u0008\\u000c\"" },
+	{ "x\x1fy", "\"x\\u001fy\"" },
+	{ "\x1b[0m", "\"\\u001b[0m\"" },
+	{ "\x7f", "\"\\u007f\"" },
+	{ " ~", "\" ~\"" },
+	/* valid UTF-8 is kept as is */
+	{ "\xc2\x80", "\"\xc2\x80\"" },                       /* U+0080 */
+	{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },                 /* é */
+	{ "\xdf\xbf", "\"\xdf\xbf\"" },                       /* U+07FF */
+	{ "\xe0\xa0\x80", "\"\xe0\xa0\x80\"" },               /* U+0800 */
+	{ "\xe2\x82\xac", "\"\xe2\x82\xac\"" },               /* € */
+	{ "\xed\x9f\xbf", "\"\xed\x9f\xbf\"" },               /* U+D7FF */
+	{ "\xee\x80\x80", "\"\xee\x80\x80\"" },               /* U+E000 */
+	{ "\xef\xbf\xbf", "\"\xef\xbf\xbf\"" },               /* U+FFFF */
+	{ "\xf0\x90\x80\x80", "\"\xf0\x90\x80\x80\"" },       /* U+10000 */
+	{ "\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"" },       /* 😀 */
+	{ "\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\"" },       /* U+10FFFF */
+	{ "\xe6\x97\xa5\xe6\x9c\xac/\"x\"", "\"\xe6\x97\xa5\xe6\x9c\xac/\\\"x\\\"\"" },
+	/* invalid: each bad byte becomes U+FFFD */
+	{ "\x80", "\"\\ufffd\"" },                            /* lone continuation */
+	{ "a\xbf" "b", "\"a\\ufffdb\"" },
+	{ "\xc0\x80", "\"\\ufffd\\ufffd\"" },                 /* overlong NUL */
+	{ "\xc1\xbf", "\"\\ufffd\\ufffd\"" },                 /* overlong 2-byte */
+	{ "\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"" },      /* overlong 3-byte '/' */
+	{ "\xf0\x8f\xbf\xbf", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" }, /* overlong 4-byte */
+	{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },      /* surrogate U+D800 */
+	{ "\xed\xbf\xbf", "\"\\ufffd\\ufffd\\ufffd\"" },      /* surrogate U+DFFF */
+	{ "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" }, /* U+110000 */
+	{ "\xf5\x80\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },
+	{ "\xff", "\"\\ufffd\"" },
+	{ "\xfe\xff", "\"\\ufffd\\ufffd\"" },
+	{ "ok\xff\xc3\xa9", "\"ok\\ufffd\xc3\xa9\"" },        /* recovers after */
+};
+
+static void test_json_str_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(esc_cases); i++) {
+		char *out = json_str_of(esc_cases[i].in);
+
+		if (strcmp(out, esc_cases[i].out))
+			fail_msg("case %zu: json_write_str gave [%s], want [%s]", i, out,
+				 esc_cases[i].out);
+		free(out);
+	}
+}
+
+static void test_json_str_null(void **state)
+{
+	char *out = json_str_of(NULL);
+
+	(void)state;
+	assert_string_equal(out, "\"\"");
+	free(out);
+}
+
+/* Output for a string whose tail is a cut sequence: the prefix is kept, the
+ * tail is replaced (one U+FFFD per sequence or per byte, both are fine), and
+ * nothing of it leaks through raw. */
+static void test_json_str_truncated(void **state)
+{
+	static const char *const tails[] = {
+		"\xc3", "\xe2", "\xe2\x82", "\xf0", "\xf0\x9f", "\xf0\x9f\x98",
+	};
+	char in[16], want_prefix[] = "\"ab\\ufffd";
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(tails); i++) {
+		size_t n = strlen(tails[i]);
+		char *out;
+		const char *p;
+
+		snprintf(in, sizeof(in), "ab%s", tails[i]);
+		out = json_str_of(in);
+		if (strncmp(out, want_prefix, strlen(want_prefix)))
+			fail_msg("tail %zu: %s", i, out);
+		p = out + strlen(want_prefix);
+		for (size_t k = 1; k < n && !strncmp(p, "\\ufffd", 6); k++)
+			p += 6;
+		if (strcmp(p, "\""))
+			fail_msg("tail %zu: %s", i, out);
+		free(out);
+
+		/* the same cut sequence in the middle of a string */
+		snprintf(in, sizeof(in), "ab%sz", tails[i]);
+		out = json_str_of(in);
+		if (strncmp(out, want_prefix, strlen(want_prefix)))
+			fail_msg("mid %zu: %s", i, out);
+		p = out + strlen(want_prefix);
+		for (size_t k = 1; k < n && !strncmp(p, "\\ufffd", 6); k++)
+			p += 6;
+		if (strcmp(p, "z\""))
+			fail_msg("mid %zu: %s", i, out);
+		free(out);
+	}
+}
+
+/* Reference UTF-8 validator, written independently of json.c. */
+static bool ref_utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint32_t cp;
+		size_t len;
+
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		} else if ((s[i] & 0xe0) == 0xc0) {
+			len = 2;
+			cp = s[i] & 0x1f;
+		} else if ((s[i] & 0xf0) == 0xe0) {
+			len = 3;
+			cp = s[i] & 0x0f;
+		} else if ((s[i] & 0xf8) == 0xf0) {
+			len = 4;
+			cp = s[i] & 0x07;
+		} else {
+			return false;
+		}
+		if (i + len > n)
+			return false;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+		    (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+/* Whatever the bytes, the output is strict JSON with valid UTF-8, and a
+ * valid UTF-8 input comes back unchanged. */
+static void check_roundtrip(const unsigned char *in, size_t n)
+{
+	char s[8];
+	char *out;
+	struct json_object *o;
+	const char *got;
+
+	memcpy(s, in, n);
+	s[n] = 0;
+	out = json_str_of(s);
+	o = parse_strict(out);
+	if (!o || !json_object_is_type(o, json_type_string))
+		fail_msg("input %02x %02x %02x %02x (%zu): bad JSON [%s]", in[0],
+			 n > 1 ? in[1] : 0, n > 2 ? in[2] : 0, n > 3 ? in[3] : 0, n, out);
+	got = json_object_get_string(o);
+	if (ref_utf8_valid(in, n)) {
+		if ((size_t)json_object_get_string_len(o) != n || memcmp(got, in, n))
+			fail_msg("valid input %02x %02x %02x %02x (%zu) changed: [%s]",
+				 in[0], n > 1 ? in[1] : 0, n > 2 ? in[2] : 0,
+				 n > 3 ? in[3] : 0, n, out);
+	} else if (!strstr(got, "\xef\xbf\xbd")) {
+		fail_msg("invalid input %02x %02x %02x %02x (%zu) not replaced: [%s]", in[0],
+			 n > 1 ? in[1] : 0, n > 2 ? in[2] : 0, n > 3 ? in[3] : 0, n, out);
+	}
+	json_object_put(o);
+	free(out);
+}
+
+static void test_json_str_exhaustive(void **state)
+{
+	static const unsigned char conts[] = {
+		0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xff,
+	};
+	unsigned char in[4];
+
+	(void)state;
+	/* every 1- and 2-byte string */
+	for (int a = 1; a < 256; a++) {
+		in[0] = (unsigned char)a;
+		check_roundtrip(in, 1);
+		for (int b = 1; b < 256; b++) {
+			in[1] = (unsigned char)b;
+			check_roundtrip(in, 2);
+		}
+	}
+	/* 3- and 4-byte strings: every lead byte, boundary continuation bytes */
+	for (int a = 0x80; a < 256; a++) {
+		in[0] = (unsigned char)a;
+		for (size_t i = 0; i < ARRAY_SIZE(conts); i++) {
+			in[1] = conts[i];
+			if (!in[1])
+				continue;
+			for (size_t j = 0; j < ARRAY_SIZE(conts); j++) {
+				in[2] = conts[j];
+				if (!in[2])
+					continue;
+				check_roundtrip(in, 3);
+				for (size_t k = 0; k < ARRAY_SIZE(conts); k++) {
+					in[3] = conts[k];
+					if (in[3])
+						check_roundtrip(in, 4);
+				}
+			}
+		}
+	}
+}
+
+static void test_json_str_fmemopen(void **state)
+{
+	char buf[64];
+	FILE *f;
+
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	f = fmemopen(buf, sizeof(buf), "w");
+	assert_non_null(f);
+	json_write_str(f, "tab\there");
+	assert_int_equal(fclose(f), 0);
+	assert_string_equal(buf, "\"tab\\there\"");
+}
+
+/* ---- output_json ---- */
+
+static void test_json_openat(void **state)
+{
+	struct cactus_event *e = ev_openat();
+	struct json_object *o = render_json(e, &test_container);
+
+	(void)state;
+	expect_str(o, "time", "2023-11-14T22:13:20.123456789Z");
+	expect_str(o, "container_id", test_container.id);
+	expect_str(o, "container_name", "web");
+	expect_str(o, "image", "nginx:1.25");
+	expect_str(o, "runtime", "docker");
+	expect_str(o, "k8s_namespace", "default");
+	expect_str(o, "k8s_pod", "web-0");
+	expect_str(o, "k8s_container", "nginx");
+	expect_int(o, "pid_ns", PID_NS);
+	expect_int(o, "mnt_ns", MNT_NS);
+	expect_int(o, "host_pid", 4242);
+	expect_int(o, "host_tid", 4243);
+	expect_int(o, "host_ppid", 4000);
+	expect_int(o, "pid", 7);
+	expect_int(o, "ppid", 1);
+	expect_int(o, "uid", 1000);
+	expect_int(o, "gid", 1001);
+	expect_str(o, "comm", "cat");
+	expect_str(o, "syscall", "openat");
+	expect_int(o, "syscall_nr", __NR_openat);
+	expect_str(o, "category", "File Operation");
+	expect_str(o, "activity", "File Open");
+	expect_int(o, "ret", 3);
+	expect_str(o, "dirname", "/mnt");
+	expect_str(o, "filename", "test.txt");
+	assert_non_null(strstr(json_object_get_string(get(o, "flags")), "O_RDONLY"));
+	assert_null(strstr(json_object_get_string(get(o, "flags")), "O_WRONLY"));
+	expect_absent(o, "exe");
+	expect_absent(o, "argv");
+	expect_absent(o, "family");
+	expect_absent(o, "signal");
+	expect_absent(o, "path2");
+	expect_absent(o, "truncated");
+	expect_absent(o, "no_enter");
+	json_object_put(o);
+	free(e);
+}
+
+static void test_json_negative_ret_and_big_ids(void **state)
+{
+	struct cactus_event *e = ev_openat();
+	struct json_object *o;
+
+	(void)state;
+	e->ret = -2;   /* -ENOENT */
+	e->uid = 4294967294u;
+	e->pid_ns = 0xffffffffu;
+	e->flags = EF_TRUNCATED | EF_NO_ENTER;
+	o = render_json(e, &test_container);
+	expect_int(o, "ret", -2);
+	expect_int(o, "uid", 4294967294LL);
+	expect_int(o, "pid_ns", 0xffffffffLL);
+	assert_true(json_object_get_boolean(get(o, "truncated")));
+	assert_true(json_object_get_boolean(get(o, "no_enter")));
+	json_object_put(o);
+	free(e);
+}
+
+static void test_json_exit_group(void **state)
+{
+	struct cactus_event *e = ev_new(__NR_exit_group);
+	struct json_object *o;
+
+	(void)state;
+	e->flags = EF_NO_EXIT;
+	e->args[0] = 0;
+	o = render_json(e, &test_container);
+	expect_str(o, "syscall", "exit_group");
+	expect_str(o, "category", "Process Manage");
+	assert_true(json_object_object_get_ex(o, "ret", NULL));
+	assert_null(get(o, "ret"));   /* json-c represents null as NULL */
+	expect_absent(o, "dirname");
+	expect_absent(o, "flags");
+	json_object_put(o);
+	free(e);
+}
+
+static void test_json_null_container(void **state)
+{
+	static const char *const keys[] = {
+		"container_id", "container_name", "image", "runtime",
+		"k8s_namespace", "k8s_pod", "k8s_container",
+	};
+	struct cactus_event *e = ev_openat();
+	struct json_object *o = render_json(e, NULL);
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		expect_str(o, keys[i], "");
+	expect_str(o, "syscall", "openat");
+	json_object_put(o);
+	free(e);
+}
+
+static void test_json_hostile_strings(void **state)
+{
+	static const char path[] = "/mnt/\xff\xfe\"x\\y\nz\x01.txt";
+	struct cactus_event *e = ev_new(__NR_openat);
+	struct json_object *o;
+
+	(void)state;
+	memcpy(e->comm, "a\"b\\c\td", 8);
+	ev_str(e, STR_PATH, path);
+	o = render_json(e, &test_container);
+	expect_str(o, "comm", "a\"b\\c\td");
+	expect_str(o, "dirname", "/mnt");
+	expect_str(o, "filename", "\xef\xbf\xbd\xef\xbf\xbd\"x\\y\nz\x01.txt");
+	json_object_put(o);
+	free(e);
+
+	/* container metadata is escaped too */
+	{
+		struct container c = test_container;
+
+		snprintf(c.name, sizeof(c.name), "we\"b\n");
+		snprintf(c.k8s_namespace, sizeof(c.k8s_namespace), "ns\\\x80");
+		e = ev_openat();
+		o = render_json(e, &c);
+		expect_str(o, "container_name", "we\"b\n");
+		expect_str(o, "k8s_namespace", "ns\\\xef\xbf\xbd");
+		json_object_put(o);
+		free(e);
+	}
+}
+
+static void test_json_execve(void **state)
+{
+	static const char argv[] = "cat\0/mnt/test.txt\0say \"hi\"";
+	struct cactus_event *e = ev_new(__NR_execve);
+	struct json_object *o, *a;
+
+	(void)state;
+	ev_str(e, STR_PATH, "/usr/bin/cat");
+	ev_str_n(e, STR_EXTRA, argv, sizeof(argv) - 1);
+	e->flags = EF_ARGV_NUL;
+	o = render_json(e, &test_container);
+	expect_str(o, "syscall", "execve");
+	expect_str(o, "category", "Process Manage");
+	expect_str(o, "activity", "Process Create");
+	expect_str(o, "exe", "/usr/bin/cat");
+	a = get(o, "argv");
+	assert_true(json_object_is_type(a, json_type_array));
+	assert_int_equal(json_object_array_length(a), 3);
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(a, 0)), "cat");
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(a, 1)),
+			    "/mnt/test.txt");
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(a, 2)),
+			    "say \"hi\"");
+	json_object_put(o);
+	free(e);
+
+	/* exe without argv: an empty array */
+	e = ev_new(__NR_execve);
+	ev_str(e, STR_PATH, "/bin/true");
+	o = render_json(e, &test_container);
+	a = get(o, "argv");
+	assert_true(json_object_is_type(a, json_type_array));
+	assert_int_equal(json_object_array_length(a), 0);
+	json_object_put(o);
+	free(e);
+}
+
+static void test_json_connect(void **state)
+{
+	struct cactus_event *e = ev_new(__NR_connect);
+	struct json_object *o;
+
+	(void)state;
+	e->flags = EF_HAS_ADDR;
+	e->family = AF_INET;
+	e->port = 8080;
+	e->addr[0] = 127;
+	e->addr[3] = 1;
+	o = render_json(e, &test_container);
+	expect_str(o, "category", "Network Operation");
+	expect_str(o, "activity", "Network Connect");
+	expect_str(o, "family", "AF_INET");
+	expect_str(o, "addr", "127.0.0.1");
+	expect_int(o, "port", 8080);
+	expect_absent(o, "dirname");
+	json_object_put(o);
+	free(e);
+}
+
+static void test_json_kill(void **state)
+{
+	struct cactus_event *e = ev_new(__NR_kill);
+	struct json_object *o;
+
+	(void)state;
+	e->args[0] = 28;
+	e->args[1] = 15;
+	o = render_json(e, &test_container);
+	expect_str(o, "category", "Signal Handling");
+	expect_str(o, "signal", "SIGTERM");
+	expect_int(o, "signal_nr", 15);
+	expect_int(o, "target_pid", 28);
+	json_object_put(o);
+	free(e);
+}
+
+static void test_json_unknown_syscall(void **state)
+{
+	struct cactus_event *e = ev_new(__NR_getpid);
+	struct json_object *o;
+
+	(void)state;
+	e->ret = 7;
+	o = render_json(e, NULL);
+	expect_str(o, "syscall", "unknown");
+	expect_int(o, "syscall_nr", __NR_getpid);
+	expect_str(o, "category", "Unknown");
+	expect_str(o, "activity", "Unknown");
+	expect_int(o, "ret", 7);
+	json_object_put(o);
+	free(e);
+}
+
+/* ---- output_block ---- */
+
+static void test_block_openat(void **state)
+{
+	struct cactus_event *e = ev_openat();
+	char *out = render(output_block, e, &test_container);
+
+	(void)state;
+	assert_string_equal(out,
+			    "Time: 2023-11-14T22:13:20.123456789Z\n"
+			    "ContainerName: web, Namespace: default\n"
+			    "PidId: 4026532001, MntId: 4026532000\n"
+			    "HostPpid: 4000, HostPid: 4242, Pid: 7, Uid: 1000\n"
+			    "Syscall: sys_openat, EventType: File Operation, Ret: 3\n"
+			    "Activity: File Open, Dirname: /mnt, Filename: test.txt\n"
+			    "\n");
+	free(out);
+	free(e);
+}
+
+static void test_block_variants(void **state)
+{
+	static const char argv[] = "cat\0/mnt/test.txt";
+	struct container noname = test_container;
+	struct cactus_event *e;
+	char *out;
+
+	(void)state;
+	/* no container, exit_group */
+	e = ev_new(__NR_exit_group);
+	e->flags = EF_NO_EXIT;
+	out = render(output_block, e, NULL);
+	assert_non_null(strstr(out, "\nContainerName: -, Namespace: -\n"));
+	assert_non_null(strstr(out, "\nSyscall: sys_exit_group, EventType: Process Manage, Ret: -\n"));
+	assert_non_null(strstr(out, "\nActivity: Process Exit\n\n"));
+	/* the blank line is the last line, and the only one */
+	assert_ptr_equal(strstr(out, "\n\n"), out + strlen(out) - 2);
+	free(out);
+	free(e);
+
+	/* container without a name nor namespace: its id */
+	noname.name[0] = 0;
+	noname.k8s_namespace[0] = 0;
+	e = ev_openat();
+	out = render(output_block, e, &noname);
+	assert_non_null(strstr(out, "\nContainerName: 0123456789abcdef0123456789abcdef"
+				    "0123456789abcdef0123456789abcdef, Namespace: -\n"));
+	free(out);
+	free(e);
+
+	/* execve */
+	e = ev_new(__NR_execve);
+	ev_str(e, STR_PATH, "/usr/bin/cat");
+	ev_str_n(e, STR_EXTRA, argv, sizeof(argv) - 1);
+	out = render(output_block, e, &test_container);
+	assert_non_null(strstr(out, "\nSyscall: sys_execve, EventType: Process Manage, Ret: 0\n"));
+	assert_non_null(strstr(out, "\nActivity: Process Create, Comm: cat, Execfile: /usr/bin/cat\n\n"));
+	free(out);
+	free(e);
+
+	/* connect and kill */
+	e = ev_new(__NR_connect);
+	e->flags = EF_HAS_ADDR;
+	e->family = AF_INET;
+	e->port = 80;
+	e->addr[0] = 10;
+	e->addr[3] = 2;
+	e->ret = -111;
+	out = render(output_block, e, &test_container);
+	assert_non_null(strstr(out, "EventType: Network Operation, Ret: -111\n"));
+	assert_non_null(strstr(out, "\nActivity: Network Connect, Family: AF_INET, "
+				    "Addr: 10.0.0.2, Port: 80\n\n"));
+	free(out);
+	free(e);
+
+	e = ev_new(__NR_kill);
+	e->args[0] = 28;
+	e->args[1] = 9;
+	out = render(output_block, e, &test_container);
+	assert_non_null(strstr(out, "\nActivity: Signal Send, Signal: SIGKILL, TargetPid: 28\n\n"));
+	free(out);
+	free(e);
+}
+
+/* ---- output_text ---- */
+
+static void test_text_openat(void **state)
+{
+	static const char want[] =
+		"2023-11-14T22:13:20.123456789Z web pid=7(host 4242) "
+		"ppid=1(host 4000) uid=1000 cat openat [File Operation/File Open] "
+		"ret=3 dirname=/mnt filename=test.txt";
+	struct cactus_event *e = ev_openat();
+	char *out = render(output_text, e, &test_container);
+
+	(void)state;
+	assert_int_equal(count_char(out, '\n'), 1);
+	assert_int_equal(out[strlen(out) - 1], '\n');
+	assert_true(!strncmp(out, want, strlen(want)));
+	assert_non_null(strstr(out, " web "));
+	assert_non_null(strstr(out, "openat"));
+	assert_non_null(strstr(out, "dirname=/mnt filename=test.txt"));
+	assert_non_null(strstr(out, " flags=O_RDONLY"));
+	free(out);
+	free(e);
+}
+
+static void test_text_variants(void **state)
+{
+	static const char argv[] = "cat\0/mnt/test.txt";
+	struct cactus_event *e;
+	char *out;
+
+	(void)state;
+	e = ev_new(__NR_exit_group);
+	e->flags = EF_NO_EXIT;
+	out = render(output_text, e, NULL);
+	assert_int_equal(count_char(out, '\n'), 1);
+	assert_non_null(strstr(out, "Z - pid=7"));
+	assert_non_null(strstr(out, " exit_group [Process Manage/Process Exit] ret=-\n"));
+	free(out);
+	free(e);
+
+	e = ev_new(__NR_execve);
+	ev_str(e, STR_PATH, "/usr/bin/cat");
+	ev_str_n(e, STR_EXTRA, argv, sizeof(argv) - 1);
+	out = render(output_text, e, &test_container);
+	assert_int_equal(count_char(out, '\n'), 1);
+	assert_non_null(strstr(out, " ret=0 exe=/usr/bin/cat argv=[cat /mnt/test.txt]\n"));
+	assert_null(strstr(out, "dirname="));
+	free(out);
+	free(e);
+
+	e = ev_new(__NR_connect);
+	e->flags = EF_HAS_ADDR;
+	e->family = AF_INET6;
+	e->port = 443;
+	e->addr[15] = 1;
+	out = render(output_text, e, &test_container);
+	assert_non_null(strstr(out, " AF_INET6 addr=::1 port=443\n"));
+	free(out);
+	free(e);
+
+	e = ev_new(__NR_tgkill);
+	e->args[0] = 28;
+	e->args[1] = 30;
+	e->args[2] = 9;
+	out = render(output_text, e, &test_container);
+	assert_non_null(strstr(out, " signal=SIGKILL target_pid=30\n"));
+	free(out);
+	free(e);
+}
+
+/* ---- output_format_parse / output_event ---- */
+
+static void test_format_parse(void **state)
+{
+	static const struct {
+		const char *name;
+		int want;
+	} cases[] = {
+		{ "text", OUT_TEXT }, { "json", OUT_JSON }, { "block", OUT_BLOCK },
+		{ "junk", -1 }, { "", -1 }, { "tex", -1 }, { "texts", -1 },
+		{ "json ", -1 }, { " json", -1 }, { "jsonl", -1 }, { "blocks", -1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (output_format_parse(cases[i].name) != cases[i].want)
+			fail_msg("output_format_parse(\"%s\") = %d, want %d", cases[i].name,
+				 output_format_parse(cases[i].name), cases[i].want);
+	}
+}
+
+static void test_output_event_dispatch(void **state)
+{
+	static const struct {
+		enum output_format fmt;
+		out_fn fn;
+	} cases[] = {
+		{ OUT_TEXT, output_text }, { OUT_JSON, output_json }, { OUT_BLOCK, output_block },
+	};
+	struct cactus_event *e = ev_openat();
+	struct event_view *v = view_of(e, &test_container);
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct capture a, b;
+
+		cap_open(&a);
+		output_event(a.f, cases[i].fmt, v);
+		cap_close(&a);
+		cap_open(&b);
+		cases[i].fn(b.f, v);
+		cap_close(&b);
+		assert_string_equal(a.buf, b.buf);
+		free(a.buf);
+		free(b.buf);
+	}
+	free(v);
+	free(e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_str_table),
+		cmocka_unit_test(test_json_str_null),
+		cmocka_unit_test(test_json_str_truncated),
+		cmocka_unit_test(test_json_str_exhaustive),
+		cmocka_unit_test(test_json_str_fmemopen),
+		cmocka_unit_test(test_json_openat),
+		cmocka_unit_test(test_json_negative_ret_and_big_ids),
+		cmocka_unit_test(test_json_exit_group),
+		cmocka_unit_test(test_json_null_container),
+		cmocka_unit_test(test_json_hostile_strings),
+		cmocka_unit_test(test_json_execve),
+		cmocka_unit_test(test_json_connect),
+		cmocka_unit_test(test_json_kill),
+		cmocka_unit_test(test_json_unknown_syscall),
+		cmocka_unit_test(test_block_openat),
+		cmocka_unit_test(test_block_variants),
+		cmocka_unit_test(test_text_openat),
+		cmocka_unit_test(test_text_variants),
+		cmocka_unit_test(test_format_parse),
+		cmocka_unit_test(test_output_event_dispatch),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
