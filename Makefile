@@ -10,7 +10,7 @@ PYTEST     ?= $(shell /usr/bin/python3 -m pytest --version >/dev/null 2>&1 && ec
 CFLAGS     ?= -g -O2
 CFLAGS     += -Wall -Wextra -Werror -std=gnu11 -MMD -MP -D_GNU_SOURCE
 CPPFLAGS   += -Iinclude -Isrc -I$(OUT)
-LDLIBS     += -lbpf -lelf -lz -lcurl -ljson-c -lpthread
+LDLIBS     += -lbpf -lelf -lz -lcurl -ljson-c -lyaml -lpthread
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
               -Iinclude -I$(OUT) -Ibpf
 
@@ -50,7 +50,10 @@ test-unit: $(UNIT_BINS)
 test-e2e: cactus
 	$(PYTEST) -v tests/e2e
 
-test: test-unit test-e2e
+# under a second kernel (6.1: kprobe, fentry, BPF-LSM), ../shared/vm/run-kernel; see tests/vm/host.sh
+test-vm: cactus ; tests/vm/host.sh
+
+test: test-unit test-e2e test-vm
 
 clean:
 	rm -rf $(OUT) cactus

@@ -89,6 +89,7 @@ static __always_inline struct cactus_event *event_begin(void)
 		return NULL;
 	s->e.flags = 0;
 	s->e.data_len = 0;
+	s->e.kill_rule = 0;
 	__builtin_memset(s->e.str_len, 0, sizeof(s->e.str_len));
 	return &s->e;
 }
@@ -280,6 +281,8 @@ static __always_inline void emit(struct cactus_event *e)
 		count(STAT_EVENTS);
 }
 
+#include "enforce.h"
+
 static __always_inline const struct syscall_conf *traced(long nr)
 {
 	__u32 key = (__u32)nr;
@@ -314,6 +317,8 @@ static __always_inline int on_enter(long nr, const __u64 *args, struct pt_regs *
 		__builtin_memcpy(st.args, args, sizeof(st.args));
 	else
 		regs_args(regs, st.args);
+	learn_cgroup(task, &key);
+	st.kill_rule = enforce_kill(task, c, nr, st.args, &key);
 	if (c->flags & SC_NORET) {
 		/* exit/exit_group: there is no sys_exit to wait for */
 		struct cactus_event *e = event_begin();
@@ -376,6 +381,9 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs)
 	if (st) {
 		e->ts_boot_ns = st->ts;
 		__builtin_memcpy(e->args, st->args, sizeof(e->args));
+		e->kill_rule = st->kill_rule;
+		if (st->kill_rule)
+			e->flags |= EF_KILLED;
 		bpf_map_delete_elem(&stash, &tid);
 	} else {
 		/* e.g. refused by seccomp before sys_enter: args are still in pt_regs */
@@ -462,4 +470,104 @@ SEC("tracepoint")
 int cactus_exit_tp(struct syscall_exit_ctx *ctx)
 {
 	return on_exit(ctx->nr, ctx->ret, NULL);
+}
+
+/*
+ * fentry and kprobe: on the per-syscall functions <prefix>sys_<name> (x86:
+ * __x64_sys_openat), which take the user registers as their one argument.
+ * User space attaches to the traced syscalls only, so untraced syscalls run
+ * no BPF and stay off the syscall slow path.
+ *
+ * Limit of both: a syscall refused before dispatch (seccomp, ptrace or audit
+ * in syscall_trace_enter) never reaches its sys_ function, so these modes see
+ * nothing of it; the tracepoint, tp_btf and raw_tp modes do (sys_exit fires).
+ */
+
+/* Entry through a sys_ function: arguments and nr from the user registers. */
+static __always_inline int enter_user_regs(const struct pt_regs *regs)
+{
+	__u64 args[6];
+
+	regs_args((struct pt_regs *)regs, args);
+	return on_enter(BPF_CORE_READ(regs, orig_ax), args, NULL);
+}
+
+/* fentry/fexit (5.5+): user space loads these against one sys_ function and
+ * clones the verified instructions for every other traced one (src/attach.c). */
+SEC("fentry")
+int BPF_PROG(cactus_enter_fentry, const struct pt_regs *regs)
+{
+	return enter_user_regs(regs);
+}
+
+SEC("fexit")
+int BPF_PROG(cactus_exit_fexit, const struct pt_regs *regs, long ret)
+{
+	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, (struct pt_regs *)regs);
+}
+
+/* kprobe/kretprobe, as in the paper: attached by user space per sys_ function. */
+SEC("kprobe")
+int BPF_KPROBE(cactus_enter_kp, const struct pt_regs *regs)
+{
+	return enter_user_regs(regs);
+}
+
+/* The kretprobe has only the return value: nr and (if needed) arguments come
+ * from the task's saved user registers. */
+SEC("kretprobe")
+int BPF_KRETPROBE(cactus_exit_kp, long ret)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs);
+}
+
+/*
+ * BPF-LSM deny (5.7+, `bpf` in the LSM list): open and exec of a path listed
+ * in deny_paths fail with EPERM for watched tasks only. The path is the full
+ * path as the task sees it (bpf_d_path: from the task's root, across mounts),
+ * so the key is what a user writes in a rule, not a guess from the last two
+ * dentry names (which a bind mount or a same-named directory elsewhere would
+ * fool). bpf_d_path needs a sleepable hook: these are lsm.s programs.
+ */
+#define EPERM 1
+
+static __always_inline bool deny_path(const struct path *path)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct deny_key key = {};
+	struct ns_key ns = {};
+	unsigned int level = 0;
+	bool known;
+	long n;
+
+	if (!watched(task, &ns, &level, &known))
+		return false;
+	n = bpf_d_path((struct path *)path, key.path, sizeof(key.path));
+	if (n <= 0 || n > (long)sizeof(key.path))
+		return false;
+	/* d_path builds the string at the buffer's end: clear what is left of
+	 * it after the NUL, the key is compared over all 256 bytes */
+	for (int i = 0; i < (int)sizeof(key.path); i++) {
+		if (i >= n)
+			key.path[i] = 0;
+	}
+	return bpf_map_lookup_elem(&deny_paths, &key) != NULL;
+}
+
+SEC("lsm.s/file_open")
+int BPF_PROG(cactus_deny_open, struct file *file, int ret)
+{
+	if (ret)
+		return ret;
+	return deny_path(&file->f_path) ? -EPERM : 0;
+}
+
+SEC("lsm.s/bprm_check_security")
+int BPF_PROG(cactus_deny_exec, struct linux_binprm *bprm, int ret)
+{
+	if (ret)
+		return ret;
+	return deny_path(&bprm->file->f_path) ? -EPERM : 0;
 }

@@ -27,6 +27,8 @@ struct {
 struct stash {
 	__u64 ts;
 	__u64 args[6];
+	__u32 kill_rule;   /* index + 1 of the kill rule that fired at entry */
+	__u32 pad;
 };
 
 struct {
@@ -85,5 +87,54 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } last_wake SEC(".maps");
+
+/* Kill rules, checked at syscall entry for syscalls marked SC_ENFORCE. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, CACTUS_MAX_KRULES);
+	__type(key, __u32);
+	__type(value, struct kill_rule);
+} kill_rules SEC(".maps");
+
+/* Network deny rules, checked by the cgroup sock_addr programs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, CACTUS_MAX_KRULES);
+	__type(key, __u32);
+	__type(value, struct deny_rule);
+} deny_rules SEC(".maps");
+
+/* Which containers a rule scoped by container name/image selects. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct scope_key);
+	__type(value, __u8);
+} rule_scope SEC(".maps");
+
+/* cgroup v2 id of container tasks -> bitmask of deny rules that apply. The
+ * sock_addr programs cannot see the task's namespaces, only its cgroup: the
+ * tracing programs learn a container's cgroup at its first traced syscall,
+ * user space corrects the mask once it knows the container. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u64);
+	__type(value, __u32);
+} container_cgroups SEC(".maps");
+
+/* BPF-LSM deny list: full paths (as the task sees them, NUL-padded) whose
+ * open or exec fails with EPERM for watched tasks. Filled by user space
+ * (--deny-open). */
+struct deny_key {
+	char path[256];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct deny_key);
+	__type(value, __u8);
+} deny_paths SEC(".maps");
 
 #endif

@@ -7,6 +7,15 @@
  *               path is the only cost they pay)
  *   tp_btf      one BTF-typed dispatcher on sys_enter/sys_exit (5.5+)
  *   raw_tp      the same dispatcher as a raw tracepoint (4.17+)
+ *   fentry      fentry/fexit on the traced syscalls' own functions
+ *               (__x64_sys_<name>; 5.5+), one verified program cloned
+ *               per function
+ *   kprobe      kprobe/kretprobe on the same functions, as the paper does
+ * fentry and kprobe do not see a syscall refused before dispatch (seccomp):
+ * it never reaches its function.
+ *
+ * BPF-LSM deny programs (lsm.s/file_open, lsm.s/bprm_check_security) load
+ * with any mode where the kernel lists `bpf` in its LSMs and accepts them.
  */
 #ifndef CACTUS_ATTACH_H
 #define CACTUS_ATTACH_H
@@ -14,12 +23,15 @@
 #include <stdbool.h>
 #include "cactus/event.h"
 
-enum attach_mode { ATTACH_AUTO, ATTACH_TRACEPOINT, ATTACH_TP_BTF, ATTACH_RAW_TP, ATTACH_NMODES };
+enum attach_mode {
+	ATTACH_AUTO, ATTACH_TRACEPOINT, ATTACH_TP_BTF, ATTACH_RAW_TP, ATTACH_FENTRY, ATTACH_KPROBE,
+	ATTACH_NMODES
+};
 
 struct cactus_bpf;
 struct attach;
 
-/* "auto", "tracepoint", "tp_btf", "raw_tp" -> mode, or -1. */
+/* "auto", "tracepoint", "tp_btf", "raw_tp", "fentry", "kprobe" -> mode, or -1. */
 int attach_mode_parse(const char *name);
 const char *attach_mode_name(enum attach_mode mode);
 
@@ -28,7 +40,8 @@ const char *attach_mode_name(enum attach_mode mode);
  * between open and load to set rodata and map sizes. */
 struct attach *attach__load(enum attach_mode mode, int (*setup)(struct cactus_bpf *, void *),
 			    void *ctx);
-/* Attaches for the syscalls whose traced[nr] is true. */
+/* Attaches for the syscalls whose traced[nr] is true, and the BPF-LSM deny
+ * programs if they loaded and the deny_paths map has an entry. */
 int attach__attach(struct attach *a, const bool *traced);
 /* Makes every program return at its first lookup (before detaching). */
 void attach__quiesce(struct attach *a);
@@ -39,5 +52,8 @@ struct cactus_bpf *attach__skel(struct attach *a);
 enum attach_mode attach__mode(const struct attach *a);
 /* Why this mode: one phrase for the start-up line. */
 const char *attach__reason(const struct attach *a);
+/* BPF-LSM deny programs loaded; else why not (one phrase). */
+bool attach__lsm(const struct attach *a);
+const char *attach__lsm_reason(const struct attach *a);
 
 #endif

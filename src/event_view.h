@@ -15,8 +15,18 @@
 #define VIEW_PATH_MAX 4096
 #define VIEW_ARGV_MAX 64
 
+/* A rule that matched the event (src/rules), set by the monitor. */
+struct alert {
+	const char *rule;
+	const char *priority;
+	const char *action;
+	const char *outcome;   /* alerted, killed, denied, not enforced, ... */
+	const char *message;   /* the rule's rendered output template */
+};
+
 struct event_view {
 	const struct cactus_event *e;
+	const struct alert *alert;         /* NULL: a plain event */
 	const struct cactus_syscall *sc;   /* never NULL for a traced nr */
 	const struct container *c;         /* may be NULL */
 	char time[48];                     /* RFC 3339, ns, UTC */

@@ -8,6 +8,7 @@
 #include "containers/containers.h"
 #include "log.h"
 #include "monitor.h"
+#include "rules/rules.h"
 
 #define EXIT_USAGE 2
 
@@ -21,6 +22,7 @@ static const char usage_text[] =
 "  monitor      trace syscalls made inside containers and print them (needs root)\n"
 "  containers   list running containers with their namespaces\n"
 "  syscalls     list the classified syscalls, their category and activity\n"
+"  rules        rules check FILE... | rules list [--rules FILE|DIR]...\n"
 "  help         show this text\n"
 "\n"
 "monitor options:\n"
@@ -33,8 +35,14 @@ static const char usage_text[] =
 "                          also turns on syscalls that are off by default (read...)\n"
 "      --ring-size MIB     ring buffer size in MiB, a power of 2 (default 16)\n"
 "      --attach MODE       auto (default: the cheapest the kernel accepts),\n"
-"                          tracepoint, tp_btf or raw_tp\n"
+"                          fentry, kprobe, tracepoint, tp_btf or raw_tp\n"
+"      --deny-open PATH    inside containers, opening or executing PATH (full\n"
+"                          path as the container sees it) fails with EPERM\n"
+"                          (BPF-LSM); repeatable\n"
 "      --docker-sock PATH  Docker Engine API socket (default /var/run/docker.sock)\n"
+"  -r, --rules FILE|DIR    rule files (YAML) instead of the default set; repeatable\n"
+"      --no-default-rules  no rules at all unless --rules is given\n"
+"      --alerts-only       print only events that match a rule\n"
 "  -v, --verbose           libbpf and debug messages on stderr\n"
 "\n"
 "containers options:\n"
@@ -143,7 +151,11 @@ static int cmd_monitor(int argc, char **argv)
 		{ "syscall", required_argument, NULL, 's' },
 		{ "ring-size", required_argument, NULL, 'R' },
 		{ "attach", required_argument, NULL, 'A' },
+		{ "deny-open", required_argument, NULL, 'P' },
 		{ "docker-sock", required_argument, NULL, 'D' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "no-default-rules", no_argument, NULL, 'N' },
+		{ "alerts-only", no_argument, NULL, 'a' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -153,7 +165,7 @@ static int cmd_monitor(int argc, char **argv)
 	bool any_cat = false, any_sc = false;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "o:c:n:C:s:vh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:c:n:C:s:r:vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			o.format = output_format_parse(optarg);
@@ -185,12 +197,31 @@ static int cmd_monitor(int argc, char **argv)
 			break;
 		case 'A':
 			if (attach_mode_parse(optarg) < 0)
-				return usage_error("unknown attach mode '%s' (auto, tracepoint, "
-						   "tp_btf, raw_tp)", optarg);
+				return usage_error("unknown attach mode '%s' (auto, fentry, kprobe, "
+						   "tracepoint, tp_btf, raw_tp)", optarg);
 			o.attach = attach_mode_parse(optarg);
+			break;
+		case 'P':
+			if (o.n_deny_open == MONITOR_MAX_DENY)
+				return usage_error("too many --deny-open options (max 64)%s", "");
+			if (optarg[0] != '/' || strlen(optarg) >= 256)
+				return usage_error("--deny-open '%s': an absolute path, under 256 bytes",
+						   optarg);
+			o.deny_open[o.n_deny_open++] = optarg;
 			break;
 		case 'D':
 			o.docker_sock = optarg;
+			break;
+		case 'r':
+			if (o.n_rules == MONITOR_MAX_CONTAINERS)
+				return usage_error("too many --rules options (max 64)%s", "");
+			o.rules[o.n_rules++] = optarg;
+			break;
+		case 'N':
+			o.no_default_rules = true;
+			break;
+		case 'a':
+			o.alerts_only = true;
 			break;
 		case 'v':
 			log_set_verbose(true);
@@ -316,5 +347,7 @@ int main(int argc, char **argv)
 		return cmd_containers(argc - 1, argv + 1);
 	if (!strcmp(cmd, "syscalls"))
 		return cmd_syscalls();
+	if (!strcmp(cmd, "rules"))
+		return cmd_rules(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", cmd);
 }

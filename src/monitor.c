@@ -12,6 +12,7 @@
 #include "cactus.skel.h"
 #include "attach.h"
 #include "containers/containers.h"
+#include "enforce.h"
 #include "log.h"
 #include "monitor.h"
 
@@ -21,6 +22,9 @@ struct monitor {
 	struct cactus_bpf *skel;   /* owned by attach */
 	struct ring_buffer *rb;
 	struct containers *cs;
+	struct rule_set *rules;
+	struct enforce *enforce;
+	bool kernel_traced[CACTUS_MAX_SYSCALLS]; /* shown, or needed to enforce */
 	int ns_watch_fd;
 	int64_t boot_to_real_ns;
 	/* last lookup, the common case of consecutive events of one container */
@@ -28,7 +32,7 @@ struct monitor {
 	const struct container *last_c;
 	bool last_pass;
 	/* user-side counters for the summary */
-	unsigned long long seen, printed, filtered, malformed;
+	unsigned long long seen, printed, filtered, malformed, alerts;
 	unsigned long long per_category[CAT_COUNT];
 	struct event_view view;
 };
@@ -142,9 +146,10 @@ static void on_container(void *ctx, const struct container *c, bool started)
 	struct monitor *m = ctx;
 	struct ns_key key = { .pid_ns = c->pid_ns, .mnt_ns = c->mnt_ns };
 
-	if (started)
+	if (started) {
 		ns_watch_set(m, c->pid_ns, c->mnt_ns, passes(m->opts, c));
-	else if (c->pid_ns)
+		enforce__container(m->enforce, c);
+	} else if (c->pid_ns)
 		bpf_map_delete_elem(m->ns_watch_fd, &key);
 }
 
@@ -164,12 +169,50 @@ static const struct container *lookup(struct monitor *m, const struct cactus_eve
 					event_str(e, STR_CGROUP));
 		/* tell the kernel: stop sending the cgroup name, or drop the pair */
 		ns_watch_set(m, key.pid_ns, key.mnt_ns, passes(m->opts, c));
+		enforce__container(m->enforce, c);
 	}
 	m->last_key = key;
 	m->last_c = c;
 	m->last_pass = passes(m->opts, c);
 	*pass = m->last_pass;
 	return c;
+}
+
+/* Prints the event once per rule it matches (with the alert), or once
+ * plain when it matches none. */
+static void print_event(struct monitor *m)
+{
+	const struct cactus_event *e = m->view.e;
+	bool shown = m->opts->traced[e->syscall_nr & (CACTUS_MAX_SYSCALLS - 1)];
+	size_t n = m->rules ? rules__count(m->rules) : 0;
+	char message[512];
+	bool alerted = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct rule *r = rules__get(m->rules, i);
+		struct alert a;
+
+		if (!rule_matches(r, &m->view))
+			continue;
+		rule_render(r, &m->view, message, sizeof(message));
+		a = (struct alert){
+			.rule = rule_name(r),
+			.priority = rule_priority_name(rule_priority(r)),
+			.action = rule_action_name(rule_action(r)),
+			.outcome = enforce__outcome(m->enforce, r, e),
+			.message = message,
+		};
+		m->view.alert = &a;
+		output_event(stdout, m->opts->format, &m->view);
+		m->view.alert = NULL;
+		m->alerts++;
+		alerted = true;
+	}
+	/* a syscall traced only for enforcement is shown when it alerts */
+	if (!alerted && shown && !m->opts->alerts_only)
+		output_event(stdout, m->opts->format, &m->view);
+	if (alerted || (shown && !m->opts->alerts_only))
+		m->printed++;
 }
 
 static int handle_event(void *ctx, void *data, size_t size)
@@ -192,13 +235,13 @@ static int handle_event(void *ctx, void *data, size_t size)
 	event_view_init(&m->view, e, c, m->boot_to_real_ns);
 	if (m->view.sc)
 		m->per_category[m->view.sc->category]++;
-	output_event(stdout, m->opts->format, &m->view);
-	m->printed++;
+	print_event(m);
 	return 0;
 }
 
 struct setup_ctx {
 	const struct monitor_opts *opts;
+	struct enforce *enforce;
 	__u32 pid_ns, mnt_ns;
 };
 
@@ -209,12 +252,13 @@ static int setup_skel(struct cactus_bpf *skel, void *ctx)
 
 	skel->rodata->host_pid_ns = sc->pid_ns;
 	skel->rodata->host_mnt_ns = sc->mnt_ns;
+	enforce__setup(sc->enforce, skel);
 	return bpf_map__set_max_entries(skel->maps.events, sc->opts->ring_bytes);
 }
 
 static int load_skel(struct monitor *m)
 {
-	struct setup_ctx sc = { .opts = m->opts };
+	struct setup_ctx sc = { .opts = m->opts, .enforce = m->enforce };
 	int err;
 
 	/* pid 1 is the host's init even when cactus runs in a hostPID pod;
@@ -236,28 +280,51 @@ static int load_skel(struct monitor *m)
 static int configure(struct monitor *m)
 {
 	int fd = bpf_map__fd(m->skel->maps.syscall_conf);
-	const struct container **list;
-	size_t n = 0;
 
 	for (size_t i = 0; i < cactus_syscalls_count; i++) {
 		const struct cactus_syscall *sc = &cactus_syscalls[i];
 		struct syscall_conf conf;
 		__u32 key = sc->nr;
 
-		cactus_syscall_conf(sc, m->opts->traced[sc->nr], &conf);
+		cactus_syscall_conf(sc, m->kernel_traced[sc->nr], &conf);
 		if (bpf_map_update_elem(fd, &key, &conf, BPF_ANY)) {
 			log_err("cannot fill syscall_conf: %s", strerror(errno));
 			return -errno;
 		}
 	}
+	/* --deny-open: BPF-LSM where it loaded (attach__attach attaches it) */
+	if (m->opts->n_deny_open && !attach__lsm(m->attach))
+		log_warn("BPF-LSM unavailable (%s): deny rules downgrade to kill",
+			 attach__lsm_reason(m->attach));
+	for (int i = 0; i < m->opts->n_deny_open && attach__lsm(m->attach); i++) {
+		char key[256] = ""; /* struct deny_key: NUL-padded full path */
+		__u8 one = 1;
+
+		strncpy(key, m->opts->deny_open[i], sizeof(key) - 1);
+		if (bpf_map_update_elem(bpf_map__fd(m->skel->maps.deny_paths), key, &one,
+					BPF_ANY)) {
+			log_err("cannot fill deny_paths: %s", strerror(errno));
+			return -errno;
+		}
+	}
 	m->ns_watch_fd = bpf_map__fd(m->skel->maps.ns_watch);
+	return 0;
+}
+
+/* Containers known at start-up: ns_watch verdicts and rule scopes. */
+static void watch_known(struct monitor *m)
+{
+	const struct container **list;
+	size_t n = 0;
+
 	if (containers__list(m->cs, &list, &n) == 0) {
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			ns_watch_set(m, list[i]->pid_ns, list[i]->mnt_ns,
 				     passes(m->opts, list[i]));
+			enforce__container(m->enforce, list[i]);
+		}
 		free(list);
 	}
-	return 0;
 }
 
 static void kernel_stats(struct monitor *m, __u64 *out)
@@ -281,8 +348,10 @@ static void summary(struct monitor *m)
 
 	kernel_stats(m, k);
 	fprintf(stderr, "cactus: summary: %llu events seen, %llu printed, %llu filtered out, "
-		"%llu drops (ring buffer full), %llu malformed\n",
-		m->seen, m->printed, m->filtered, (unsigned long long)k[STAT_DROPS], m->malformed);
+		"%llu drops (ring buffer full), %llu malformed, %llu alerts, %llu killed, "
+		"%llu denied\n", m->seen, m->printed, m->filtered,
+		(unsigned long long)k[STAT_DROPS], m->malformed, m->alerts,
+		(unsigned long long)k[STAT_KILLS], (unsigned long long)k[STAT_DENIES]);
 	fprintf(stderr, "cactus: kernel: %llu events written, %llu drops, %llu exits without "
 		"entry, %llu stash full\n", (unsigned long long)k[STAT_EVENTS],
 		(unsigned long long)k[STAT_DROPS], (unsigned long long)k[STAT_NO_ENTER],
@@ -294,13 +363,56 @@ static void summary(struct monitor *m)
 	}
 }
 
-static int count_traced(const struct monitor_opts *o)
+static int count_traced(const bool *traced)
 {
 	int n = 0;
 
 	for (int i = 0; i < CACTUS_MAX_SYSCALLS; i++)
-		n += o->traced[i];
+		n += traced[i];
 	return n;
+}
+
+static void print_rule_errors(const struct rule_errors *errs)
+{
+	for (size_t i = 0; i < errs->n; i++)
+		fprintf(stderr, "%s:%d: %s\n", errs->v[i].file, errs->v[i].line, errs->v[i].msg);
+}
+
+/* Rules from --rules, else the default set; then what the kernel enforces. */
+static int load_rules(struct monitor *m)
+{
+	const struct monitor_opts *o = m->opts;
+	const char *paths[MONITOR_MAX_CONTAINERS + 1];
+	struct rule_errors errs = {};
+	size_t n = 0;
+
+	for (int i = 0; i < o->n_rules; i++)
+		paths[n++] = o->rules[i];
+	if (!o->no_default_rules && !o->n_rules) {
+		paths[n] = rules_default_path();
+		if (!paths[n]) {
+			log_err("default rule set not found (set CACTUS_RULES_DIR, or use "
+				"--rules FILE or --no-default-rules)");
+			return -ENOENT;
+		}
+		n++;
+	}
+	if (n) {
+		m->rules = rules__load(paths, n, &errs);
+		if (!m->rules) {
+			print_rule_errors(&errs);
+			log_err("rules not loaded: %zu error(s)", errs.n);
+			rule_errors_free(&errs);
+			return -EINVAL;
+		}
+	}
+	rule_errors_free(&errs);
+	m->enforce = enforce__new(m->rules, false);
+	if (!m->enforce)
+		return -EINVAL;
+	for (int nr = 0; nr < CACTUS_MAX_SYSCALLS; nr++)
+		m->kernel_traced[nr] = o->traced[nr] || enforce__needs_syscall(m->enforce, nr);
+	return 0;
 }
 
 static int poll_loop(struct monitor *m)
@@ -345,6 +457,11 @@ int monitor_run(const struct monitor_opts *opts)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	err = load_rules(m);
+	if (err) {
+		free(m);
+		return 2;
+	}
 	m->cs = containers__new(&copts);
 	err = m->cs ? containers__scan(m->cs) : -ENOMEM;
 	if (err) {
@@ -363,7 +480,13 @@ int monitor_run(const struct monitor_opts *opts)
 		log_err("cannot create the ring buffer reader: %s", strerror(-err));
 		goto cleanup;
 	}
-	err = attach__attach(m->attach, opts->traced);
+	err = enforce__start(m->enforce, m->skel);
+	if (err) {
+		log_err("cannot set up enforcement: %s", strerror(-err));
+		goto cleanup;
+	}
+	watch_known(m);
+	err = attach__attach(m->attach, m->kernel_traced);
 	if (err) {
 		log_err("cannot attach %s programs: %s", attach_mode_name(attach__mode(m->attach)),
 			strerror(-err));
@@ -371,9 +494,11 @@ int monitor_run(const struct monitor_opts *opts)
 	}
 	if (containers__follow(m->cs, on_container, m))
 		log_warn("not following docker events: new containers are learnt from /proc");
-	log_info("monitoring (attach=%s: %s; %d syscalls traced, ring %lu KiB, docker %s)",
-		 attach_mode_name(attach__mode(m->attach)), attach__reason(m->attach),
-		 count_traced(opts), opts->ring_bytes >> 10,
+	enforce__describe(m->enforce);
+	log_info("monitoring (attach=%s: %s; %d syscalls traced, %zu rules, ring %lu KiB, "
+		 "docker %s)", attach_mode_name(attach__mode(m->attach)),
+		 attach__reason(m->attach), count_traced(m->kernel_traced),
+		 m->rules ? rules__count(m->rules) : 0, opts->ring_bytes >> 10,
 		 containers__docker_ok(m->cs) ? "connected" : "absent");
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	err = poll_loop(m);
@@ -384,9 +509,12 @@ int monitor_run(const struct monitor_opts *opts)
 	summary(m);
 cleanup:
 	containers__free(m->cs); /* first: its thread writes to ns_watch */
+	/* before attach__detach: its teardown child must not inherit the deny links */
+	enforce__free(m->enforce);
 	attach__detach(m->attach);
 	ring_buffer__free(m->rb);
 	attach__free(m->attach);
+	rules__free(m->rules);
 	free(m);
 	return err ? 1 : 0;
 }

@@ -9,6 +9,7 @@
 #include "syscalls.h"
 
 #define MONITOR_MAX_CONTAINERS 64
+#define MONITOR_MAX_DENY 64
 
 struct monitor_opts {
 	enum output_format format;
@@ -19,6 +20,12 @@ struct monitor_opts {
 	unsigned long ring_bytes;                        /* power of 2 */
 	enum attach_mode attach;
 	const char *docker_sock;
+	const char *deny_open[MONITOR_MAX_DENY];         /* --deny-open PATH (BPF-LSM) */
+	int n_deny_open;
+	const char *rules[MONITOR_MAX_CONTAINERS];       /* --rules FILE|DIR */
+	int n_rules;
+	bool no_default_rules;                           /* --no-default-rules */
+	bool alerts_only;                                /* --alerts-only */
 };
 
 /* Runs until SIGINT/SIGTERM. Returns the process exit code. */

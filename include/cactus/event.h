@@ -33,6 +33,7 @@ enum cactus_kind {
 /* syscall_conf flags */
 #define SC_TRACED  0x01 /* capture this syscall */
 #define SC_NORET   0x02 /* never returns (exit, exit_group): emit at entry */
+#define SC_ENFORCE 0x04 /* some kill rule names this syscall: check at entry */
 
 /* Value of the syscall_conf array map, indexed by syscall number. Written by
  * user space from src/syscalls.c, the single table of traced syscalls. */
@@ -74,6 +75,7 @@ enum cactus_str {
 #define EF_TRUNCATED  0x04 /* a string or path was cut short */
 #define EF_HAS_ADDR   0x08 /* family/port/addr are valid */
 #define EF_ARGV_NUL   0x10 /* STR_EXTRA holds NUL-separated argv */
+#define EF_KILLED     0x20 /* a kill rule sent SIGKILL at this syscall's entry */
 
 /* One record in the ring buffer: header + data_len bytes of strings. */
 struct cactus_event {
@@ -91,6 +93,8 @@ struct cactus_event {
 	__u32 uid;             /* real uid (initial user namespace) */
 	__u32 gid;             /* real gid */
 	__u32 syscall_nr;
+	__u32 kill_rule;       /* EF_KILLED: index + 1 of the kernel rule that killed */
+	__u32 pad;
 	__u16 flags;           /* EF_* */
 	__u16 data_len;        /* bytes used in data[] */
 	__u16 str_off[STR_NSLOTS]; /* offset of each string in data[] */
@@ -101,7 +105,7 @@ struct cactus_event {
 	char comm[CACTUS_COMM_LEN];
 	char data[CACTUS_DATA_MAX];
 };
-#define CACTUS_EVENT_HDR_SIZE 168
+#define CACTUS_EVENT_HDR_SIZE 176
 _Static_assert(sizeof(struct cactus_event) == CACTUS_EVENT_HDR_SIZE + CACTUS_DATA_MAX,
 	       "cactus_event layout");
 
@@ -112,7 +116,59 @@ enum cactus_stat {
 	STAT_NO_ENTER = 2,    /* exits without a recorded entry */
 	STAT_STASH_FULL = 3,  /* entries not stashed (stash map full) */
 	STAT_READ_ERR = 4,    /* failed reads of user or kernel memory */
-	STAT_NSTATS = 5,
+	STAT_KILLS = 5,       /* processes killed by a kill rule */
+	STAT_DENIES = 6,      /* connect/bind refused by a deny rule */
+	STAT_NSTATS = 7,
+};
+
+/*
+ * Enforcement rules compiled from kill/deny rules (src/enforce.c). Each
+ * dimension is optional; the ones present are ANDed.
+ */
+#define CACTUS_MAX_KRULES 16
+#define CACTUS_KRULE_STR 128
+#define CACTUS_KRULE_PORTS 8
+
+/* kill_rule.str_mode */
+#define KR_STR_NONE   0
+#define KR_STR_PREFIX 1 /* the syscall's path (resolved) starts with str */
+#define KR_STR_EXACT  2 /* the syscall's path (resolved) equals str */
+
+struct kill_rule {
+	__u64 syscalls[CACTUS_MAX_SYSCALLS / 64]; /* bitmap by nr */
+	__u32 rule_id;                 /* index in user space's rule set */
+	__u8 used;
+	__u8 scoped;                   /* 1: only pairs in rule_scope */
+	__u8 str_mode;                 /* KR_STR_* */
+	__u8 n_ports;
+	__u16 ports[CACTUS_KRULE_PORTS]; /* host order; n_ports == 0: any */
+	char str[CACTUS_KRULE_STR];
+};
+_Static_assert(sizeof(struct kill_rule) == 64 + 8 + 16 + 128, "kill_rule layout");
+
+/* A network deny rule, for the cgroup sock_addr programs. */
+#define DR_CONNECT 0x1
+#define DR_BIND    0x2
+
+struct deny_rule {
+	__u8 addr[16];                 /* network order; IPv4 in the first 4 bytes */
+	__u32 rule_id;
+	__u8 used;
+	__u8 ops;                      /* DR_* */
+	__u8 family;                   /* 0: any, AF_INET, AF_INET6 */
+	__u8 prefix_len;               /* 0: any address */
+	__u8 n_ports;
+	__u8 scoped;                   /* 1: only pairs in rule_scope */
+	__u8 pad[2];
+	__u16 ports[CACTUS_KRULE_PORTS];
+};
+_Static_assert(sizeof(struct deny_rule) == 44, "deny_rule layout");
+
+/* rule_scope key: this (pid-ns, mnt-ns) is selected by kernel rule idx. */
+struct scope_key {
+	struct ns_key ns;
+	__u32 idx;                     /* kill rule index, or 0x10000 + deny rule index */
+	__u32 pad;
 };
 
 #endif /* CACTUS_EVENT_H */

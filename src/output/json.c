@@ -174,5 +174,16 @@ void output_json(FILE *f, const struct event_view *v)
 	else
 		kv_int(f, "ret", e->ret);
 	json_details(f, v);
+	if (v->e->flags & EF_KILLED)
+		fputs_unlocked(",\"killed\":true", f);
+	if (v->alert) {
+		fputs_unlocked(",\"alert\":{\"rule\":", f);
+		json_write_str(f, v->alert->rule);
+		kv_str(f, "priority", v->alert->priority);
+		kv_str(f, "action", v->alert->action);
+		kv_str(f, "outcome", v->alert->outcome);
+		kv_str(f, "message", v->alert->message);
+		putc_unlocked('}', f);
+	}
 	fputs_unlocked("}\n", f);
 }

@@ -55,6 +55,9 @@ void output_text(FILE *f, const struct event_view *v)
 	else
 		fprintf(f, " ret=%lld", (long long)e->ret);
 	text_details(f, v);
+	if (v->alert)
+		fprintf(f, " ALERT[%s %s %s: %s] %s", v->alert->rule, v->alert->priority,
+			v->alert->action, v->alert->outcome, v->alert->message);
 	fputc('\n', f);
 }
 
@@ -92,6 +95,10 @@ void output_block(FILE *f, const struct event_view *v)
 	else
 		fprintf(f, "%lld\n", (long long)e->ret);
 	block_details(f, v);
+	if (v->alert)
+		fprintf(f, "Alert: %s, Priority: %s, Action: %s, Outcome: %s\nMessage: %s\n",
+			v->alert->rule, v->alert->priority, v->alert->action, v->alert->outcome,
+			v->alert->message);
 	fputc('\n', f);
 }
 

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Names of match fields and operators, and the value parsers used at load. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "rules_internal.h"
+
+static const struct {
+	const char *name;
+	enum rkind kind;
+} fields[RF_COUNT] = {
+	[RF_ACTIVITY] = { "activity", RK_STR },
+	[RF_PATH] = { "path", RK_STR },
+	[RF_DIRNAME] = { "dirname", RK_STR },
+	[RF_FILENAME] = { "filename", RK_STR },
+	[RF_PATH2] = { "path2", RK_STR },
+	[RF_EXE] = { "exe", RK_STR },
+	[RF_COMM] = { "comm", RK_STR },
+	[RF_CONTAINER_NAME] = { "container_name", RK_STR },
+	[RF_CONTAINER_ID] = { "container_id", RK_STR },
+	[RF_IMAGE] = { "image", RK_STR },
+	[RF_RUNTIME] = { "runtime", RK_STR },
+	[RF_K8S_NS] = { "k8s_namespace", RK_STR },
+	[RF_K8S_POD] = { "k8s_pod", RK_STR },
+	[RF_FAMILY] = { "family", RK_STR },
+	[RF_ADDR] = { "addr", RK_ADDR },
+	[RF_SIGNAL] = { "signal", RK_STR },
+	[RF_FLAGS] = { "flags", RK_STR },
+	[RF_SYSCALL] = { "syscall", RK_SYSCALL },
+	[RF_CATEGORY] = { "category", RK_CATEGORY },
+	[RF_ARGV] = { "argv", RK_ARGV },
+	[RF_UID] = { "uid", RK_NUM },
+	[RF_GID] = { "gid", RK_NUM },
+	[RF_PID] = { "pid", RK_NUM },
+	[RF_PPID] = { "ppid", RK_NUM },
+	[RF_HOST_PID] = { "host_pid", RK_NUM },
+	[RF_RET] = { "ret", RK_NUM },
+	[RF_PORT] = { "port", RK_NUM },
+	[RF_SIGNAL_NR] = { "signal_nr", RK_NUM },
+	[RF_TARGET_PID] = { "target_pid", RK_NUM },
+	[RF_MODE] = { "mode", RK_NUM },
+	[RF_ARG0] = { "arg0", RK_NUM },
+	[RF_ARG1] = { "arg1", RK_NUM },
+	[RF_ARG2] = { "arg2", RK_NUM },
+	[RF_ARG3] = { "arg3", RK_NUM },
+	[RF_ARG4] = { "arg4", RK_NUM },
+	[RF_ARG5] = { "arg5", RK_NUM },
+};
+
+static const char *const ops[OP_COUNT] = {
+	[OP_EXACT] = "exact", [OP_IN] = "in", [OP_PREFIX] = "prefix",
+	[OP_SUFFIX] = "suffix", [OP_GLOB] = "glob", [OP_CONTAINS] = "contains",
+	[OP_CIDR] = "cidr", [OP_LT] = "lt", [OP_GT] = "gt", [OP_NE] = "ne",
+	[OP_MASK] = "mask",
+};
+
+const char *rfield_name(enum rfield f)
+{
+	return (unsigned)f < RF_COUNT ? fields[f].name : "?";
+}
+
+int rfield_parse(const char *name)
+{
+	for (int i = 0; i < RF_COUNT; i++) {
+		if (!strcmp(fields[i].name, name))
+			return i;
+	}
+	return -1;
+}
+
+enum rkind rfield_kind(enum rfield f)
+{
+	return fields[f].kind;
+}
+
+const char *rop_name(enum rop op)
+{
+	return (unsigned)op < OP_COUNT ? ops[op] : "?";
+}
+
+int rop_parse(const char *name)
+{
+	for (int i = 0; i < OP_COUNT; i++) {
+		if (!strcmp(ops[i], name))
+			return i;
+	}
+	return -1;
+}
+
+#define B(op) (1u << (op))
+#define STR_OPS (B(OP_EXACT) | B(OP_IN) | B(OP_PREFIX) | B(OP_SUFFIX) | B(OP_GLOB) | \
+		 B(OP_CONTAINS) | B(OP_NE))
+
+bool rop_allowed(enum rkind k, enum rop op)
+{
+	static const unsigned allowed[] = {
+		[RK_STR] = STR_OPS,
+		[RK_ARGV] = STR_OPS,
+		[RK_ADDR] = STR_OPS | B(OP_CIDR),
+		[RK_NUM] = B(OP_EXACT) | B(OP_IN) | B(OP_LT) | B(OP_GT) | B(OP_NE) | B(OP_MASK),
+		[RK_SYSCALL] = B(OP_EXACT) | B(OP_IN) | B(OP_NE),
+		[RK_CATEGORY] = B(OP_EXACT) | B(OP_IN) | B(OP_NE),
+	};
+
+	return allowed[k] & B(op);
+}
+
+/* Decimal, 0x hex or 0 octal (file modes: 04000), optionally negative. */
+int parse_i64(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtoll(s, &end, 0);
+	if (errno || *end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s || strlen(s) > 3)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+	}
+	return true;
+}
+
+/* "10.0.0.0/8", "fd00::/8", or a bare address (a /32 or /128). */
+int parse_cidr(const char *s, struct rnet *out)
+{
+	char buf[64];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	int64_t plen;
+
+	if (n == 0 || n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, buf, out->addr) == 1)
+		out->family = AF_INET;
+	else if (inet_pton(AF_INET6, buf, out->addr) == 1)
+		out->family = AF_INET6;
+	else
+		return -EINVAL;
+	plen = out->family == AF_INET ? 32 : 128;
+	if (slash) {
+		/* decimal only: "/010" is not octal 8 */
+		if (!all_digits(slash + 1))
+			return -EINVAL;
+		plen = 0;
+		for (const char *d = slash + 1; *d; d++)
+			plen = plen * 10 + (*d - '0');
+		if (plen > (out->family == AF_INET ? 32 : 128))
+			return -EINVAL;
+	}
+	out->plen = (int)plen;
+	return 0;
+}

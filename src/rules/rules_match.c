@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Matching a decoded event against compiled rules, and rendering a rule's
+ * output template. Runs for every event and rule: no parsing, no
+ * allocation; the joined path and argv are built only when a condition
+ * needs them. A condition on a field the event does not have (no container,
+ * no address, empty string) is false, whatever its operator.
+ */
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <asm/unistd.h>
+#include "rules_internal.h"
+
+#define JOIN_MAX (VIEW_PATH_MAX * 2)
+
+struct mctx {
+	const struct event_view *v;
+	bool has_path, has_argv;
+	char path[JOIN_MAX];
+	char argv[JOIN_MAX];
+};
+
+static const char *ctx_path(struct mctx *x)
+{
+	const struct event_view *v = x->v;
+
+	size_t d, f;
+
+	if (x->has_path)
+		return x->path;
+	x->has_path = true;
+	/* dirname "/" + "x" is "/x"; both are < VIEW_PATH_MAX: no truncation */
+	d = strlen(v->dirname);
+	f = strlen(v->filename);
+	if (d == 1 && v->dirname[0] == '/' && f)
+		d = 0;
+	memcpy(x->path, v->dirname, d);
+	if (f)
+		x->path[d++] = '/';
+	memcpy(x->path + d, v->filename, f + 1);
+	return x->path;
+}
+
+/* argv joined with spaces, for glob and for rendering. */
+static const char *ctx_argv(struct mctx *x)
+{
+	size_t n = 0;
+
+	if (x->has_argv)
+		return x->argv;
+	x->has_argv = true;
+	x->argv[0] = 0;
+	for (int i = 0; i < x->v->argc && n < sizeof(x->argv); i++)
+		n += snprintf(x->argv + n, sizeof(x->argv) - n, "%s%s", i ? " " : "",
+			      x->v->argv[i]);
+	return x->argv;
+}
+
+static const char *cfield(const struct container *c, enum rfield f)
+{
+	if (!c)
+		return NULL;
+	switch (f) {
+	case RF_CONTAINER_NAME:
+		return c->name;
+	case RF_CONTAINER_ID:
+		return c->id;
+	case RF_IMAGE:
+		return c->image;
+	case RF_RUNTIME:
+		return c->runtime;
+	case RF_K8S_NS:
+		return c->k8s_namespace;
+	default:
+		return c->k8s_pod;
+	}
+}
+
+static const char *str_field_raw(struct mctx *x, enum rfield f)
+{
+	const struct event_view *v = x->v;
+
+	switch (f) {
+	case RF_ACTIVITY:
+		return v->sc ? v->sc->activity : NULL;
+	case RF_PATH:
+		return ctx_path(x);
+	case RF_DIRNAME:
+		return v->dirname;
+	case RF_FILENAME:
+		return v->filename;
+	case RF_PATH2:
+		return v->path2;
+	case RF_EXE:
+		return v->exe;
+	case RF_COMM:
+		return v->e->comm;
+	case RF_FAMILY:
+		return v->family;
+	case RF_ADDR:
+		return v->family ? v->addr : NULL;
+	case RF_SIGNAL:
+		return v->signal;
+	case RF_FLAGS:
+		return v->flags;
+	case RF_ARGV:
+		return v->exe ? ctx_argv(x) : NULL;
+	default:
+		return cfield(v->c, f);
+	}
+}
+
+/* NULL when the event has no such field or it is empty. */
+static const char *str_field(struct mctx *x, enum rfield f)
+{
+	const char *s = str_field_raw(x, f);
+
+	return s && *s ? s : NULL;
+}
+
+static bool mode_arg(const struct cactus_event *e, int64_t *out)
+{
+	switch (e->syscall_nr) {
+	case __NR_chmod:
+	case __NR_fchmod:
+		*out = (int64_t)e->args[1];
+		return true;
+	case __NR_fchmodat:
+		*out = (int64_t)e->args[2];
+		return true;
+	}
+	return false;
+}
+
+static bool num_field(const struct event_view *v, enum rfield f, int64_t *out)
+{
+	const struct cactus_event *e = v->e;
+	switch (f) {
+	case RF_UID: *out = e->uid; return true;
+	case RF_GID: *out = e->gid; return true;
+	case RF_PID: *out = e->pid; return true;
+	case RF_PPID: *out = e->ppid; return true;
+	case RF_HOST_PID: *out = e->host_pid; return true;
+	case RF_RET: *out = e->ret; return !(e->flags & EF_NO_EXIT);
+	case RF_PORT:
+		*out = v->port;
+		return v->family && (e->family == AF_INET || e->family == AF_INET6);
+	case RF_SIGNAL_NR: *out = v->signal_nr; return v->signal_nr >= 0;
+	case RF_TARGET_PID: *out = v->target_pid; return v->signal_nr >= 0;
+	case RF_MODE: return mode_arg(e, out);
+	default:
+		if (f < RF_ARG0 || f > RF_ARG5)
+			return false;
+		*out = (int64_t)e->args[f - RF_ARG0];
+		return true;
+	}
+}
+
+static bool str_hit(enum rop op, const struct rstr *p, const char *s, size_t slen)
+{
+	switch (op) {
+	case OP_PREFIX:
+		return !strncmp(s, p->s, p->len);
+	case OP_SUFFIX:
+		return slen >= p->len && !memcmp(s + slen - p->len, p->s, p->len);
+	case OP_GLOB:
+		if (strncmp(s, p->s, p->pre) ||
+		    (p->suf && (slen < p->suf ||
+				memcmp(s + slen - p->suf, p->s + p->len - p->suf, p->suf))))
+			return false;
+		return !fnmatch(p->s, s, 0);
+	case OP_CONTAINS:
+		return strstr(s, p->s) != NULL;
+	default: /* OP_EXACT, OP_NE */
+		return slen == p->len && !memcmp(s, p->s, slen);
+	}
+}
+
+/* True if any value hits (for OP_NE: if any value is equal). */
+static bool str_any(const struct cond *c, const char *s)
+{
+	size_t slen = strlen(s);
+
+	for (uint32_t i = 0; i < c->n; i++) {
+		if (str_hit(c->op, &c->s[i], s, slen))
+			return true;
+	}
+	return false;
+}
+
+static bool eval_argv(struct mctx *x, const struct cond *c)
+{
+	const struct event_view *v = x->v;
+	bool any = false;
+
+	if (!v->exe)
+		return false;
+	if (c->op == OP_GLOB)
+		return str_any(c, ctx_argv(x));
+	for (int i = 0; i < v->argc && !any; i++)
+		any = str_any(c, v->argv[i]);
+	return c->op == OP_NE ? !any : any;
+}
+
+static bool eval_num(const struct cond *c, int64_t x)
+{
+	switch (c->op) {
+	case OP_LT:
+		return x < c->num[0];
+	case OP_GT:
+		return x > c->num[0];
+	case OP_MASK:
+		return (x & c->num[0]) != 0;
+	default:
+		break;
+	}
+	for (uint32_t i = 0; i < c->n; i++) {
+		if (c->num[i] == x)
+			return c->op == OP_EXACT;
+	}
+	return c->op == OP_NE;
+}
+
+static bool prefix_eq(const uint8_t *a, const uint8_t *b, int plen)
+{
+	int bytes = plen / 8, bits = plen % 8;
+
+	if (memcmp(a, b, bytes))
+		return false;
+	return !bits || !((a[bytes] ^ b[bytes]) & (0xff00 >> bits));
+}
+
+static bool eval_cidr(const struct event_view *v, const struct cond *c)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	const struct cactus_event *e = v->e;
+	const uint8_t *a = e->addr;
+	int fam = e->family;
+
+	if (!v->family || (fam != AF_INET && fam != AF_INET6))
+		return false;
+	if (fam == AF_INET6 && !memcmp(a, mapped, sizeof(mapped))) {
+		fam = AF_INET;  /* ::ffff:10.0.0.1 is 10.0.0.1 */
+		a += 12;
+	}
+	for (uint32_t i = 0; i < c->n; i++) {
+		if (c->net[i].family == fam && prefix_eq(a, c->net[i].addr, c->net[i].plen))
+			return true;
+	}
+	return false;
+}
+
+static bool eval_syscall(const struct event_view *v, const struct cond *c)
+{
+	uint32_t nr = v->e->syscall_nr;
+	bool in = nr < CACTUS_MAX_SYSCALLS && (c->bits[nr / 64] >> (nr % 64) & 1);
+
+	return c->op == OP_NE ? !in : in;
+}
+
+static bool eval(struct mctx *x, const struct cond *c)
+{
+	const struct event_view *v = x->v;
+	const char *s;
+	int64_t n;
+	bool in;
+
+	switch (c->kind) {
+	case RK_SYSCALL:
+		return eval_syscall(v, c);
+	case RK_CATEGORY:
+		if (!v->sc)
+			return false;
+		in = c->cats >> v->sc->category & 1;
+		return c->op == OP_NE ? !in : in;
+	case RK_NUM:
+		return num_field(v, c->field, &n) && eval_num(c, n);
+	case RK_ARGV:
+		return eval_argv(x, c);
+	default:
+		break;
+	}
+	if (c->op == OP_CIDR)
+		return eval_cidr(v, c);
+	s = str_field(x, c->field);
+	if (!s)
+		return false;
+	return str_any(c, s) == (c->op != OP_NE);
+}
+
+static bool match_eval(struct mctx *x, const struct match *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		if (!eval(x, &m->c[i]))
+			return false;
+	}
+	return true;
+}
+
+bool rule_matches(const struct rule *r, const struct event_view *v)
+{
+	struct mctx x;
+
+	x.v = v;
+	x.has_path = x.has_argv = false;
+	if (!v->e || !match_eval(&x, &r->m))
+		return false;
+	for (size_t i = 0; i < r->n_exc; i++) {
+		if (match_eval(&x, &r->exc[i]))
+			return false;
+	}
+	return true;
+}
+
+/* ---- rendering ---- */
+
+struct out {
+	char *buf;
+	size_t len, pos;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	if (o->pos + 1 >= o->len)
+		return;
+	if (n > o->len - o->pos - 1)
+		n = o->len - o->pos - 1;
+	memcpy(o->buf + o->pos, s, n);
+	o->pos += n;
+	o->buf[o->pos] = 0;
+}
+
+static void put_num(struct out *o, int64_t n)
+{
+	char b[24];
+
+	put(o, b, (size_t)snprintf(b, sizeof(b), "%" PRId64, n));
+}
+
+static const char *extra_str(const struct rule *r, struct mctx *x, const char *name)
+{
+	const struct event_view *v = x->v;
+
+	if (!strcmp(name, "rule"))
+		return r->name;
+	if (!strcmp(name, "priority"))
+		return rule_priority_name(r->priority);
+	if (!strcmp(name, "action"))
+		return rule_action_name(r->action);
+	if (!strcmp(name, "time"))
+		return v->time;
+	if (!strcmp(name, "syscall"))
+		return v->sc ? v->sc->name : "unknown";
+	if (!strcmp(name, "category"))
+		return v->sc ? cactus_category_name(v->sc->category) : "Unknown";
+	if (!strcmp(name, "k8s_container"))
+		return v->c ? v->c->k8s_container : "";
+	return NULL;
+}
+
+static bool extra_num(const struct event_view *v, const char *name, int64_t *n)
+{
+	const struct cactus_event *e = v->e;
+
+	if (!strcmp(name, "host_tid"))
+		*n = e->host_tid;
+	else if (!strcmp(name, "host_ppid"))
+		*n = e->host_ppid;
+	else if (!strcmp(name, "pid_ns"))
+		*n = e->pid_ns;
+	else if (!strcmp(name, "mnt_ns"))
+		*n = e->mnt_ns;
+	else if (!strcmp(name, "syscall_nr"))
+		*n = e->syscall_nr;
+	else
+		return false;
+	return true;
+}
+
+/* Writes the value of %name; false if the name is unknown. */
+static bool render_field(const struct rule *r, struct mctx *x, const char *name,
+			 struct out *o)
+{
+	int f = rfield_parse(name);
+	const char *s = extra_str(r, x, name);
+	int64_t n;
+
+	if (s) {
+		put(o, s, strlen(s));
+		return true;
+	}
+	if (extra_num(x->v, name, &n)) {
+		put_num(o, n);
+		return true;
+	}
+	if (f < 0)
+		return false;
+	if (rfield_kind(f) == RK_NUM) {
+		if (num_field(x->v, f, &n))
+			put_num(o, n);
+		return true;
+	}
+	if (f == RF_SYSCALL || f == RF_CATEGORY)
+		return false; /* handled by extra_str */
+	s = str_field(x, f);
+	if (s)
+		put(o, s, strlen(s));
+	return true;
+}
+
+static bool ident_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+void rule_render(const struct rule *r, const struct event_view *v, char *buf, size_t len)
+{
+	struct out o = { .buf = buf, .len = len };
+	struct mctx x = { .v = v };
+	const char *p = r->output;
+
+	if (!len)
+		return;
+	buf[0] = 0;
+	while (*p) {
+		const char *pct = strchr(p, '%');
+		char name[32];
+		size_t n = 0;
+
+		if (!pct) {
+			put(&o, p, strlen(p));
+			break;
+		}
+		put(&o, p, (size_t)(pct - p));
+		p = pct + 1;
+		while (ident_char(p[n]) && n < sizeof(name) - 1) {
+			name[n] = p[n];
+			n++;
+		}
+		name[n] = 0;
+		if (n && render_field(r, &x, name, &o)) {
+			p += n;
+			continue;
+		}
+		put(&o, "%", 1); /* unknown or "%%": left as is */
+		if (*p == '%')
+			p++;
+	}
+}

