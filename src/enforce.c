@@ -14,7 +14,7 @@
 #include "log.h"
 #include "syscalls.h"
 
-enum how { HOW_KILL, HOW_DENY_NET, HOW_DENY_DOWNGRADED };
+enum how { HOW_KILL, HOW_DENY_NET, HOW_DENY_DOWNGRADED, HOW_DENY_LSM };
 
 struct krule {
 	const struct rule *owner;
@@ -37,7 +37,6 @@ struct enforce {
 	struct drule dr[CACTUS_MAX_KRULES];
 	int nd;
 	bool need[CACTUS_MAX_SYSCALLS];
-	bool lsm;
 	int kill_fd, deny_fd, scope_fd, cgroups_fd;
 	struct bpf_link *links[4];
 	char cgroup2[512];
@@ -87,6 +86,11 @@ static int add_kill(struct enforce *ef, const struct rule *r, const struct kerne
 			rule_line(r), rule_name(r));
 		return -ENOTSUP;
 	}
+	if (!r && nstr && strlen(ks->path_prefix[0]) >= sizeof(ef->kr[0].k.str)) {
+		log_err("--deny-open %s: longer than %zu bytes", ks->path_prefix[0],
+			sizeof(ef->kr[0].k.str) - 1);
+		return -ENAMETOOLONG;
+	}
 	for (int s = 0; s < (nstr ? nstr : 1); s++) {
 		struct krule *kr;
 
@@ -113,8 +117,8 @@ static int add_kill(struct enforce *ef, const struct rule *r, const struct kerne
 
 			if (strlen(str) >= sizeof(kr->k.str)) {
 				log_err("%s:%d: rule %s: '%s' is longer than the kernel's %zu bytes",
-					rule_file(r), rule_line(r), rule_name(r), str,
-					sizeof(kr->k.str) - 1);
+					r ? rule_file(r) : "-", r ? rule_line(r) : 0,
+					r ? rule_name(r) : "--deny-open", str, sizeof(kr->k.str) - 1);
 				return -ENAMETOOLONG;
 			}
 			memcpy(kr->k.str, str, strlen(str) + 1);
@@ -192,7 +196,7 @@ static bool spec_is_network(const struct kernel_spec *ks)
 	return any || ks->n_ports || ks->n_nets;
 }
 
-struct enforce *enforce__new(const struct rule_set *rs, bool lsm_available)
+struct enforce *enforce__new(const struct rule_set *rs)
 {
 	struct enforce *ef = calloc(1, sizeof(*ef));
 	struct kernel_spec *ks = malloc(sizeof(*ks));
@@ -201,7 +205,6 @@ struct enforce *enforce__new(const struct rule_set *rs, bool lsm_available)
 
 	if (!ef || !ks)
 		goto fail;
-	ef->lsm = lsm_available;
 	for (size_t i = 0; rs && i < rules__count(rs) && !err; i++) {
 		const struct rule *r = rules__get(rs, i);
 
@@ -239,6 +242,24 @@ fail_ef:
 	return NULL;
 }
 
+int enforce__add_deny_open(struct enforce *ef, const char *path)
+{
+	static const char *const sys[] = { "open", "openat", "openat2", "execve", "execveat" };
+	struct kernel_spec *ks = calloc(1, sizeof(*ks));
+	int err;
+
+	if (!ks)
+		return -ENOMEM;
+	for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++)
+		ks->syscalls[cactus_syscall_by_name(sys[i])->nr] = true;
+	snprintf(ks->path_prefix[0], sizeof(ks->path_prefix[0]), "%s", path);
+	ks->path_exact[0] = true;
+	ks->n_path = 1;
+	err = add_kill(ef, NULL, ks, HOW_DENY_DOWNGRADED);
+	free(ks);
+	return err;
+}
+
 void enforce__free(struct enforce *ef)
 {
 	if (!ef)
@@ -246,6 +267,15 @@ void enforce__free(struct enforce *ef)
 	for (int i = 0; i < 4; i++)
 		bpf_link__destroy(ef->links[i]);
 	free(ef);
+}
+
+bool enforce__has_file_deny(const struct enforce *ef)
+{
+	for (int i = 0; ef && i < ef->nk; i++) {
+		if (ef->kr[i].how == HOW_DENY_DOWNGRADED)
+			return true;
+	}
+	return false;
 }
 
 bool enforce__needs_syscall(const struct enforce *ef, int nr)
@@ -370,12 +400,42 @@ static __u64 cgroup_id_of(const struct enforce *ef, int pid)
 	return stat(path, &st) ? 0 : st.st_ino;
 }
 
-int enforce__start(struct enforce *ef, struct cactus_bpf *skel)
+/*
+ * Where BPF-LSM loaded, a file/exec deny on exact paths becomes an entry of
+ * deny_paths (the open or exec fails with EPERM) instead of a kill; its kill
+ * rule is emptied so it never fires.
+ */
+static int use_lsm(struct enforce *ef, struct cactus_bpf *skel)
+{
+	int fd = bpf_map__fd(skel->maps.deny_paths);
+
+	for (int i = 0; i < ef->nk; i++) {
+		struct krule *kr = &ef->kr[i];
+		char key[256] = "";
+		__u8 one = 1;
+
+		if (kr->how != HOW_DENY_DOWNGRADED || kr->k.str_mode != KR_STR_EXACT)
+			continue;
+		memcpy(key, kr->k.str, strlen(kr->k.str));
+		if (bpf_map_update_elem(fd, key, &one, BPF_ANY))
+			return -errno;
+		kr->how = HOW_DENY_LSM;
+		memset(kr->k.syscalls, 0, sizeof(kr->k.syscalls));
+	}
+	return 0;
+}
+
+int enforce__start(struct enforce *ef, struct cactus_bpf *skel, bool lsm)
 {
 	int err;
 
 	if (!ef)
 		return 0;
+	if (lsm) {
+		err = use_lsm(ef, skel);
+		if (err)
+			return err;
+	}
 	ef->kill_fd = bpf_map__fd(skel->maps.kill_rules);
 	ef->deny_fd = bpf_map__fd(skel->maps.deny_rules);
 	ef->scope_fd = bpf_map__fd(skel->maps.rule_scope);
@@ -463,6 +523,10 @@ const char *enforce__outcome(const struct enforce *ef, const struct rule *r,
 		if (ef->dr[i].owner == r)
 			return e->ret == -EPERM ? "denied" : "not enforced";
 	}
+	for (int i = 0; ef && i < ef->nk; i++) {
+		if (ef->kr[i].owner == r && ef->kr[i].how == HOW_DENY_LSM)
+			return e->ret == -EPERM ? "denied" : "not enforced";
+	}
 	return killed_by_r ? "killed (deny downgraded to kill: no BPF-LSM)" : "not enforced";
 }
 
@@ -471,12 +535,17 @@ void enforce__describe(const struct enforce *ef)
 	const struct rule *last = NULL;
 
 	for (int i = 0; ef && i < ef->nk; i++) {
-		if (ef->kr[i].owner == last)
+		if (i && ef->kr[i].owner == last && last)
 			continue;
 		last = ef->kr[i].owner;
-		if (ef->kr[i].how == HOW_DENY_DOWNGRADED)
-			log_info("rule %s: deny downgraded to kill (BPF-LSM unavailable on this "
-				 "kernel): SIGKILL at syscall entry", rule_name(last));
+		if (ef->kr[i].how == HOW_DENY_LSM)
+			log_info("%s %s: deny enforced by BPF-LSM (file_open, bprm_check_security: "
+				 "EPERM)", last ? "rule" : "--deny-open",
+				 last ? rule_name(last) : ef->kr[i].k.str);
+		else if (ef->kr[i].how == HOW_DENY_DOWNGRADED)
+			log_info("%s %s: deny downgraded to kill (BPF-LSM unavailable or path not "
+				 "exact): SIGKILL at syscall entry", last ? "rule" : "--deny-open",
+				 last ? rule_name(last) : ef->kr[i].k.str);
 		else
 			log_info("rule %s: kill enforced in the kernel (SIGKILL at syscall entry)",
 				 rule_name(last));

@@ -18,15 +18,20 @@ struct enforce;
 struct cactus_bpf;
 
 /* Compiles; NULL with a message on stderr if a rule cannot be enforced. */
-struct enforce *enforce__new(const struct rule_set *rs, bool lsm_available);
+struct enforce *enforce__new(const struct rule_set *rs);
 void enforce__free(struct enforce *ef);
 
+/* Some deny rule is on files/exec (BPF-LSM, else downgraded to kill). */
+bool enforce__has_file_deny(const struct enforce *ef);
 /* Syscalls the kernel must trace for enforcement (kill rules, deny learning). */
 bool enforce__needs_syscall(const struct enforce *ef, int nr);
 /* Between skeleton open and load. */
 void enforce__setup(struct enforce *ef, struct cactus_bpf *skel);
-/* After load: fill maps, mark SC_ENFORCE, attach the cgroup programs. */
-int enforce__start(struct enforce *ef, struct cactus_bpf *skel);
+/* --deny-open PATH: a file/exec deny outside the rules (before load). */
+int enforce__add_deny_open(struct enforce *ef, const char *path);
+/* After load: fill maps (deny_paths too when @lsm: BPF-LSM loaded), mark
+ * SC_ENFORCE, attach the cgroup programs. */
+int enforce__start(struct enforce *ef, struct cactus_bpf *skel, bool lsm);
 /* A container became known: update scopes and its cgroup's deny mask. The
  * cgroup comes from its init process, never from an event: a runtime process
  * may act in a container's namespaces while still in a host cgroup. */

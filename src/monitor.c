@@ -292,21 +292,6 @@ static int configure(struct monitor *m)
 			return -errno;
 		}
 	}
-	/* --deny-open: BPF-LSM where it loaded (attach__attach attaches it) */
-	if (m->opts->n_deny_open && !attach__lsm(m->attach))
-		log_warn("BPF-LSM unavailable (%s): deny rules downgrade to kill",
-			 attach__lsm_reason(m->attach));
-	for (int i = 0; i < m->opts->n_deny_open && attach__lsm(m->attach); i++) {
-		char key[256] = ""; /* struct deny_key: NUL-padded full path */
-		__u8 one = 1;
-
-		strncpy(key, m->opts->deny_open[i], sizeof(key) - 1);
-		if (bpf_map_update_elem(bpf_map__fd(m->skel->maps.deny_paths), key, &one,
-					BPF_ANY)) {
-			log_err("cannot fill deny_paths: %s", strerror(errno));
-			return -errno;
-		}
-	}
 	m->ns_watch_fd = bpf_map__fd(m->skel->maps.ns_watch);
 	return 0;
 }
@@ -407,9 +392,15 @@ static int load_rules(struct monitor *m)
 		}
 	}
 	rule_errors_free(&errs);
-	m->enforce = enforce__new(m->rules, false);
+	m->enforce = enforce__new(m->rules);
 	if (!m->enforce)
 		return -EINVAL;
+	for (int i = 0; i < o->n_deny_open; i++) {
+		int err = enforce__add_deny_open(m->enforce, o->deny_open[i]);
+
+		if (err)
+			return err;
+	}
 	for (int nr = 0; nr < CACTUS_MAX_SYSCALLS; nr++)
 		m->kernel_traced[nr] = o->traced[nr] || enforce__needs_syscall(m->enforce, nr);
 	return 0;
@@ -480,7 +471,10 @@ int monitor_run(const struct monitor_opts *opts)
 		log_err("cannot create the ring buffer reader: %s", strerror(-err));
 		goto cleanup;
 	}
-	err = enforce__start(m->enforce, m->skel);
+	if (!attach__lsm(m->attach) && enforce__has_file_deny(m->enforce))
+		log_warn("BPF-LSM unavailable (%s): deny rules on files downgrade to kill",
+			 attach__lsm_reason(m->attach));
+	err = enforce__start(m->enforce, m->skel, attach__lsm(m->attach));
 	if (err) {
 		log_err("cannot set up enforcement: %s", strerror(-err));
 		goto cleanup;

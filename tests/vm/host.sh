@@ -1,0 +1,28 @@
+#!/bin/sh
+# `make test-vm`: runs tests/vm/run.sh under a second kernel (Debian 12's 6.1,
+# where kprobes, fentry/fexit and BPF-LSM work) with ../shared/vm/run-kernel.
+# Without run-kernel: skipped, or a failure when CI=true.
+set -eu
+root=$(cd "$(dirname "$0")/../.." && pwd)
+run_kernel=${RUN_KERNEL:-$root/../shared/vm/run-kernel}
+if [ ! -x "$run_kernel" ]; then
+	if [ "${CI:-}" = true ]; then
+		echo "test-vm: FAIL: $run_kernel not found (CI=true)" >&2
+		exit 1
+	fi
+	echo "test-vm: skipped: $run_kernel not found (set RUN_KERNEL)"
+	exit 0
+fi
+cd "$root"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# the console is long; show the test lines, all of it on failure
+rc=0
+"$run_kernel" --add ./cactus --add tests/vm -- "$root/tests/vm/run.sh" >"$log" 2>&1 || rc=$?
+if [ "$rc" = 0 ]; then
+	tr -d '\r' <"$log" | grep -E '^(ok|FAIL|vm-tests|run-kernel):' || true
+	exit 0
+fi
+tr -d '\r' <"$log"
+echo "test-vm: FAIL (exit status $rc)" >&2
+exit 1
