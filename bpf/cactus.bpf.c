@@ -275,10 +275,19 @@ static __always_inline void emit(struct cactus_event *e)
 		*last = now;
 		flags = BPF_RB_FORCE_WAKEUP;
 	}
-	if (bpf_ringbuf_output(&events, e, CACTUS_EVENT_HDR_SIZE + len, flags))
+	if (bpf_ringbuf_output(&events, e, CACTUS_EVENT_HDR_SIZE + len, flags)) {
+		struct ns_key key = { .pid_ns = e->pid_ns, .mnt_ns = e->mnt_ns };
+		__u64 one = 1, *n;
+
 		count(STAT_DROPS);
-	else
+		n = bpf_map_lookup_elem(&drops_by_ns, &key);
+		if (n)
+			__sync_fetch_and_add(n, 1);
+		else
+			bpf_map_update_elem(&drops_by_ns, &key, &one, BPF_NOEXIST);
+	} else {
 		count(STAT_EVENTS);
+	}
 }
 
 #include "enforce.h"

@@ -137,4 +137,13 @@ struct {
 	__type(value, __u8);
 } deny_paths SEC(".maps");
 
+/* Records lost because the ring was full, per (pid-ns, mnt-ns): the summary
+ * says which container lost how many. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct ns_key);
+	__type(value, __u64);
+} drops_by_ns SEC(".maps");
+
 #endif

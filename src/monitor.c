@@ -327,6 +327,26 @@ static void kernel_stats(struct monitor *m, __u64 *out)
 	free(vals);
 }
 
+/* Drops per container, from the kernel's drops_by_ns map. */
+static void summary_drops(struct monitor *m)
+{
+	int fd = bpf_map__fd(m->skel->maps.drops_by_ns);
+	struct ns_key key, next, *prev = NULL;
+	__u64 n;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &n))
+			continue;
+		const struct container *c = containers__by_ns(m->cs, key.pid_ns, key.mnt_ns);
+
+		fprintf(stderr, "cactus:   drops in %s (pid_ns %u, mnt_ns %u): %llu\n",
+			c && c->name[0] ? c->name : (c && c->id[0] ? c->id : "-"), key.pid_ns,
+			key.mnt_ns, (unsigned long long)n);
+	}
+}
+
 static void summary(struct monitor *m)
 {
 	__u64 k[STAT_NSTATS];
@@ -341,6 +361,7 @@ static void summary(struct monitor *m)
 		"entry, %llu stash full\n", (unsigned long long)k[STAT_EVENTS],
 		(unsigned long long)k[STAT_DROPS], (unsigned long long)k[STAT_NO_ENTER],
 		(unsigned long long)k[STAT_STASH_FULL]);
+	summary_drops(m);
 	for (int i = 0; i < CAT_COUNT; i++) {
 		if (m->per_category[i])
 			fprintf(stderr, "cactus:   %-20s %llu\n", cactus_category_name(i),
@@ -458,6 +479,11 @@ int monitor_run(const struct monitor_opts *opts)
 	if (err) {
 		log_err("container discovery failed: %s", strerror(-err));
 		goto cleanup;
+	}
+	for (int i = 0; i < opts->n_containers; i++) {
+		if (!containers__find(m->cs, opts->containers[i]))
+			log_warn("--container %s: no such container yet; its events will show "
+				 "once it starts", opts->containers[i]);
 	}
 	err = load_skel(m);
 	if (err)
