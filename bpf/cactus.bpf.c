@@ -204,10 +204,9 @@ static __always_inline bool is_relative(struct cactus_event *e, int slot)
 }
 
 static __always_inline void read_details(struct cactus_event *e, struct task_struct *task,
-					 const struct syscall_conf *c, __u32 tid)
+					 const struct syscall_conf *c, struct stash *st)
 {
 	__u64 *a = e->args;
-	struct exec_name *x;
 	int dir_slot = STR_BASE;
 	struct path dir;
 	bool walk = false;
@@ -227,13 +226,10 @@ static __always_inline void read_details(struct cactus_event *e, struct task_str
 		}
 		break;
 	case CK_EXEC:
-		x = bpf_map_lookup_elem(&exec_stash, &tid);
-		if (x)
-			append_kernel_str(e, STR_PATH, x->name);
+		if (st && st->exec_len)
+			append_kernel_str(e, STR_PATH, st->exec_name);
 		else if (e->ret < 0)
 			append_user_str(e, STR_PATH, (void *)arg(a, c->path_arg));
-		if (x)
-			bpf_map_delete_elem(&exec_stash, &tid);
 		if (e->ret == 0)
 			read_argv_mm(e, task);
 		else /* argv follows the filename: execve(f, argv), execveat(fd, f, argv) */
@@ -303,16 +299,37 @@ static __always_inline const struct syscall_conf *traced(long nr)
 	return c && (c->flags & SC_TRACED) ? c : NULL;
 }
 
+static __always_inline bool is_exec(long nr)
+{
+	return nr == 59 /* execve */ || nr == 322 /* execveat */;
+}
+
+/* This thread's stash entry; with @create, made if missing (its contents are
+ * then garbage: on_enter sets every field it reads back). */
+static __always_inline struct stash *stash_get(bool create)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid(), zero = 0;
+	struct stash *st = bpf_map_lookup_elem(&stash, &tid);
+	struct scratch *s;
+
+	if (st || !create)
+		return st;
+	/* the per-CPU scratch buffer is larger than a stash and free at entry */
+	s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s || bpf_map_update_elem(&stash, &tid, s, BPF_ANY))
+		return NULL;
+	return bpf_map_lookup_elem(&stash, &tid);
+}
+
 /* @args: the syscall's six arguments, or NULL to read them from @regs. */
 static __always_inline int on_enter(long nr, const __u64 *args, struct pt_regs *regs)
 {
 	const struct syscall_conf *c = traced(nr);
 	struct task_struct *task;
-	struct stash st = {};
 	struct ns_key key = {};
 	unsigned int level = 0;
+	struct stash *st;
 	bool known;
-	__u32 tid;
 
 	if (!c)
 		return 0;
@@ -320,22 +337,31 @@ static __always_inline int on_enter(long nr, const __u64 *args, struct pt_regs *
 	if (!watched(task, &key, &level, &known))
 		return 0;
 
-	tid = (__u32)bpf_get_current_pid_tgid();
-	st.ts = bpf_ktime_get_boot_ns();
+	st = stash_get(true);
+	if (!st) {
+		count(STAT_STASH_FULL);
+		return 0;
+	}
+	st->ts = bpf_ktime_get_boot_ns();
 	if (args)
-		__builtin_memcpy(st.args, args, sizeof(st.args));
+		__builtin_memcpy(st->args, args, sizeof(st->args));
 	else
-		regs_args(regs, st.args);
+		regs_args(regs, st->args);
+	st->key = key;
+	st->level = level;
+	st->known = known;
+	st->exec_len = 0;
 	learn_cgroup(task, &key);
-	st.kill_rule = enforce_kill(task, c, nr, st.args, &key);
+	st->kill_rule = enforce_kill(task, c, nr, st->args, &key);
 	if (c->flags & SC_NORET) {
 		/* exit/exit_group: there is no sys_exit to wait for */
 		struct cactus_event *e = event_begin();
 
+		st->nr = -1;
 		if (!e)
 			return 0;
-		e->ts_boot_ns = st.ts;
-		__builtin_memcpy(e->args, st.args, sizeof(e->args));
+		e->ts_boot_ns = st->ts;
+		__builtin_memcpy(e->args, st->args, sizeof(e->args));
 		e->syscall_nr = nr;
 		e->ret = 0;
 		e->flags |= EF_NO_EXIT;
@@ -345,20 +371,12 @@ static __always_inline int on_enter(long nr, const __u64 *args, struct pt_regs *
 		emit(e);
 		return 0;
 	}
-	if (bpf_map_update_elem(&stash, &tid, &st, BPF_ANY))
-		count(STAT_STASH_FULL);
+	st->nr = nr;
 	if (c->kind == CK_EXEC) {
-		struct exec_name *x;
-		__u32 zero = 0;
-		struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+		long n = bpf_probe_read_user_str(st->exec_name, sizeof(st->exec_name),
+						 (void *)arg(st->args, c->path_arg));
 
-		/* scratch is free at entry: use it to avoid 256 B of stack */
-		if (!s)
-			return 0;
-		x = (struct exec_name *)s->e.data;
-		if (bpf_probe_read_user_str(x->name, sizeof(x->name),
-					    (void *)arg(st.args, c->path_arg)) > 0)
-			bpf_map_update_elem(&exec_stash, &tid, x, BPF_ANY);
+		st->exec_len = n > 0 ? n : 0;
 	}
 	return 0;
 }
@@ -373,27 +391,38 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs)
 	struct ns_key key = {};
 	unsigned int level = 0;
 	struct stash *st;
-	bool known;
-	__u32 tid;
+	bool known = true;
 
 	if (!c)
 		return 0;
 	task = (struct task_struct *)bpf_get_current_task();
-	if (!watched(task, &key, &level, &known))
-		return 0;
+	/* a stash for this syscall means entry saw a watched task: no ns reads */
+	st = stash_get(false);
+	if (st && st->nr >= 0 && (st->nr == nr || (is_exec(st->nr) && is_exec(nr)))) {
+		/* a successful execveat leaves sys_exit with execve's number */
+		nr = st->nr;
+		c = traced(nr);
+		if (!c)
+			return 0;
+		key = st->key;
+		level = st->level;
+		known = st->known;
+	} else {
+		st = NULL;
+		if (!watched(task, &key, &level, &known))
+			return 0;
+	}
 	e = event_begin();
 	if (!e)
 		return 0;
 
-	tid = (__u32)bpf_get_current_pid_tgid();
-	st = bpf_map_lookup_elem(&stash, &tid);
 	if (st) {
 		e->ts_boot_ns = st->ts;
 		__builtin_memcpy(e->args, st->args, sizeof(e->args));
 		e->kill_rule = st->kill_rule;
 		if (st->kill_rule)
 			e->flags |= EF_KILLED;
-		bpf_map_delete_elem(&stash, &tid);
+		st->nr = -1;
 	} else {
 		/* e.g. refused by seccomp before sys_enter: args are still in pt_regs */
 		e->ts_boot_ns = bpf_ktime_get_boot_ns();
@@ -408,7 +437,7 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs)
 	e->family = 0;
 	e->port = 0;
 	fill_task(e, task, &key, level);
-	read_details(e, task, c, tid);
+	read_details(e, task, c, st);
 	if (!known)
 		append_cgroup_name(e, task);
 	emit(e);

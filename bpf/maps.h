@@ -22,34 +22,30 @@ struct {
 	__type(value, __u8);
 } ns_watch SEC(".maps");
 
-/* What sys_enter saw, per thread, until sys_exit. LRU: a thread killed in a
- * syscall never reaches sys_exit and its entry must not leak. */
+/* What sys_enter saw, per thread, until sys_exit. An entry is reused by
+ * the thread's next syscall (no delete per syscall); `nr` tells a stale entry
+ * from a syscall that reached sys_exit without sys_enter (refused by
+ * seccomp). LRU: entries of dead threads go. (Task-local storage would be a
+ * pointer away, but on 6.1 it fails inside fentry/kprobe programs.) */
 struct stash {
 	__u64 ts;
 	__u64 args[6];
-	__u32 kill_rule;   /* index + 1 of the kill rule that fired at entry */
-	__u32 pad;
+	struct ns_key key;  /* the task's namespaces at entry */
+	__u16 level;        /* its pid namespace level */
+	__u16 known;        /* its pair was in ns_watch (no cgroup name needed) */
+	__u32 kill_rule;    /* index + 1 of the kill rule that fired at entry */
+	__s32 nr;           /* syscall in flight, -1 when none */
+	__u32 exec_len;     /* > 0: exec_name holds execve's filename */
+	char exec_name[CACTUS_STR_MAX]; /* read at entry: after a successful
+					 * exec the old memory holding it is gone */
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
+	__uint(max_entries, 8192);
 	__type(key, __u32);
 	__type(value, struct stash);
 } stash SEC(".maps");
-
-/* execve's filename, read at entry: after a successful exec the old memory
- * that held it is gone. */
-struct exec_name {
-	char name[CACTUS_STR_MAX];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, struct exec_name);
-} exec_stash SEC(".maps");
 
 /* Per-CPU buffer an event is built in before it is copied into the ring with
  * its real (variable) length. The slack lets the verifier see every string

@@ -4,7 +4,11 @@
 # Without run-kernel: skipped, or a failure when CI=true.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
+# ../shared beside the checkout; a clone elsewhere (CI) finds it at /work/shared
 run_kernel=${RUN_KERNEL:-$root/../shared/vm/run-kernel}
+if [ ! -x "$run_kernel" ] && [ -z "${RUN_KERNEL:-}" ] && [ -x /work/shared/vm/run-kernel ]; then
+	run_kernel=/work/shared/vm/run-kernel
+fi
 if [ ! -x "$run_kernel" ]; then
 	if [ "${CI:-}" = true ]; then
 		echo "test-vm: FAIL: $run_kernel not found (CI=true)" >&2
