@@ -37,6 +37,9 @@ $(OUT)/src/%.o: src/%.c | $(OUT)/cactus.skel.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
+# the default rule set is built in (src/rules/builtin.c)
+$(OUT)/src/rules/builtin.o: rules/default.yaml
+
 cactus: $(OBJS)
 	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 

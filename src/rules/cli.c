@@ -38,7 +38,9 @@ const char *rules_default_path(void)
 		if ((size_t)n < sizeof(buf) && !access(buf, R_OK))
 			return buf;
 	}
-	return "/usr/share/cactus/rules/default.yaml";
+	if (!access("/usr/share/cactus/rules/default.yaml", R_OK))
+		return "/usr/share/cactus/rules/default.yaml";
+	return rules_builtin_path();
 }
 
 static void print_errors(const struct rule_errors *errs)

@@ -91,6 +91,9 @@ int rules__kernel_spec(const struct rule *r, struct kernel_spec *out, char *why,
 /* The default rule file: $CACTUS_RULES_DIR/default.yaml when the variable is
  * set, else <dir of the cactus binary>/rules/default.yaml if it exists, else
  * /usr/share/cactus/rules/default.yaml. Points to a static buffer. */
+/* The copy of rules/default.yaml built into the binary, as a readable path
+ * (a memfd), or NULL. */
+const char *rules_builtin_path(void);
 const char *rules_default_path(void);
 
 /* `cactus rules check FILE...` and `cactus rules list [--rules FILE|DIR]...
