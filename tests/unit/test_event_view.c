@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "records.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -34,24 +35,6 @@ static struct cactus_event *ev_new(int nr)
 	e->host_pid = 4242;
 	snprintf(e->comm, sizeof(e->comm), "cat");
 	return e;
-}
-
-/* Appends @len bytes of @s (may hold NULs) as string slot @slot. */
-static void ev_str_n(struct cactus_event *e, int slot, const char *s, size_t len)
-{
-	size_t off = e->data_len;
-
-	assert_true(off + len + 1 <= CACTUS_DATA_MAX);
-	memcpy(e->data + off, s, len);
-	e->data[off + len] = 0;
-	e->str_off[slot] = off;
-	e->str_len[slot] = len;
-	e->data_len = off + len + 1;
-}
-
-static void ev_str(struct cactus_event *e, int slot, const char *s)
-{
-	ev_str_n(e, slot, s, strlen(s));
 }
 
 static struct event_view *view_new(void)
