@@ -21,17 +21,42 @@ const char *event_str(const struct cactus_event *e, int slot)
 
 void format_rfc3339(int64_t real_ns, char *buf, size_t len)
 {
+	/* the date part changes once a second: format it once (hot path) */
+	static __thread time_t cached_sec = -1;
+	static __thread char cached[64];
+	static __thread size_t cached_len;
 	time_t sec = real_ns / 1000000000;
 	long nsec = real_ns % 1000000000;
-	struct tm tm;
+	char frac[11];
 
 	if (nsec < 0) {
 		nsec += 1000000000;
 		sec--;
 	}
-	gmtime_r(&sec, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
+	if (sec != cached_sec) {
+		struct tm tm;
+
+		gmtime_r(&sec, &tm);
+		snprintf(cached, sizeof(cached), "%04d-%02d-%02dT%02d:%02d:%02d",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			 tm.tm_sec);
+		cached_sec = sec;
+		cached_len = strlen(cached);
+	}
+	frac[0] = '.';
+	for (int i = 9; i >= 1; i--) {
+		frac[i] = '0' + nsec % 10;
+		nsec /= 10;
+	}
+	frac[10] = 'Z';
+	if (len < cached_len + sizeof(frac) + 1) {
+		if (len)
+			buf[0] = 0;
+		return;
+	}
+	memcpy(buf, cached, cached_len);
+	memcpy(buf + cached_len, frac, sizeof(frac));
+	buf[cached_len + sizeof(frac)] = 0;
 }
 
 /* Appends component [s, s+n) to out (length *olen) handling "." and "..". */
