@@ -213,10 +213,12 @@ static __always_inline void read_details(struct cactus_event *e, struct task_str
 
 	switch (c->kind) {
 	case CK_PATH:
-		append_user_str(e, STR_PATH, (void *)arg(a, c->path_arg));
+		if (append_user_str(e, STR_PATH, (void *)arg(a, c->path_arg)) < 0)
+			count(STAT_READ_ERR);
 		if (is_relative(e, STR_PATH))
 			walk = dir_of(task, arg_fd(a, c->dirfd_arg), &dir);
-		append_user_str(e, STR_EXTRA, (void *)arg(a, c->path2_arg));
+		if (append_user_str(e, STR_EXTRA, (void *)arg(a, c->path2_arg)) < 0)
+			count(STAT_READ_ERR);
 		break;
 	case CK_FD:
 		/* close: the descriptor is gone by sys_exit */
@@ -322,6 +324,9 @@ static __always_inline struct stash *stash_get(bool create)
 }
 
 /* @args: the syscall's six arguments, or NULL to read them from @regs. */
+/* Set by user space for a fraction of a second at start-up (src/calibrate.c). */
+volatile __u32 calibrating;
+
 static __always_inline int on_enter(long nr, const __u64 *args, struct pt_regs *regs)
 {
 	const struct syscall_conf *c = traced(nr);
@@ -331,6 +336,13 @@ static __always_inline int on_enter(long nr, const __u64 *args, struct pt_regs *
 	struct stash *st;
 	bool known;
 
+	if (calibrating) {
+		__u32 k = c != NULL;
+		__u64 *n = bpf_map_lookup_elem(&calib, &k);
+
+		if (n)
+			*n += 1;
+	}
 	if (!c)
 		return 0;
 	task = (struct task_struct *)bpf_get_current_task();

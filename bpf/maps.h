@@ -142,4 +142,13 @@ struct {
 	__type(value, __u64);
 } drops_by_ns SEC(".maps");
 
+/* Start-up calibration (src/calibrate.c): syscalls seen while `calibrating`
+ * is set, [0] untraced, [1] traced, to weigh the attach modes' costs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u64);
+} calib SEC(".maps");
+
 #endif

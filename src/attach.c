@@ -11,6 +11,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include "attach.h"
+#include "calibrate.h"
 #include "cactus.skel.h"
 #include "log.h"
 #include "syscalls.h"
@@ -25,6 +26,8 @@ struct attach {
 	size_t nlink_fds;
 	struct btf *vmlinux;       /* fentry, kprobe: the sys_ functions */
 	char prefix[16];           /* their arch prefix: "__x64_sys_" */
+	bool calibrate;            /* auto: tracepoint and tp_btf both loaded, */
+				   /* the cheaper one chosen at attach (calibrate.c) */
 	/* BPF-LSM deny programs */
 	bool lsm;
 	char lsm_reason[160];
@@ -79,12 +82,14 @@ const char *attach__lsm_reason(const struct attach *a)
 	return a->lsm_reason;
 }
 
-static void set_autoload(struct cactus_bpf *skel, enum attach_mode mode)
+static void set_autoload(struct cactus_bpf *skel, enum attach_mode mode, bool calibrate)
 {
+	bool btf = mode == ATTACH_TP_BTF || (calibrate && mode == ATTACH_TRACEPOINT);
+
 	bpf_program__set_autoload(skel->progs.cactus_enter_tp, mode == ATTACH_TRACEPOINT);
 	bpf_program__set_autoload(skel->progs.cactus_exit_tp, mode == ATTACH_TRACEPOINT);
-	bpf_program__set_autoload(skel->progs.cactus_enter_btf, mode == ATTACH_TP_BTF);
-	bpf_program__set_autoload(skel->progs.cactus_exit_btf, mode == ATTACH_TP_BTF);
+	bpf_program__set_autoload(skel->progs.cactus_enter_btf, btf);
+	bpf_program__set_autoload(skel->progs.cactus_exit_btf, btf);
 	bpf_program__set_autoload(skel->progs.cactus_enter_raw, mode == ATTACH_RAW_TP);
 	bpf_program__set_autoload(skel->progs.cactus_exit_raw, mode == ATTACH_RAW_TP);
 	bpf_program__set_autoload(skel->progs.cactus_enter_fentry, mode == ATTACH_FENTRY);
@@ -225,7 +230,7 @@ static int load_once(struct attach *a, enum attach_mode mode, bool lsm,
 	a->skel = cactus_bpf__open();
 	if (!a->skel)
 		return -errno;
-	set_autoload(a->skel, mode);
+	set_autoload(a->skel, mode, a->calibrate);
 	bpf_program__set_autoload(a->skel->progs.cactus_deny_open, lsm);
 	bpf_program__set_autoload(a->skel->progs.cactus_deny_exec, lsm);
 	err = setup(a->skel, ctx);
@@ -311,7 +316,13 @@ struct attach *attach__load(enum attach_mode mode, int (*setup)(struct cactus_bp
 		return a;
 	}
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		/* tracepoint or tp_btf: load both, measure at attach which is cheaper */
+		a->calibrate = order[i] == ATTACH_TRACEPOINT;
 		err = try_load(a, order[i], setup, ctx);
+		if (err && a->calibrate) {
+			a->calibrate = false;
+			err = try_load(a, order[i], setup, ctx);
+		}
 		if (!err) {
 			snprintf(a->reason, sizeof(a->reason), i == 0 ?
 				 "cheapest: untraced syscalls run no BPF and no slow path" :
@@ -680,6 +691,22 @@ static int attach_lsm(struct attach *a)
 	return 0;
 }
 
+static int attach_btf(struct attach *a)
+{
+	a->links = calloc(2, sizeof(*a->links));
+	if (!a->links)
+		return -ENOMEM;
+	a->links[0] = bpf_program__attach(a->skel->progs.cactus_enter_btf);
+	if (!a->links[0])
+		return -errno;
+	a->nlinks = 1;
+	a->links[1] = bpf_program__attach(a->skel->progs.cactus_exit_btf);
+	if (!a->links[1])
+		return -errno;
+	a->nlinks = 2;
+	return 0;
+}
+
 int attach__attach(struct attach *a, const bool *traced)
 {
 	int err = attach_lsm(a);
@@ -688,9 +715,16 @@ int attach__attach(struct attach *a, const bool *traced)
 		log_err("cannot attach the BPF-LSM deny programs: %s", strerror(-err));
 		return err;
 	}
+	if (a->calibrate) {
+		a->mode = calibrate_mode(a->skel, traced, a->reason, sizeof(a->reason));
+		a->calibrate = false;
+	}
 	switch (a->mode) {
 	case ATTACH_TRACEPOINT:
 		return attach_tracepoints(a, traced);
+	case ATTACH_TP_BTF:
+		/* only the dispatcher: the tracepoint programs may be loaded too */
+		return attach_btf(a);
 	case ATTACH_FENTRY:
 	case ATTACH_KPROBE:
 		return attach_sys_funcs(a, traced);

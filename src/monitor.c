@@ -358,9 +358,10 @@ static void summary(struct monitor *m)
 		(unsigned long long)k[STAT_DROPS], m->malformed, m->alerts,
 		(unsigned long long)k[STAT_KILLS], (unsigned long long)k[STAT_DENIES]);
 	fprintf(stderr, "cactus: kernel: %llu events written, %llu drops, %llu exits without "
-		"entry, %llu stash full\n", (unsigned long long)k[STAT_EVENTS],
-		(unsigned long long)k[STAT_DROPS], (unsigned long long)k[STAT_NO_ENTER],
-		(unsigned long long)k[STAT_STASH_FULL]);
+		"entry, %llu stash full, %llu unreadable strings\n",
+		(unsigned long long)k[STAT_EVENTS], (unsigned long long)k[STAT_DROPS],
+		(unsigned long long)k[STAT_NO_ENTER], (unsigned long long)k[STAT_STASH_FULL],
+		(unsigned long long)k[STAT_READ_ERR]);
 	summary_drops(m);
 	for (int i = 0; i < CAT_COUNT; i++) {
 		if (m->per_category[i])
