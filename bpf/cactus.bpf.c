@@ -345,7 +345,7 @@ static __always_inline int on_enter(long nr, const __u64 *args, struct pt_regs *
 	}
 	if (!c)
 		return 0;
-	task = (struct task_struct *)bpf_get_current_task();
+	task = bpf_get_current_task_btf();
 	if (!watched(task, &key, &level, &known))
 		return 0;
 
@@ -407,7 +407,7 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs)
 
 	if (!c)
 		return 0;
-	task = (struct task_struct *)bpf_get_current_task();
+	task = bpf_get_current_task_btf();
 	/* a stash for this syscall means entry saw a watched task: no ns reads */
 	st = stash_get(false);
 	if (st && st->nr >= 0 && (st->nr == nr || (is_exec(st->nr) && is_exec(nr)))) {
@@ -585,7 +585,7 @@ int BPF_KRETPROBE(cactus_exit_kp, long ret)
 
 static __always_inline bool deny_path(const struct path *path)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct deny_key key = {};
 	struct ns_key ns = {};
 	unsigned int level = 0;
