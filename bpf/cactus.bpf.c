@@ -581,8 +581,6 @@ int BPF_KRETPROBE(cactus_exit_kp, long ret)
  * dentry names (which a bind mount or a same-named directory elsewhere would
  * fool). bpf_d_path needs a sleepable hook: these are lsm.s programs.
  */
-#define EPERM 1
-
 static __always_inline bool deny_path(const struct path *path)
 {
 	struct task_struct *task = bpf_get_current_task_btf();

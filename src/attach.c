@@ -380,7 +380,7 @@ static int attach_tracepoints(struct attach *a, const bool *traced)
 			continue;
 		err = attach_tp(a, a->skel->progs.cactus_enter_tp, "enter", sc->name);
 		/* exit and exit_group never return: no exit tracepoint to wait on */
-		if (!err && strcmp(sc->name, "exit") && strcmp(sc->name, "exit_group"))
+		if (!err && !cactus_syscall_noreturn(sc))
 			err = attach_tp(a, a->skel->progs.cactus_exit_tp, "exit", sc->name);
 		if (err == -ENOENT) {
 			/* not every kernel has every syscall (or its tracepoint) */
@@ -597,11 +597,6 @@ static int clone_attach(struct attach *a, const struct clone_src *c, enum bpf_at
 	return 0;
 }
 
-static bool noret(const char *name)
-{
-	return !strcmp(name, "exit") || !strcmp(name, "exit_group");
-}
-
 static int attach_kprobe(struct attach *a, struct bpf_program *prog, bool ret, const char *fn)
 {
 	struct bpf_link *l = bpf_program__attach_kprobe(prog, ret, fn);
@@ -642,11 +637,11 @@ static int attach_sys_funcs(struct attach *a, const bool *traced)
 		if (id > 0 && fentry) {
 			err = clone_attach(a, &in, BPF_TRACE_FENTRY, id);
 			/* exit and exit_group never return: no exit to wait on */
-			if (!err && !noret(sc->name))
+			if (!err && !cactus_syscall_noreturn(sc))
 				err = clone_attach(a, &out, BPF_TRACE_FEXIT, id);
 		} else if (id > 0) {
 			err = attach_kprobe(a, a->skel->progs.cactus_enter_kp, false, fn);
-			if (!err && !noret(sc->name))
+			if (!err && !cactus_syscall_noreturn(sc))
 				err = attach_kprobe(a, a->skel->progs.cactus_exit_kp, true, fn);
 		}
 		if (id <= 0 || err == -ENOENT) {

@@ -164,16 +164,18 @@ static const struct container *lookup(struct monitor *m, const struct cactus_eve
 		return m->last_c;
 	}
 	c = containers__by_ns(m->cs, key.pid_ns, key.mnt_ns);
-	if (!c) {
+	if (c) {
+		m->last_pass = passes(m->opts, c);
+	} else {
 		c = containers__resolve(m->cs, key.pid_ns, key.mnt_ns, (int)e->host_pid,
 					event_str(e, STR_CGROUP));
+		m->last_pass = passes(m->opts, c);
 		/* tell the kernel: stop sending the cgroup name, or drop the pair */
-		ns_watch_set(m, key.pid_ns, key.mnt_ns, passes(m->opts, c));
+		ns_watch_set(m, key.pid_ns, key.mnt_ns, m->last_pass);
 		enforce__container(m->enforce, c);
 	}
 	m->last_key = key;
 	m->last_c = c;
-	m->last_pass = passes(m->opts, c);
 	*pass = m->last_pass;
 	return c;
 }
@@ -332,6 +334,7 @@ static void summary_drops(struct monitor *m)
 {
 	int fd = bpf_map__fd(m->skel->maps.drops_by_ns);
 	struct ns_key key, next, *prev = NULL;
+	const struct container *c;
 	__u64 n;
 
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
@@ -339,7 +342,7 @@ static void summary_drops(struct monitor *m)
 		prev = &key;
 		if (bpf_map_lookup_elem(fd, &key, &n))
 			continue;
-		const struct container *c = containers__by_ns(m->cs, key.pid_ns, key.mnt_ns);
+		c = containers__by_ns(m->cs, key.pid_ns, key.mnt_ns);
 
 		fprintf(stderr, "cactus:   drops in %s (pid_ns %u, mnt_ns %u): %llu\n",
 			c && c->name[0] ? c->name : (c && c->id[0] ? c->id : "-"), key.pid_ns,

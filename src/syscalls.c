@@ -247,12 +247,17 @@ bool cactus_syscall_default(const struct cactus_syscall *sc)
 	return !is_off_by_default(sc->name);
 }
 
+bool cactus_syscall_noreturn(const struct cactus_syscall *sc)
+{
+	return !strcmp(sc->name, "exit") || !strcmp(sc->name, "exit_group");
+}
+
 void cactus_syscall_conf(const struct cactus_syscall *sc, bool traced,
 			 struct syscall_conf *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->flags = traced ? SC_TRACED : 0;
-	if (!strcmp(sc->name, "exit") || !strcmp(sc->name, "exit_group"))
+	if (cactus_syscall_noreturn(sc))
 		out->flags |= SC_NORET;
 	out->kind = sc->kind;
 	out->path_arg = sc->path_arg;

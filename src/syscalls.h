@@ -48,6 +48,9 @@ const struct cactus_syscall *cactus_syscall_by_name(const char *name);
 /* False for syscalls classified but too frequent to trace unless asked for. */
 bool cactus_syscall_default(const struct cactus_syscall *sc);
 
+/* exit and exit_group never return: there is no sys_exit to hook. */
+bool cactus_syscall_noreturn(const struct cactus_syscall *sc);
+
 /* Fill the value the kernel side reads for one syscall. */
 void cactus_syscall_conf(const struct cactus_syscall *sc, bool traced,
 			 struct syscall_conf *out);
