@@ -67,17 +67,20 @@ static __always_inline void regs_args(struct pt_regs *regs, __u64 *args)
 	args[5] = BPF_CORE_READ(regs, r9);
 }
 
+/* A container's pair @key is watched (absent: a new container, watched). */
+static __always_inline bool pair_watched(const struct ns_key *key, bool *known)
+{
+	__u8 *v = bpf_map_lookup_elem(&ns_watch, key);
+
+	*known = v != NULL;
+	return !v || *v == NS_WATCH;
+}
+
 /* The task is watched: returns true and fills @key and @level. */
 static __always_inline bool watched(struct task_struct *task, struct ns_key *key,
 				    unsigned int *level, bool *known)
 {
-	__u8 *v;
-
-	if (!task_ns(task, key, level))
-		return false;
-	v = bpf_map_lookup_elem(&ns_watch, key);
-	*known = v != NULL;
-	return !v || *v == NS_WATCH;
+	return task_ns(task, key, level) && pair_watched(key, known);
 }
 
 static __always_inline struct cactus_event *event_begin(void)
@@ -97,8 +100,8 @@ static __always_inline struct cactus_event *event_begin(void)
 static __always_inline void fill_task(struct cactus_event *e, struct task_struct *task,
 				      const struct ns_key *key, unsigned int level)
 {
-	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
-	struct pid_namespace *ns = task_upid(task, level).ns;
+	struct task_struct *parent = task->real_parent;
+	struct pid_namespace *ns = pid_upid(task->thread_pid, level).ns;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u64 ug = bpf_get_current_uid_gid();
 
@@ -106,7 +109,7 @@ static __always_inline void fill_task(struct cactus_event *e, struct task_struct
 	e->mnt_ns = key->mnt_ns;
 	e->host_pid = id >> 32;
 	e->host_tid = (__u32)id;
-	e->host_ppid = BPF_CORE_READ(parent, tgid);
+	e->host_ppid = parent->tgid;
 	e->pid = tgid_in_ns(task, level, ns);
 	e->ppid = tgid_in_ns(parent, level, ns);
 	e->uid = (__u32)ug;
@@ -177,9 +180,9 @@ static __always_inline void read_argv_array(struct cactus_event *e, const char *
 /* argv of a successful execve: the new image's arg area. */
 static __always_inline void read_argv_mm(struct cactus_event *e, struct task_struct *task)
 {
-	struct mm_struct *mm = BPF_CORE_READ(task, mm);
-	unsigned long start = BPF_CORE_READ(mm, arg_start);
-	unsigned long end = BPF_CORE_READ(mm, arg_end);
+	struct mm_struct *mm = task->mm;
+	unsigned long start = mm->arg_start;
+	unsigned long end = mm->arg_end;
 	__u32 off = e->data_len, len = end - start;
 
 	if (end <= start || off > CACTUS_DATA_MAX - CACTUS_ARGV_BYTES)
@@ -254,7 +257,7 @@ static __always_inline void read_details(struct cactus_event *e, struct task_str
 
 static __always_inline void append_cgroup_name(struct cactus_event *e, struct task_struct *task)
 {
-	const char *name = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, name);
+	const char *name = task->cgroups->dfl_cgrp->kn->name;
 
 	append_kernel_str(e, STR_CGROUP, name);
 }
@@ -307,7 +310,8 @@ static __always_inline bool is_exec(long nr)
 }
 
 /* This thread's stash entry; with @create, made if missing (its contents are
- * then garbage: on_enter sets every field it reads back). */
+ * then garbage, but for cgroup_learnt: on_enter sets every field it reads
+ * back). */
 static __always_inline struct stash *stash_get(bool create)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid(), zero = 0;
@@ -318,16 +322,23 @@ static __always_inline struct stash *stash_get(bool create)
 		return st;
 	/* the per-CPU scratch buffer is larger than a stash and free at entry */
 	s = bpf_map_lookup_elem(&scratch, &zero);
-	if (!s || bpf_map_update_elem(&stash, &tid, s, BPF_ANY))
+	if (!s)
+		return NULL;
+	s->e.ts_boot_ns = 0; /* lands in cgroup_learnt: nothing learnt yet */
+	if (bpf_map_update_elem(&stash, &tid, s, BPF_ANY))
 		return NULL;
 	return bpf_map_lookup_elem(&stash, &tid);
 }
 
-/* @args: the syscall's six arguments, or NULL to read them from @regs. */
 /* Set by user space for a fraction of a second at start-up (src/calibrate.c). */
 volatile __u32 calibrating;
 
-static __always_inline int on_enter(long nr, const __u64 *args, struct pt_regs *regs)
+/*
+ * @tp_args: the tracepoint record's argument array (read only once the task
+ * is known to be watched), or NULL to take the arguments from @regs (the
+ * user registers).
+ */
+static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_regs *regs)
 {
 	const struct syscall_conf *c = traced(nr);
 	struct task_struct *task;
@@ -355,15 +366,15 @@ static __always_inline int on_enter(long nr, const __u64 *args, struct pt_regs *
 		return 0;
 	}
 	st->ts = bpf_ktime_get_boot_ns();
-	if (args)
-		__builtin_memcpy(st->args, args, sizeof(st->args));
+	if (tp_args)
+		bpf_probe_read_kernel(st->args, sizeof(st->args), tp_args);
 	else
 		regs_args(regs, st->args);
 	st->key = key;
 	st->level = level;
 	st->known = known;
 	st->exec_len = 0;
-	learn_cgroup(task, &key);
+	learn_cgroup(task, &key, st);
 	st->kill_rule = enforce_kill(task, c, nr, st->args, &key);
 	if (c->flags & SC_NORET) {
 		/* exit/exit_group: there is no sys_exit to wait for */
@@ -403,12 +414,18 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs)
 	struct ns_key key = {};
 	unsigned int level = 0;
 	struct stash *st;
-	bool known = true;
+	bool known = true, in_ct;
 
 	if (!c)
 		return 0;
 	task = bpf_get_current_task_btf();
-	/* a stash for this syscall means entry saw a watched task: no ns reads */
+	/* host task: done after a few loads, unless this syscall can move it
+	 * out of a container's namespaces (setns, unshare) */
+	in_ct = task_ns(task, &key, &level);
+	if (!in_ct && !(c->flags & SC_NSCHANGE))
+		return 0;
+	/* a stash for this syscall means entry saw a watched task: its
+	 * namespaces then, no ns_watch lookup */
 	st = stash_get(false);
 	if (st && st->nr >= 0 && (st->nr == nr || (is_exec(st->nr) && is_exec(nr)))) {
 		/* a successful execveat leaves sys_exit with execve's number */
@@ -421,7 +438,7 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs)
 		known = st->known;
 	} else {
 		st = NULL;
-		if (!watched(task, &key, &level, &known))
+		if (!in_ct || !pair_watched(&key, &known))
 			return 0;
 	}
 	e = event_begin();
@@ -510,10 +527,7 @@ struct syscall_exit_ctx {
 SEC("tracepoint")
 int cactus_enter_tp(struct syscall_enter_ctx *ctx)
 {
-	__u64 args[6];
-
-	bpf_probe_read_kernel(args, sizeof(args), ctx->args);
-	return on_enter(ctx->nr, args, NULL);
+	return on_enter(ctx->nr, ctx->args, NULL);
 }
 
 SEC("tracepoint")
@@ -536,10 +550,7 @@ int cactus_exit_tp(struct syscall_exit_ctx *ctx)
 /* Entry through a sys_ function: arguments and nr from the user registers. */
 static __always_inline int enter_user_regs(const struct pt_regs *regs)
 {
-	__u64 args[6];
-
-	regs_args((struct pt_regs *)regs, args);
-	return on_enter(BPF_CORE_READ(regs, orig_ax), args, NULL);
+	return on_enter(BPF_CORE_READ(regs, orig_ax), NULL, (struct pt_regs *)regs);
 }
 
 /* fentry/fexit (5.5+): user space loads these against one sys_ function and

@@ -183,7 +183,8 @@ static __always_inline bool container_cgroup_name(const char *name)
  * process that already entered a container's namespaces may still sit in a
  * host cgroup, and denying that cgroup would deny the host.
  */
-static __always_inline void learn_cgroup(struct task_struct *task, const struct ns_key *key)
+static __always_inline void learn_cgroup(struct task_struct *task, const struct ns_key *key,
+					 struct stash *st)
 {
 	__u64 cg;
 	__u32 mask = 0;
@@ -191,8 +192,13 @@ static __always_inline void learn_cgroup(struct task_struct *task, const struct 
 	if (!n_deny_rules)
 		return;
 	cg = bpf_get_current_cgroup_id();
-	if (bpf_map_lookup_elem(&container_cgroups, &cg))
+	/* this thread's last syscall was in the same cgroup, known by then */
+	if (st->cgroup_learnt == cg)
 		return;
+	if (bpf_map_lookup_elem(&container_cgroups, &cg)) {
+		st->cgroup_learnt = cg;
+		return;
+	}
 	if (key->pid_ns != host_pid_ns &&
 	    container_cgroup_name(BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, name))) {
 		for (__u32 i = 0; i < CACTUS_MAX_KRULES; i++) {
@@ -207,7 +213,8 @@ static __always_inline void learn_cgroup(struct task_struct *task, const struct 
 		}
 	}
 	/* mask 0 caches "not a container" (user space may correct it) */
-	bpf_map_update_elem(&container_cgroups, &cg, &mask, BPF_NOEXIST);
+	if (!bpf_map_update_elem(&container_cgroups, &cg, &mask, BPF_NOEXIST))
+		st->cgroup_learnt = cg;
 }
 
 struct deny_ctx {

@@ -28,6 +28,7 @@ struct {
  * seccomp). LRU: entries of dead threads go. (Task-local storage would be a
  * pointer away, but on 6.1 it fails inside fentry/kprobe programs.) */
 struct stash {
+	__u64 cgroup_learnt; /* cgroup id learn_cgroup() saw last: no lookup */
 	__u64 ts;
 	__u64 args[6];
 	struct ns_key key;  /* the task's namespaces at entry */

@@ -259,6 +259,8 @@ void cactus_syscall_conf(const struct cactus_syscall *sc, bool traced,
 	out->flags = traced ? SC_TRACED : 0;
 	if (cactus_syscall_noreturn(sc))
 		out->flags |= SC_NORET;
+	if (!strcmp(sc->name, "setns") || !strcmp(sc->name, "unshare"))
+		out->flags |= SC_NSCHANGE;
 	out->kind = sc->kind;
 	out->path_arg = sc->path_arg;
 	out->dirfd_arg = sc->dirfd_arg;

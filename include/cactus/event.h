@@ -34,6 +34,8 @@ enum cactus_kind {
 #define SC_TRACED  0x01 /* capture this syscall */
 #define SC_NORET   0x02 /* never returns (exit, exit_group): emit at entry */
 #define SC_ENFORCE 0x04 /* some kill rule names this syscall: check at entry */
+#define SC_NSCHANGE 0x08 /* may change the caller's namespaces (setns, unshare):
+			  * sys_exit looks for an entry even for a host task */
 
 /* Value of the syscall_conf array map, indexed by syscall number. Written by
  * user space from src/syscalls.c, the single table of traced syscalls. */

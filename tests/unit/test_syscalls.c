@@ -372,9 +372,12 @@ static void test_conf_flags(void **state)
 	for (size_t i = 0; i < cactus_syscalls_count; i++) {
 		const struct cactus_syscall *sc = &cactus_syscalls[i];
 		bool noret = !strcmp(sc->name, "exit") || !strcmp(sc->name, "exit_group");
+		/* the calls that can move the caller into other namespaces */
+		bool nschange = !strcmp(sc->name, "setns") || !strcmp(sc->name, "unshare");
 
 		for (int traced = 0; traced <= 1; traced++) {
-			__u8 want = (traced ? SC_TRACED : 0) | (noret ? SC_NORET : 0);
+			__u8 want = (traced ? SC_TRACED : 0) | (noret ? SC_NORET : 0) |
+				    (nschange ? SC_NSCHANGE : 0);
 
 			memset(&conf, 0xaa, sizeof(conf));
 			cactus_syscall_conf(sc, traced, &conf);
