@@ -101,7 +101,8 @@ static __always_inline void fill_task(struct cactus_event *e, struct task_struct
 				      const struct ns_key *key, unsigned int level)
 {
 	struct task_struct *parent = task->real_parent;
-	struct pid_namespace *ns = pid_upid(task->thread_pid, level).ns;
+	struct pid_namespace *ns = level > 3 ? (void *)pid_upid_deep(task->thread_pid, level, &(int){0})
+					     : pid_upid(task->thread_pid, level).ns;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u64 ug = bpf_get_current_uid_gid();
 

@@ -177,6 +177,24 @@ static __always_inline bool container_cgroup_name(const char *name)
 	return buf[p + 64] == 0 || buf[p + 64] == '.';
 }
 
+struct learn_ctx {
+	struct ns_key key;
+	__u32 mask;
+};
+
+/* Deny rule @i applies to the container @l->key: its bit in @l->mask. */
+static long learn_rule_step(__u32 i, struct learn_ctx *l)
+{
+	struct deny_rule *r = bpf_map_lookup_elem(&deny_rules, &i);
+	struct scope_key sk = { .ns = l->key, .idx = 0x10000 + i };
+
+	if (!r || !r->used)
+		return 1;
+	if (!r->scoped || bpf_map_lookup_elem(&rule_scope, &sk))
+		l->mask |= 1U << (i & 31);
+	return 0;
+}
+
 /*
  * Learns the cgroup of a watched task for the sock_addr programs, which see
  * only a cgroup. Only a cgroup named like a container's is learnt: a runtime
@@ -186,8 +204,8 @@ static __always_inline bool container_cgroup_name(const char *name)
 static __always_inline void learn_cgroup(struct task_struct *task, const struct ns_key *key,
 					 struct stash *st)
 {
+	struct learn_ctx l = { .key = *key };
 	__u64 cg;
-	__u32 mask = 0;
 
 	if (!n_deny_rules)
 		return;
@@ -200,20 +218,10 @@ static __always_inline void learn_cgroup(struct task_struct *task, const struct 
 		return;
 	}
 	if (key->pid_ns != host_pid_ns &&
-	    container_cgroup_name(BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, name))) {
-		for (__u32 i = 0; i < CACTUS_MAX_KRULES; i++) {
-			struct deny_rule *r = bpf_map_lookup_elem(&deny_rules, &i);
-			struct scope_key sk = { .ns = *key, .idx = 0x10000 + i };
-
-			if (!r || !r->used)
-				break;
-			if (r->scoped && !bpf_map_lookup_elem(&rule_scope, &sk))
-				continue;
-			mask |= 1U << i;
-		}
-	}
+	    container_cgroup_name(task->cgroups->dfl_cgrp->kn->name))
+		bpf_loop(CACTUS_MAX_KRULES, learn_rule_step, &l, 0);
 	/* mask 0 caches "not a container" (user space may correct it) */
-	if (!bpf_map_update_elem(&container_cgroups, &cg, &mask, BPF_NOEXIST))
+	if (!bpf_map_update_elem(&container_cgroups, &cg, &l.mask, BPF_NOEXIST))
 		st->cgroup_learnt = cg;
 }
 

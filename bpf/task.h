@@ -14,9 +14,9 @@
 const volatile __u32 host_pid_ns = 0;
 const volatile __u32 host_mnt_ns = 0;
 
-/* @pid's id and namespace at @level. pid->numbers[] is a flexible array: a
- * constant index is a direct load, a variable one is not allowed, so the
- * usual levels (host 0, container 1, nested 2-3) are spelled out. */
+/* @pid's id and namespace at @level (0..3: host 0, container 1, nested 2-3).
+ * pid->numbers[] is a flexible array: a constant index is a direct load, a
+ * variable one is refused, so the levels are spelled out. */
 static __always_inline struct upid pid_upid(struct pid *pid, unsigned int level)
 {
 	struct upid up = {};
@@ -38,10 +38,43 @@ static __always_inline struct upid pid_upid(struct pid *pid, unsigned int level)
 		up.nr = pid->numbers[3].nr;
 		up.ns = pid->numbers[3].ns;
 		break;
-	default:
-		bpf_core_read(&up, sizeof(up), &pid->numbers[level & 31]);
 	}
 	return up;
+}
+
+/* Levels 4..31, by helper reads. A separate subprogram, so that the compiler
+ * cannot merge it with pid_upid() (whose ns is a typed pointer the verifier
+ * lets us dereference; what this returns is not). */
+static __noinline __u64 pid_upid_deep(struct pid *pid, __u32 level, int *nr)
+{
+	struct upid up = {};
+
+	bpf_probe_read_kernel(&up, sizeof(up), &pid->numbers[level & 31]);
+	*nr = up.nr;
+	return (__u64)up.ns;
+}
+
+static __noinline __u32 pid_ns_inum_deep(struct pid *pid, __u32 level)
+{
+	int nr;
+	struct pid_namespace *ns = (void *)pid_upid_deep(pid, level, &nr);
+
+	return BPF_CORE_READ(ns, ns.inum);
+}
+
+/* Inode of @pid's namespace at @level: each level's load is its own path, so
+ * no path dereferences a pointer that was not loaded from a typed one. */
+static __always_inline __u32 pid_ns_inum(struct pid *pid, unsigned int level)
+{
+	if (level == 0)
+		return pid->numbers[0].ns->ns.inum;
+	if (level == 1)
+		return pid->numbers[1].ns->ns.inum;
+	if (level == 2)
+		return pid->numbers[2].ns->ns.inum;
+	if (level == 3)
+		return pid->numbers[3].ns->ns.inum;
+	return pid_ns_inum_deep(pid, level);
 }
 
 /*
@@ -61,10 +94,7 @@ static __always_inline bool task_ns(struct task_struct *task, struct ns_key *key
 	if (key->mnt_ns == host_mnt_ns && lvl == 0)
 		return false;
 	lvl &= 31; /* MAX_PID_NS_LEVEL is 32 */
-	if (lvl <= 3)
-		key->pid_ns = pid_upid(pid, lvl).ns->ns.inum;
-	else /* the upid was read by a helper: its ns is not a typed pointer */
-		key->pid_ns = BPF_CORE_READ(pid_upid(pid, lvl).ns, ns.inum);
+	key->pid_ns = pid_ns_inum(pid, lvl);
 	*level = lvl;
 	return key->pid_ns != host_pid_ns || key->mnt_ns != host_mnt_ns;
 }
@@ -79,6 +109,11 @@ static __always_inline __u32 tgid_in_ns(struct task_struct *task, unsigned int l
 
 	if (pid->level < level)
 		return 0;
+	if (level > 3) {
+		int nr;
+
+		return pid_upid_deep(pid, level, &nr) == (__u64)ns ? (__u32)nr : 0;
+	}
 	up = pid_upid(pid, level);
 	return up.ns == ns ? (__u32)up.nr : 0;
 }
