@@ -310,25 +310,58 @@ static __always_inline bool is_exec(long nr)
 	return nr == 59 /* execve */ || nr == 322 /* execveat */;
 }
 
-/* This thread's stash entry; with @create, made if missing (its contents are
- * then garbage, but for cgroup_learnt: on_enter sets every field it reads
- * back). */
-static __always_inline struct stash *stash_get(bool create)
+/*
+ * This thread's stash entry; with @create, made if missing. @tls (a constant
+ * per program flavour): task-local storage, else the LRU hash (see maps.h).
+ * A new entry is zeroed (task storage) or garbage but for the fields read
+ * before on_enter writes them: cgroup_learnt, vgen.
+ */
+static __always_inline struct stash *stash_get(struct task_struct *task, bool create, bool tls)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid(), zero = 0;
-	struct stash *st = bpf_map_lookup_elem(&stash, &tid);
+	__u32 tid, zero = 0;
 	struct scratch *s;
+	struct stash *st;
 
+	if (tls)
+		return bpf_task_storage_get(&stash_tls, task, NULL,
+					    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+	tid = (__u32)bpf_get_current_pid_tgid();
+	st = bpf_map_lookup_elem(&stash, &tid);
 	if (st || !create)
 		return st;
 	/* the per-CPU scratch buffer is larger than a stash and free at entry */
 	s = bpf_map_lookup_elem(&scratch, &zero);
-	if (!s)
+	if (!s || bpf_map_update_elem(&stash, &tid, s, BPF_ANY))
 		return NULL;
-	s->e.ts_boot_ns = 0; /* lands in cgroup_learnt: nothing learnt yet */
-	if (bpf_map_update_elem(&stash, &tid, s, BPF_ANY))
-		return NULL;
-	return bpf_map_lookup_elem(&stash, &tid);
+	st = bpf_map_lookup_elem(&stash, &tid);
+	if (st) {
+		st->cgroup_learnt = 0;
+		st->vgen = 0;
+	}
+	return st;
+}
+
+/* Bumped by user space after every change to ns_watch: cached verdicts
+ * older than it are looked up again. */
+volatile __u32 watch_gen;
+
+/* Is the task's pair @key watched? The thread's cached verdict if ns_watch
+ * has not changed since, else a lookup (then cached). */
+static __always_inline bool stash_watched(struct stash *st, const struct ns_key *key, bool *known)
+{
+	__u32 gen = watch_gen + 1;
+	bool w;
+
+	if (st->vgen == gen && st->vkey.pid_ns == key->pid_ns && st->vkey.mnt_ns == key->mnt_ns) {
+		*known = st->vknown;
+		return st->vwatched;
+	}
+	w = pair_watched(key, known);
+	st->vkey = *key;
+	st->vwatched = w;
+	st->vknown = *known;
+	st->vgen = gen;
+	return w;
 }
 
 /* Set by user space for a fraction of a second at start-up (src/calibrate.c). */
@@ -339,7 +372,8 @@ volatile __u32 calibrating;
  * is known to be watched), or NULL to take the arguments from @regs (the
  * user registers).
  */
-static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_regs *regs)
+static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_regs *regs,
+				    bool tls)
 {
 	const struct syscall_conf *c = traced(nr);
 	struct task_struct *task;
@@ -358,14 +392,15 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 	if (!c)
 		return 0;
 	task = bpf_get_current_task_btf();
-	if (!watched(task, &key, &level, &known))
+	if (!task_ns(task, &key, &level))
 		return 0;
-
-	st = stash_get(true);
+	st = stash_get(task, true, tls);
 	if (!st) {
 		count(STAT_STASH_FULL);
 		return 0;
 	}
+	if (!stash_watched(st, &key, &known))
+		return 0;
 	st->ts = bpf_ktime_get_boot_ns();
 	if (tp_args)
 		bpf_probe_read_kernel(st->args, sizeof(st->args), tp_args);
@@ -407,7 +442,7 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 
 /* @regs: the user registers saved at syscall entry, or NULL if the hook
  * does not have them (then they are found from the task, only if needed). */
-static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs)
+static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool tls)
 {
 	const struct syscall_conf *c = traced(nr);
 	struct task_struct *task;
@@ -427,7 +462,7 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs)
 		return 0;
 	/* a stash for this syscall means entry saw a watched task: its
 	 * namespaces then, no ns_watch lookup */
-	st = stash_get(false);
+	st = stash_get(task, false, tls);
 	if (st && st->nr >= 0 && (st->nr == nr || (is_exec(st->nr) && is_exec(nr)))) {
 		/* a successful execveat leaves sys_exit with execve's number */
 		nr = st->nr;
@@ -437,10 +472,10 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs)
 		key = st->key;
 		level = st->level;
 		known = st->known;
+	} else if (!in_ct || !(st ? stash_watched(st, &key, &known) : pair_watched(&key, &known))) {
+		return 0;
 	} else {
 		st = NULL;
-		if (!in_ct || !pair_watched(&key, &known))
-			return 0;
 	}
 	e = event_begin();
 	if (!e)
@@ -483,26 +518,26 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(cactus_enter_btf, struct pt_regs *regs, long id)
 {
-	return on_enter(id, NULL, regs);
+	return on_enter(id, NULL, regs, true);
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(cactus_exit_btf, struct pt_regs *regs, long ret)
 {
-	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs);
+	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs, true);
 }
 
 /* raw_tp (4.17+): the same dispatcher, for kernels without tp_btf. */
 SEC("raw_tp/sys_enter")
 int BPF_PROG(cactus_enter_raw, struct pt_regs *regs, long id)
 {
-	return on_enter(id, NULL, regs);
+	return on_enter(id, NULL, regs, false);
 }
 
 SEC("raw_tp/sys_exit")
 int BPF_PROG(cactus_exit_raw, struct pt_regs *regs, long ret)
 {
-	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs);
+	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs, false);
 }
 
 /*
@@ -528,13 +563,13 @@ struct syscall_exit_ctx {
 SEC("tracepoint")
 int cactus_enter_tp(struct syscall_enter_ctx *ctx)
 {
-	return on_enter(ctx->nr, ctx->args, NULL);
+	return on_enter(ctx->nr, ctx->args, NULL, true);
 }
 
 SEC("tracepoint")
 int cactus_exit_tp(struct syscall_exit_ctx *ctx)
 {
-	return on_exit(ctx->nr, ctx->ret, NULL);
+	return on_exit(ctx->nr, ctx->ret, NULL, true);
 }
 
 /*
@@ -551,7 +586,7 @@ int cactus_exit_tp(struct syscall_exit_ctx *ctx)
 /* Entry through a sys_ function: arguments and nr from the user registers. */
 static __always_inline int enter_user_regs(const struct pt_regs *regs)
 {
-	return on_enter(BPF_CORE_READ(regs, orig_ax), NULL, (struct pt_regs *)regs);
+	return on_enter(BPF_CORE_READ(regs, orig_ax), NULL, (struct pt_regs *)regs, false);
 }
 
 /* fentry/fexit (5.5+): user space loads these against one sys_ function and
@@ -565,7 +600,7 @@ int BPF_PROG(cactus_enter_fentry, const struct pt_regs *regs)
 SEC("fexit")
 int BPF_PROG(cactus_exit_fexit, const struct pt_regs *regs, long ret)
 {
-	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, (struct pt_regs *)regs);
+	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, (struct pt_regs *)regs, false);
 }
 
 /* kprobe/kretprobe, as in the paper: attached by user space per sys_ function. */
@@ -582,7 +617,7 @@ int BPF_KRETPROBE(cactus_exit_kp, long ret)
 {
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 
-	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs);
+	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs, false);
 }
 
 /*

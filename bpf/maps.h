@@ -25,8 +25,8 @@ struct {
 /* What sys_enter saw, per thread, until sys_exit. An entry is reused by
  * the thread's next syscall (no delete per syscall); `nr` tells a stale entry
  * from a syscall that reached sys_exit without sys_enter (refused by
- * seccomp). LRU: entries of dead threads go. (Task-local storage would be a
- * pointer away, but on 6.1 it fails inside fentry/kprobe programs.) */
+ * seccomp). It also caches the thread's ns_watch verdict (valid while
+ * watch_gen is unchanged), so a watched thread's entry costs one lookup. */
 struct stash {
 	__u64 cgroup_learnt; /* cgroup id learn_cgroup() saw last: no lookup */
 	__u64 ts;
@@ -37,10 +37,28 @@ struct stash {
 	__u32 kill_rule;    /* index + 1 of the kill rule that fired at entry */
 	__s32 nr;           /* syscall in flight, -1 when none */
 	__u32 exec_len;     /* > 0: exec_name holds execve's filename */
+	struct ns_key vkey; /* verdict cache: ns_watch said `watched`, `known` */
+	__u32 vgen;         /* for vkey, when watch_gen was vgen - 1 (0: none) */
+	__u8 vwatched;
+	__u8 vknown;
+	__u8 vpad[2];
 	char exec_name[CACTUS_STR_MAX]; /* read at entry: after a successful
 					 * exec the old memory holding it is gone */
 };
 
+/* The stash in task-local storage: a pointer away from the task, freed with
+ * it. Used by the tracepoint and tp_btf programs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct stash);
+} stash_tls SEC(".maps");
+
+/* The stash in an LRU hash by thread id (entries of dead threads age out):
+ * for fentry/kprobe, where task storage fails on 6.1, and raw_tp, the mode
+ * for kernels older than task storage (5.11). User space shrinks it to one
+ * entry when the loaded mode does not use it. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 8192);

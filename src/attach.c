@@ -96,6 +96,13 @@ static void set_autoload(struct cactus_bpf *skel, enum attach_mode mode, bool ca
 	bpf_program__set_autoload(skel->progs.cactus_exit_fexit, mode == ATTACH_FENTRY);
 	bpf_program__set_autoload(skel->progs.cactus_enter_kp, mode == ATTACH_KPROBE);
 	bpf_program__set_autoload(skel->progs.cactus_exit_kp, mode == ATTACH_KPROBE);
+	/* the per-thread stash: task storage for the tracepoint flavours, the
+	 * LRU hash for the others (bpf/maps.h); the unused one is not made
+	 * (task storage: a kernel without it can still run raw_tp) or shrunk */
+	bool tls = mode == ATTACH_TRACEPOINT || mode == ATTACH_TP_BTF;
+
+	bpf_map__set_autocreate(skel->maps.stash_tls, tls);
+	bpf_map__set_max_entries(skel->maps.stash, tls ? 1 : 8192);
 }
 
 /*

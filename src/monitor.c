@@ -129,6 +129,12 @@ static bool passes(const struct monitor_opts *o, const struct container *c)
 	return true;
 }
 
+/* Threads cache their ns_watch verdict in the kernel until this bumps. */
+static void ns_watch_changed(struct monitor *m)
+{
+	__atomic_fetch_add(&m->skel->bss->watch_gen, 1, __ATOMIC_SEQ_CST);
+}
+
 static void ns_watch_set(struct monitor *m, __u32 pid_ns, __u32 mnt_ns, bool watch)
 {
 	struct ns_key key = { .pid_ns = pid_ns, .mnt_ns = mnt_ns };
@@ -138,6 +144,7 @@ static void ns_watch_set(struct monitor *m, __u32 pid_ns, __u32 mnt_ns, bool wat
 		return;
 	if (bpf_map_update_elem(m->ns_watch_fd, &key, &v, BPF_ANY))
 		log_warn("cannot update ns_watch map: %s", strerror(errno));
+	ns_watch_changed(m);
 }
 
 /* Called from the containers thread on docker start/die. */
@@ -149,8 +156,10 @@ static void on_container(void *ctx, const struct container *c, bool started)
 	if (started) {
 		ns_watch_set(m, c->pid_ns, c->mnt_ns, passes(m->opts, c));
 		enforce__container(m->enforce, c);
-	} else if (c->pid_ns)
+	} else if (c->pid_ns) {
 		bpf_map_delete_elem(m->ns_watch_fd, &key);
+		ns_watch_changed(m);
+	}
 }
 
 static const struct container *lookup(struct monitor *m, const struct cactus_event *e,

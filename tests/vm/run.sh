@@ -60,13 +60,15 @@ norules=
 "$cactus" help | grep -q -- --no-default-rules && norules=--no-default-rules
 
 cpid=
+# start-up may take a minute or more: software emulation, and fentry verifies
+# one program per traced syscall
 start_cactus() { # name args...
 	name=$1; shift
 	"$cactus" monitor --output json $norules "$@" >"out.$name" 2>"err.$name" &
 	cpid=$!
 	i=0
 	while ! grep -q monitoring "err.$name" 2>/dev/null; do
-		if ! kill -0 "$cpid" 2>/dev/null || [ $i -ge 600 ]; then
+		if ! kill -0 "$cpid" 2>/dev/null || [ $i -ge 1800 ]; then
 			fail "$name: cactus did not start: $(cat "err.$name")"
 			kill -INT "$cpid" 2>/dev/null; wait "$cpid"
 			return 1
