@@ -195,12 +195,13 @@ static void print_event(struct monitor *m)
 {
 	const struct cactus_event *e = m->view.e;
 	bool shown = m->opts->traced[e->syscall_nr & (CACTUS_MAX_SYSCALLS - 1)];
-	size_t n = m->rules ? rules__count(m->rules) : 0;
+	size_t n = 0;
+	const uint16_t *cand = m->rules ? rules__candidates(m->rules, e->syscall_nr, &n) : NULL;
 	char message[512];
 	bool alerted = false;
 
 	for (size_t i = 0; i < n; i++) {
-		const struct rule *r = rules__get(m->rules, i);
+		const struct rule *r = rules__get(m->rules, cand ? cand[i] : i);
 		struct alert a;
 
 		if (!rule_matches(r, &m->view))

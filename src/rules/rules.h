@@ -54,6 +54,14 @@ int rule_line(const struct rule *r);
 /* True if the event matches the rule (its match, and none of its excepts). */
 bool rule_matches(const struct rule *r, const struct event_view *v);
 
+/*
+ * The indices of the rules that can match an event of syscall @nr (the
+ * others have a syscall or category condition that rules it out), in rule
+ * order; NULL with *n = rules__count() when @nr is out of range (then try
+ * them all). Matching only these gives the same alerts as matching all.
+ */
+const uint16_t *rules__candidates(const struct rule_set *rs, uint32_t nr, size_t *n);
+
 /* Renders the rule's output template: "%container_name opened %path" with
  * fields named like the JSON fields (and %path = dirname/filename). */
 void rule_render(const struct rule *r, const struct event_view *v, char *buf, size_t len);

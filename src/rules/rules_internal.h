@@ -92,7 +92,14 @@ struct rule_set {
 	struct rule **r;
 	size_t n;
 	struct arena ar;
+	/* per syscall nr, the rules whose syscall/category conditions allow it,
+	 * in rule order: cand[cand_off[nr] .. cand_off[nr + 1]) */
+	uint16_t *cand;
+	uint32_t cand_off[CACTUS_MAX_SYSCALLS + 1];
 };
+
+/* rules_match.c: builds rs->cand once the rules are compiled. */
+int rules_index(struct rule_set *rs);
 
 /* ---- loading (rules_load.c, rules_compile.c) ---- */
 #include <yaml.h>

@@ -596,6 +596,10 @@ struct rule_set *rules__load(const char *const *paths, size_t n, struct rule_err
 	loader_free(&L);
 	failed = L.errs->n != start;
 	rule_errors_free(&local);
+	if (!failed && rules_index(L.rs)) {
+		rules__free(L.rs);
+		return NULL;
+	}
 	if (failed) {
 		rules__free(L.rs);
 		return NULL;
@@ -608,6 +612,7 @@ void rules__free(struct rule_set *rs)
 	if (!rs)
 		return;
 	free(rs->r);
+	free(rs->cand);
 	ar_free(&rs->ar);
 	free(rs);
 }

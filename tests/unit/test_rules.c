@@ -339,6 +339,89 @@ static void test_default_cases(void **state)
 	}
 }
 
+/* The per-syscall index changes nothing: every case's event, re-typed as
+ * each syscall of the table, matches the same rules through
+ * rules__candidates() as through all of them; and it does prune. */
+static void candidates_same_alerts(const struct rule_set *rs, size_t *pruned_out,
+				   size_t *checked_out)
+{
+	size_t n, pruned = 0, checked = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct built *b = build(&cases[i].ev);
+
+		for (size_t k = 0; k < cactus_syscalls_count; k++) {
+			const struct cactus_syscall *sc = &cactus_syscalls[k];
+			const uint16_t *cand;
+			size_t j = 0;
+
+			b->e.syscall_nr = sc->nr;
+			event_view_init(&b->v, &b->e, cases[i].ev.host ? &host_rec : &web, 0);
+			cand = rules__candidates(rs, sc->nr, &n);
+			assert_non_null(cand);
+			pruned += rules__count(rs) - n;
+			for (size_t r = 0; r < rules__count(rs); r++) {
+				bool full = rule_matches(rules__get(rs, r), &b->v);
+				bool listed = j < n && cand[j] == r;
+
+				if (listed)
+					j++;
+				if (full && !listed)
+					fail_msg("case %zu as %s: rule %s matches but is not a candidate", i,
+						 sc->name, rule_name(rules__get(rs, r)));
+				checked++;
+			}
+			assert_int_equal(j, n); /* in rule order, no strays */
+		}
+		free(b);
+	}
+	assert_null(rules__candidates(rs, CACTUS_MAX_SYSCALLS, &n));
+	assert_int_equal(n, rules__count(rs));
+	*pruned_out = pruned;
+	*checked_out = checked;
+}
+
+static void test_candidates_same_alerts(void **state)
+{
+	size_t pruned, checked;
+
+	candidates_same_alerts(*state, &pruned, &checked);
+	assert_true(checked > 0);
+	/* most rules name their syscalls: most are skipped */
+	assert_true(pruned * 2 > checked);
+}
+
+/* The same on rules built to exercise category, ne, in and macros, and the
+ * exact candidate lists for two syscalls. */
+static void test_candidates_conditions(void **state)
+{
+	const char *path = FIX "index.yaml";
+	struct rule_errors errs = { 0 };
+	struct rule_set *rs = load(&path, 1, &errs);
+	static const char *const want_openat[] = { "by_category", "by_macro",
+						   "no_syscall_condition" };
+	static const char *const want_connect[] = { "by_category_list", "not_category",
+						    "not_syscalls", "syscall_and_category",
+						    "no_syscall_condition" };
+	const uint16_t *cand;
+	size_t pruned, checked, n;
+
+	(void)state;
+	assert_non_null(rs);
+	candidates_same_alerts(rs, &pruned, &checked);
+	assert_true(pruned > 0);
+	cand = rules__candidates(rs, cactus_syscall_by_name("openat")->nr, &n);
+	assert_int_equal(n, ARRAY_SIZE(want_openat));
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(rule_name(rules__get(rs, cand[i])), want_openat[i]);
+	cand = rules__candidates(rs, cactus_syscall_by_name("connect")->nr, &n);
+	assert_int_equal(n, ARRAY_SIZE(want_connect));
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(rule_name(rules__get(rs, cand[i])), want_connect[i]);
+	rules__free(rs);
+	rule_errors_free(&errs);
+}
+
 /* Every default rule has a triggering case and a benign look-alike. */
 static void test_default_coverage(void **state)
 {
@@ -736,6 +819,8 @@ int main(void)
 	const struct CMUnitTest default_tests[] = {
 		cmocka_unit_test(test_default_loads),
 		cmocka_unit_test(test_default_cases),
+		cmocka_unit_test(test_candidates_same_alerts),
+		cmocka_unit_test(test_candidates_conditions),
 		cmocka_unit_test(test_default_coverage),
 		cmocka_unit_test(test_default_actions),
 		cmocka_unit_test(test_default_kernel_specs),
