@@ -38,16 +38,55 @@ static inline bool plain(unsigned char ch)
 }
 
 /*
- * Runs of plain bytes and valid UTF-8 are written with one fwrite each: a
- * write per character made this the consumer's hottest function.
+ * An event's line is built in a buffer and written with one fwrite: stdio
+ * calls per field made the buffered writes the consumer's hottest code.
+ * A line longer than the buffer (long argv, many escapes) is flushed in
+ * pieces, so any length works.
  */
-void json_write_str(FILE *f, const char *s)
+struct jbuf {
+	FILE *f;
+	size_t len;
+	char b[8192];
+};
+
+static void jb_flush(struct jbuf *j)
+{
+	if (j->len)
+		fwrite_unlocked(j->b, 1, j->len, j->f);
+	j->len = 0;
+}
+
+static inline void jb_put(struct jbuf *j, const char *s, size_t n)
+{
+	if (n > sizeof(j->b) - j->len) {
+		jb_flush(j);
+		if (n > sizeof(j->b)) {
+			fwrite_unlocked(s, 1, n, j->f);
+			return;
+		}
+	}
+	memcpy(j->b + j->len, s, n);
+	j->len += n;
+}
+
+static inline void jb_ch(struct jbuf *j, char c)
+{
+	if (j->len == sizeof(j->b))
+		jb_flush(j);
+	j->b[j->len++] = c;
+}
+
+/* A string literal, its length known at compile time. */
+#define JB_LIT(j, lit) jb_put((j), (lit), sizeof(lit) - 1)
+
+/* Runs of plain bytes and valid UTF-8 go out with one copy each. */
+static void jb_str(struct jbuf *j, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	const unsigned char *run = p;
 
-	putc_unlocked('"', f);
+	jb_ch(j, '"');
 	while (*p) {
 		unsigned char ch = *p;
 		int n;
@@ -64,56 +103,55 @@ void json_write_str(FILE *f, const char *s)
 			}
 		}
 		if (p > run)
-			fwrite_unlocked(run, 1, p - run, f);
+			jb_put(j, (const char *)run, p - run);
 		switch (ch) {
 		case '"':
-			fputs_unlocked("\\\"", f);
+			JB_LIT(j, "\\\"");
 			break;
 		case '\\':
-			fputs_unlocked("\\\\", f);
+			JB_LIT(j, "\\\\");
 			break;
 		case '\n':
-			fputs_unlocked("\\n", f);
+			JB_LIT(j, "\\n");
 			break;
 		case '\r':
-			fputs_unlocked("\\r", f);
+			JB_LIT(j, "\\r");
 			break;
 		case '\t':
-			fputs_unlocked("\\t", f);
+			JB_LIT(j, "\\t");
 			break;
 		default:
 			if (ch < 0x20 || ch == 0x7f) {
-				fputs_unlocked("\\u00", f);
-				putc_unlocked(hex[ch >> 4], f);
-				putc_unlocked(hex[ch & 15], f);
+				char u[6] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15] };
+
+				jb_put(j, u, sizeof(u));
 			} else {
 				/* a file name may hold any bytes: keep the output valid JSON */
-				fputs_unlocked("\\ufffd", f);
+				JB_LIT(j, "\\ufffd");
 			}
 		}
 		run = ++p;
 	}
 	if (p > run)
-		fwrite_unlocked(run, 1, p - run, f);
-	putc_unlocked('"', f);
+		jb_put(j, (const char *)run, p - run);
+	jb_ch(j, '"');
 }
 
-static void key(FILE *f, const char *k)
+void json_write_str(FILE *f, const char *s)
 {
-	putc_unlocked(',', f);
-	putc_unlocked('"', f);
-	fputs_unlocked(k, f);
-	fputs_unlocked("\":", f);
+	struct jbuf j = { .f = f };
+
+	jb_str(&j, s);
+	jb_flush(&j);
 }
 
-static void kv_str(FILE *f, const char *k, const char *v)
-{
-	key(f, k);
-	json_write_str(f, v);
-}
+/* ,"k": for a literal key */
+#define KEY(j, k) JB_LIT((j), ",\"" k "\":")
+#define KV_STR(j, k, v) (KEY(j, k), jb_str((j), (v)))
+#define KV_INT(j, k, v) (KEY(j, k), jb_int((j), (v)))
 
 /* Decimal without printf's machinery (hot path). */
-static void write_int(FILE *f, int64_t v)
+static void jb_int(struct jbuf *j, int64_t v)
 {
 	char buf[24], *p = buf + sizeof(buf);
 	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
@@ -124,101 +162,97 @@ static void write_int(FILE *f, int64_t v)
 	} while (u);
 	if (v < 0)
 		*--p = '-';
-	fwrite_unlocked(p, 1, buf + sizeof(buf) - p, f);
+	jb_put(j, p, buf + sizeof(buf) - p);
 }
 
-static void kv_int(FILE *f, const char *k, int64_t v)
+static void json_container(struct jbuf *j, const struct container *c)
 {
-	key(f, k);
-	write_int(f, v);
+	KV_STR(j, "container_id", c ? c->id : "");
+	KV_STR(j, "container_name", c ? c->name : "");
+	KV_STR(j, "image", c ? c->image : "");
+	KV_STR(j, "runtime", c ? c->runtime : "");
+	KV_STR(j, "k8s_namespace", c ? c->k8s_namespace : "");
+	KV_STR(j, "k8s_pod", c ? c->k8s_pod : "");
+	KV_STR(j, "k8s_container", c ? c->k8s_container : "");
 }
 
-static void json_container(FILE *f, const struct container *c)
-{
-	kv_str(f, "container_id", c ? c->id : "");
-	kv_str(f, "container_name", c ? c->name : "");
-	kv_str(f, "image", c ? c->image : "");
-	kv_str(f, "runtime", c ? c->runtime : "");
-	kv_str(f, "k8s_namespace", c ? c->k8s_namespace : "");
-	kv_str(f, "k8s_pod", c ? c->k8s_pod : "");
-	kv_str(f, "k8s_container", c ? c->k8s_container : "");
-}
-
-static void json_details(FILE *f, const struct event_view *v)
+static void json_details(struct jbuf *j, const struct event_view *v)
 {
 	const struct cactus_event *e = v->e;
 
 	if (v->filename[0] || v->dirname[0]) {
-		kv_str(f, "dirname", v->dirname);
-		kv_str(f, "filename", v->filename);
+		KV_STR(j, "dirname", v->dirname);
+		KV_STR(j, "filename", v->filename);
 	}
 	if (v->path2)
-		kv_str(f, "path2", v->path2);
+		KV_STR(j, "path2", v->path2);
 	if (v->flags[0])
-		kv_str(f, "flags", v->flags);
+		KV_STR(j, "flags", v->flags);
 	if (v->exe) {
-		kv_str(f, "exe", v->exe);
-		key(f, "argv");
-		putc_unlocked('[', f);
+		KV_STR(j, "exe", v->exe);
+		KEY(j, "argv");
+		jb_ch(j, '[');
 		for (int i = 0; i < v->argc; i++) {
 			if (i)
-				putc_unlocked(',', f);
-			json_write_str(f, v->argv[i]);
+				jb_ch(j, ',');
+			jb_str(j, v->argv[i]);
 		}
-		putc_unlocked(']', f);
+		jb_ch(j, ']');
 	}
 	if (v->family) {
-		kv_str(f, "family", v->family);
-		kv_str(f, "addr", v->addr);
-		kv_int(f, "port", v->port);
+		KV_STR(j, "family", v->family);
+		KV_STR(j, "addr", v->addr);
+		KV_INT(j, "port", v->port);
 	}
 	if (v->signal) {
-		kv_str(f, "signal", v->signal);
-		kv_int(f, "signal_nr", v->signal_nr);
-		kv_int(f, "target_pid", v->target_pid);
+		KV_STR(j, "signal", v->signal);
+		KV_INT(j, "signal_nr", v->signal_nr);
+		KV_INT(j, "target_pid", v->target_pid);
 	}
 	if (e->flags & EF_TRUNCATED)
-		fputs_unlocked(",\"truncated\":true", f);
+		JB_LIT(j, ",\"truncated\":true");
 	if (e->flags & EF_NO_ENTER)
-		fputs_unlocked(",\"no_enter\":true", f);
+		JB_LIT(j, ",\"no_enter\":true");
 }
 
 void output_json(FILE *f, const struct event_view *v)
 {
 	const struct cactus_event *e = v->e;
+	struct jbuf j = { .f = f };
 
-	fputs_unlocked("{\"time\":", f);
-	json_write_str(f, v->time);
-	json_container(f, v->c);
-	kv_int(f, "pid_ns", e->pid_ns);
-	kv_int(f, "mnt_ns", e->mnt_ns);
-	kv_int(f, "host_pid", e->host_pid);
-	kv_int(f, "host_tid", e->host_tid);
-	kv_int(f, "host_ppid", e->host_ppid);
-	kv_int(f, "pid", e->pid);
-	kv_int(f, "ppid", e->ppid);
-	kv_int(f, "uid", e->uid);
-	kv_int(f, "gid", e->gid);
-	kv_str(f, "comm", e->comm);
-	kv_str(f, "syscall", v->sc ? v->sc->name : "unknown");
-	kv_int(f, "syscall_nr", e->syscall_nr);
-	kv_str(f, "category", v->sc ? cactus_category_name(v->sc->category) : "Unknown");
-	kv_str(f, "activity", v->sc ? v->sc->activity : "Unknown");
+	JB_LIT(&j, "{\"time\":");
+	jb_str(&j, v->time);
+	json_container(&j, v->c);
+	KV_INT(&j, "pid_ns", e->pid_ns);
+	KV_INT(&j, "mnt_ns", e->mnt_ns);
+	KV_INT(&j, "host_pid", e->host_pid);
+	KV_INT(&j, "host_tid", e->host_tid);
+	KV_INT(&j, "host_ppid", e->host_ppid);
+	KV_INT(&j, "pid", e->pid);
+	KV_INT(&j, "ppid", e->ppid);
+	KV_INT(&j, "uid", e->uid);
+	KV_INT(&j, "gid", e->gid);
+	KV_STR(&j, "comm", e->comm);
+	KV_STR(&j, "syscall", v->sc ? v->sc->name : "unknown");
+	KV_INT(&j, "syscall_nr", e->syscall_nr);
+	KV_STR(&j, "category", v->sc ? cactus_category_name(v->sc->category) : "Unknown");
+	KV_STR(&j, "activity", v->sc ? v->sc->activity : "Unknown");
 	if (e->flags & EF_NO_EXIT)
-		fputs_unlocked(",\"ret\":null", f);
+		JB_LIT(&j, ",\"ret\":null");
 	else
-		kv_int(f, "ret", e->ret);
-	json_details(f, v);
+		KV_INT(&j, "ret", e->ret);
+	json_details(&j, v);
 	if (v->e->flags & EF_KILLED)
-		fputs_unlocked(",\"killed\":true", f);
+		JB_LIT(&j, ",\"killed\":true");
 	if (v->alert) {
-		fputs_unlocked(",\"alert\":{\"rule\":", f);
-		json_write_str(f, v->alert->rule);
-		kv_str(f, "priority", v->alert->priority);
-		kv_str(f, "action", v->alert->action);
-		kv_str(f, "outcome", v->alert->outcome);
-		kv_str(f, "message", v->alert->message);
-		putc_unlocked('}', f);
+		JB_LIT(&j, ",\"alert\":{\"rule\":");
+		jb_str(&j, v->alert->rule);
+		KV_STR(&j, "priority", v->alert->priority);
+		KV_STR(&j, "action", v->alert->action);
+		KV_STR(&j, "outcome", v->alert->outcome);
+		KV_STR(&j, "message", v->alert->message);
+		jb_ch(&j, '}');
 	}
-	fputs_unlocked("}\n", f);
+	JB_LIT(&j, "}\n");
+	jb_flush(&j);
 }

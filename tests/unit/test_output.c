@@ -577,6 +577,38 @@ static void test_json_hostile_strings(void **state)
 	}
 }
 
+/* A line longer than the writer's buffer (argv of control bytes, each
+ * escaped to six): written in pieces, still one valid line, nothing lost. */
+static void test_json_long_line(void **state)
+{
+	enum { ARGS = 12, ARGLEN = 250 };
+	char argv[ARGS * (ARGLEN + 1)], want[ARGLEN + 1];
+	struct cactus_event *e = ev_new(__NR_execve);
+	struct json_object *o, *a;
+	char *out;
+
+	(void)state;
+	memset(argv, 1, sizeof(argv));
+	for (int i = 0; i < ARGS; i++)
+		argv[i * (ARGLEN + 1) + ARGLEN] = 0;
+	memset(want, 1, ARGLEN);
+	want[ARGLEN] = 0;
+	ev_str(e, STR_PATH, "/bin/x");
+	ev_str_n(e, STR_EXTRA, argv, sizeof(argv) - 1);
+	e->flags = EF_ARGV_NUL;
+	out = render(output_json, e, &test_container);
+	assert_true(strlen(out) > ARGS * ARGLEN * 6); /* longer than any buffer */
+	free(out);
+	o = render_json(e, &test_container);
+	a = get(o, "argv");
+	assert_int_equal(json_object_array_length(a), ARGS);
+	for (int i = 0; i < ARGS; i++)
+		assert_string_equal(json_object_get_string(json_object_array_get_idx(a, i)), want);
+	expect_str(o, "exe", "/bin/x");
+	json_object_put(o);
+	free(e);
+}
+
 static void test_json_execve(void **state)
 {
 	static const char argv[] = "cat\0/mnt/test.txt\0say \"hi\"";
@@ -887,6 +919,7 @@ int main(void)
 		cmocka_unit_test(test_json_null_container),
 		cmocka_unit_test(test_json_hostile_strings),
 		cmocka_unit_test(test_json_execve),
+		cmocka_unit_test(test_json_long_line),
 		cmocka_unit_test(test_json_connect),
 		cmocka_unit_test(test_json_kill),
 		cmocka_unit_test(test_json_unknown_syscall),
