@@ -4,8 +4,12 @@
  * exit. Pipeline of every program, cheapest check first:
  *
  *   syscall_conf[nr] traced?          (one array lookup; untraced: return)
- *   task namespaces == host's?        (a few loads; host task: return)
- *   ns_watch[(pid-ns, mnt-ns)]        (NS_IGNORE: filtered out; absent: new container)
+ *   task namespaces == host's?        (direct loads; host task: return, at
+ *                                      exit too, before any map lookup)
+ *   the thread's stash                (task storage or LRU hash, see maps.h)
+ *   ns_watch[(pid-ns, mnt-ns)]        (cached in the stash until watch_gen
+ *                                      changes; NS_IGNORE: filtered out;
+ *                                      absent: a new container, watched)
  *   entry: stash args + time          (exit: build the event, read strings, emit)
  */
 #include "vmlinux.h"
