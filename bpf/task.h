@@ -21,24 +21,18 @@ static __always_inline struct upid pid_upid(struct pid *pid, unsigned int level)
 {
 	struct upid up = {};
 
+#define UPID_AT(k)                          \
+	case k:                             \
+		up.nr = pid->numbers[k].nr; \
+		up.ns = pid->numbers[k].ns; \
+		break
 	switch (level) {
-	case 0:
-		up.nr = pid->numbers[0].nr;
-		up.ns = pid->numbers[0].ns;
-		break;
-	case 1:
-		up.nr = pid->numbers[1].nr;
-		up.ns = pid->numbers[1].ns;
-		break;
-	case 2:
-		up.nr = pid->numbers[2].nr;
-		up.ns = pid->numbers[2].ns;
-		break;
-	case 3:
-		up.nr = pid->numbers[3].nr;
-		up.ns = pid->numbers[3].ns;
-		break;
+	UPID_AT(0);
+	UPID_AT(1);
+	UPID_AT(2);
+	UPID_AT(3);
 	}
+#undef UPID_AT
 	return up;
 }
 
