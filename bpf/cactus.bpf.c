@@ -535,13 +535,13 @@ int BPF_PROG(cactus_exit_btf, struct pt_regs *regs, long ret)
 SEC("raw_tp/sys_enter")
 int BPF_PROG(cactus_enter_raw, struct pt_regs *regs, long id)
 {
-	return on_enter(id, NULL, regs, false);
+	return on_enter(id, NULL, regs, true);
 }
 
 SEC("raw_tp/sys_exit")
 int BPF_PROG(cactus_exit_raw, struct pt_regs *regs, long ret)
 {
-	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs, false);
+	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs, true);
 }
 
 /*

@@ -47,7 +47,7 @@ struct stash {
 };
 
 /* The stash in task-local storage: a pointer away from the task, freed with
- * it. Used by the tracepoint and tp_btf programs. */
+ * it. Used by the tracepoint, tp_btf and raw_tp programs. */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -56,9 +56,8 @@ struct {
 } stash_tls SEC(".maps");
 
 /* The stash in an LRU hash by thread id (entries of dead threads age out):
- * for fentry/kprobe, where task storage fails on 6.1, and raw_tp, the mode
- * for kernels older than task storage (5.11). User space shrinks it to one
- * entry when the loaded mode does not use it. */
+ * for fentry/kprobe, where task storage fails on 6.1. User space shrinks it
+ * to one entry when the loaded mode does not use it. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 8192);

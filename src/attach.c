@@ -97,9 +97,9 @@ static void set_autoload(struct cactus_bpf *skel, enum attach_mode mode, bool ca
 	bpf_program__set_autoload(skel->progs.cactus_enter_kp, mode == ATTACH_KPROBE);
 	bpf_program__set_autoload(skel->progs.cactus_exit_kp, mode == ATTACH_KPROBE);
 	/* the per-thread stash: task storage for the tracepoint flavours, the
-	 * LRU hash for the others (bpf/maps.h); the unused one is not made
-	 * (task storage: a kernel without it can still run raw_tp) or shrunk */
-	bool tls = mode == ATTACH_TRACEPOINT || mode == ATTACH_TP_BTF;
+	 * LRU hash for fentry/kprobe (bpf/maps.h); the unused one is not made
+	 * or shrunk to one entry */
+	bool tls = mode != ATTACH_FENTRY && mode != ATTACH_KPROBE;
 
 	bpf_map__set_autocreate(skel->maps.stash_tls, tls);
 	bpf_map__set_max_entries(skel->maps.stash, tls ? 1 : 8192);

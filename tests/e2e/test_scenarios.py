@@ -390,6 +390,29 @@ def test_host_processes_produce_no_events(container, agent):
         assert e.get("host_ppid") != os.getpid(), e
 
 
+@pytest.mark.parametrize("mode", ["tracepoint", "tp_btf", "raw_tp"])
+def test_attach_modes_same_fields(container, start_agent, mode):
+    """Every attach mode this kernel loads (fentry/kprobe: tests/vm) reports a
+    container's relative openat with its fields, an execve with argv, and
+    nothing of a host process doing the same."""
+    agent = start_agent("--attach", mode)
+    assert "attach=%s" % mode in agent.stderr_text()
+    c = container()
+    subprocess.run(["cat", "/etc/hostname"], stdout=subprocess.DEVNULL, check=True)
+    c.exec("cat", "test.txt", workdir="/mnt")
+    ev = agent.wait_for(lambda e: is_open(e, c) and e.get("comm") == "cat",
+                        what="openat of test.txt relative to /mnt (%s)" % mode)
+    assert_container_fields(ev, c)
+    assert ev["ret"] >= 0
+    c.exec("ls", "/mnt")
+    ev = agent.wait_for(lambda e: is_exec(e, c, ["ls", "/mnt"]),
+                        what="execve of ls /mnt (%s)" % mode)
+    assert_container_fields(ev, c)
+    assert ev["exe"] == "/bin/ls" and ev["ret"] == 0
+    for e in agent.events():
+        assert e.get("filename") != "hostname" or e.get("container_id"), e
+
+
 # --------------------------------------------------------------------------
 # 9. command line
 
