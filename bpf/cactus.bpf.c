@@ -105,8 +105,7 @@ static __always_inline void fill_task(struct cactus_event *e, struct task_struct
 				      const struct ns_key *key, unsigned int level)
 {
 	struct task_struct *parent = task->real_parent;
-	struct pid_namespace *ns = level > 3 ? (void *)pid_upid_deep(task->thread_pid, level, &(int){0})
-					     : pid_upid(task->thread_pid, level).ns;
+	struct pid_namespace *ns = pid_upid_any(task->thread_pid, level).ns;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u64 ug = bpf_get_current_uid_gid();
 
@@ -251,13 +250,8 @@ static __always_inline void read_details(struct cactus_event *e, struct task_str
 		read_sockaddr(e, (void *)arg(a, c->addr_arg));
 		break;
 	}
-	if (walk) {
-		struct fs_struct *fs = BPF_CORE_READ(task, fs);
-		struct path root;
-
-		bpf_core_read(&root, sizeof(root), &fs->root);
-		append_path(e, dir_slot, &dir, &root);
-	}
+	if (walk)
+		append_task_path(e, dir_slot, task, &dir);
 }
 
 static __always_inline void append_cgroup_name(struct cactus_event *e, struct task_struct *task)
@@ -350,12 +344,14 @@ static __always_inline struct stash *stash_get(struct task_struct *task, bool cr
 volatile __u32 watch_gen;
 
 /* Is the task's pair @key watched? The thread's cached verdict if ns_watch
- * has not changed since, else a lookup (then cached). */
+ * has not changed since, else a lookup (then cached, if there is a stash). */
 static __always_inline bool stash_watched(struct stash *st, const struct ns_key *key, bool *known)
 {
 	__u32 gen = watch_gen + 1;
 	bool w;
 
+	if (!st)
+		return pair_watched(key, known);
 	if (st->vgen == gen && st->vkey.pid_ns == key->pid_ns && st->vkey.mnt_ns == key->mnt_ns) {
 		*known = st->vknown;
 		return st->vwatched;
@@ -468,15 +464,17 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	 * namespaces then, no ns_watch lookup */
 	st = stash_get(task, false, tls);
 	if (st && st->nr >= 0 && (st->nr == nr || (is_exec(st->nr) && is_exec(nr)))) {
-		/* a successful execveat leaves sys_exit with execve's number */
-		nr = st->nr;
-		c = traced(nr);
-		if (!c)
-			return 0;
+		if (st->nr != nr) {
+			/* a successful execveat leaves sys_exit with execve's number */
+			nr = st->nr;
+			c = traced(nr);
+			if (!c)
+				return 0;
+		}
 		key = st->key;
 		level = st->level;
 		known = st->known;
-	} else if (!in_ct || !(st ? stash_watched(st, &key, &known) : pair_watched(&key, &known))) {
+	} else if (!in_ct || !stash_watched(st, &key, &known)) {
 		return 0;
 	} else {
 		st = NULL;

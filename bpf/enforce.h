@@ -86,14 +86,12 @@ static __always_inline const char *enforce_path(struct cactus_event *e, struct t
 	if (!p || p[0] == '/')
 		return p;
 	{
-		struct fs_struct *fs = BPF_CORE_READ(task, fs);
-		struct path root, dir;
+		struct path dir;
 		__u32 off;
 
 		if (!dir_of(task, arg_fd(args, c->dirfd_arg), &dir))
 			return NULL;
-		bpf_core_read(&root, sizeof(root), &fs->root);
-		append_path(e, STR_BASE, &dir, &root);
+		append_task_path(e, STR_BASE, task, &dir);
 		/* base + '/' + relative path, as one string */
 		off = e->data_len - 1; /* over the base's NUL */
 		if (off > CACTUS_DATA_MAX - CACTUS_STR_MAX - 2)

@@ -154,6 +154,17 @@ static __always_inline void append_path(struct cactus_event *e, int slot,
 	str_set(e, slot, off, w.pos);
 }
 
+/* Appends @dir as the task sees it (up to its root) as string @slot. */
+static __always_inline void append_task_path(struct cactus_event *e, int slot,
+					     struct task_struct *task, struct path *dir)
+{
+	struct fs_struct *fs = BPF_CORE_READ(task, fs);
+	struct path root;
+
+	bpf_core_read(&root, sizeof(root), &fs->root);
+	append_path(e, slot, dir, &root);
+}
+
 /* The file behind descriptor @fd of the current task, or NULL. */
 static __always_inline struct file *task_fd_file(struct task_struct *task, long fd)
 {

@@ -71,6 +71,18 @@ static __always_inline __u32 pid_ns_inum(struct pid *pid, unsigned int level)
 	return pid_ns_inum_deep(pid, level);
 }
 
+/* @pid's upid at any @level, for comparing its ns pointer (levels past 3
+ * come from a helper read: not a pointer to dereference). */
+static __always_inline struct upid pid_upid_any(struct pid *pid, unsigned int level)
+{
+	struct upid up;
+
+	if (level <= 3)
+		return pid_upid(pid, level);
+	up.ns = (void *)pid_upid_deep(pid, level, &up.nr);
+	return up;
+}
+
 /*
  * Fills *key with the task's (pid-ns, mnt-ns) and returns true when the task
  * is not on the host. Cheapest first: the mount namespace (three loads), then
@@ -103,12 +115,7 @@ static __always_inline __u32 tgid_in_ns(struct task_struct *task, unsigned int l
 
 	if (pid->level < level)
 		return 0;
-	if (level > 3) {
-		int nr;
-
-		return pid_upid_deep(pid, level, &nr) == (__u64)ns ? (__u32)nr : 0;
-	}
-	up = pid_upid(pid, level);
+	up = pid_upid_any(pid, level);
 	return up.ns == ns ? (__u32)up.nr : 0;
 }
 

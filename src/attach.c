@@ -102,7 +102,8 @@ static void set_autoload(struct cactus_bpf *skel, enum attach_mode mode, bool ca
 	bool tls = mode != ATTACH_FENTRY && mode != ATTACH_KPROBE;
 
 	bpf_map__set_autocreate(skel->maps.stash_tls, tls);
-	bpf_map__set_max_entries(skel->maps.stash, tls ? 1 : 8192);
+	if (tls)
+		bpf_map__set_max_entries(skel->maps.stash, 1);
 }
 
 /*
