@@ -80,6 +80,13 @@ start_cactus() { # name args...
 stop_cactus() {
 	sleep 1 # the consumer polls every 50 ms; the VM is slow
 	kill -INT "$cpid"; wait "$cpid"; echo "vm-tests: cactus exit status $?"
+	# cactus leaves a child detaching its programs: let it finish before the
+	# next mode attaches to the same functions (once, under qemu's emulation,
+	# a kprobe attaching while fentry trampolines were removed crashed 6.1)
+	i=0
+	while grep -qx cactus /proc/[0-9]*/comm 2>/dev/null && [ $i -lt 600 ]; do
+		sleep 0.2; i=$((i + 1))
+	done
 }
 
 # Runs SCRIPT in new pid+mnt namespaces; leaves their inodes in ns.$1.
