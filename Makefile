@@ -3,7 +3,13 @@ OUT        := build
 CLANG      ?= clang
 CC         ?= gcc
 BPFTOOL    ?= bpftool
-ARCH       := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+# The kernel side reads syscall arguments from x86-64 pt_regs and the syscall
+# table is x86-64's (asm/unistd.h): other architectures are not supported yet.
+UNAME_M    := $(shell uname -m)
+ifneq ($(UNAME_M),x86_64)
+$(error cactus builds for x86_64 only (this machine is $(UNAME_M)): bpf/sysconf.h reads x86-64 pt_regs and src/syscalls.c uses x86-64 syscall numbers)
+endif
+ARCH       := x86
 # Debian's python3-pytest is in /usr/bin/python3, which may not be the first python3
 PYTEST     ?= $(shell /usr/bin/python3 -m pytest --version >/dev/null 2>&1 && echo /usr/bin/python3 -m pytest || echo python3 -m pytest)
 
@@ -20,15 +26,18 @@ LIB_OBJS   := $(filter-out $(OUT)/src/main.o,$(OBJS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all clean test test-unit test-e2e
+.PHONY: all clean test test-unit test-e2e test-vm
+# a recipe that fails leaves no half-written target behind
+.DELETE_ON_ERROR:
 all: cactus
 
 $(OUT)/vmlinux.h:
 	@mkdir -p $(OUT)
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
-$(OUT)/cactus.bpf.o: bpf/cactus.bpf.c $(wildcard bpf/*.h) include/cactus/event.h $(OUT)/vmlinux.h
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+# header dependencies from the compiler (-MMD), like the user side's
+$(OUT)/cactus.bpf.o: bpf/cactus.bpf.c $(OUT)/vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(OUT)/cactus.bpf.d -c $< -o $@
 
 $(OUT)/cactus.skel.h: $(OUT)/cactus.bpf.o
 	$(BPFTOOL) gen skeleton $< name cactus_bpf > $@.tmp && mv $@.tmp $@

@@ -3,6 +3,8 @@
 #ifndef CACTUS_BPF_MAPS_H
 #define CACTUS_BPF_MAPS_H
 
+#include "base.h"
+
 /* syscall nr -> traced? and how to read its arguments; written by user space
  * from the one syscall table (src/syscalls.c). */
 struct {
@@ -139,11 +141,7 @@ struct {
 
 /* BPF-LSM deny list: full paths (as the task sees them, NUL-padded) whose
  * open or exec fails with EPERM for watched tasks. Filled by user space
- * (--deny-open). */
-struct deny_key {
-	char path[256];
-};
-
+ * (--deny-open, file deny rules). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);

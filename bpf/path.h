@@ -7,59 +7,10 @@
 #ifndef CACTUS_BPF_PATH_H
 #define CACTUS_BPF_PATH_H
 
-#define DATA_MASK (CACTUS_DATA_MAX - 1)
+#include "base.h"
+#include "record.h"
+
 #define NAME_MAX_BPF 256
-
-/* Masks @off in a way the compiler cannot drop: after a range check clang
- * often removes a plain `& DATA_MASK`, and the verifier then loses the bound. */
-static __always_inline __u32 data_off(__u32 off)
-{
-	asm volatile("%[off] &= %[mask]" : [off] "+r"(off) : [mask] "i"(DATA_MASK));
-	return off;
-}
-
-/* Records that data[off, end) is string slot @slot and NUL-terminates it. */
-static __always_inline void str_set(struct cactus_event *e, int slot, __u32 off, __u32 end)
-{
-	e->str_off[slot & 3] = off;
-	e->str_len[slot & 3] = end - off;
-	e->data[data_off(end)] = 0;
-	e->data_len = end + 1;
-}
-
-static __always_inline int append_user_str(struct cactus_event *e, int slot, const void *src)
-{
-	__u32 off = e->data_len;
-	long n;
-
-	if (!src)
-		return 0;
-	if (off > CACTUS_DATA_MAX - CACTUS_STR_MAX) {
-		e->flags |= EF_TRUNCATED;
-		return 0;
-	}
-	n = bpf_probe_read_user_str(&e->data[data_off(off)], CACTUS_STR_MAX, src);
-	if (n <= 0)
-		return -1;
-	if (n == CACTUS_STR_MAX)
-		e->flags |= EF_TRUNCATED;
-	str_set(e, slot, off, off + n - 1);
-	return 0;
-}
-
-static __always_inline int append_kernel_str(struct cactus_event *e, int slot, const void *src)
-{
-	__u32 off = e->data_len;
-	long n;
-
-	if (!src || off > CACTUS_DATA_MAX - CACTUS_STR_MAX)
-		return 0;
-	n = bpf_probe_read_kernel_str(&e->data[data_off(off)], CACTUS_STR_MAX, src);
-	if (n <= 0)
-		return -1;
-	str_set(e, slot, off, off + n - 1);
-	return 0;
-}
 
 struct walk_ctx {
 	const unsigned char *names[CACTUS_PATH_DEPTH];
@@ -187,7 +138,7 @@ static __always_inline bool dir_of(struct task_struct *task, long dirfd, struct 
 	struct fs_struct *fs = BPF_CORE_READ(task, fs);
 	struct file *f;
 
-	if (dirfd == -100 /* AT_FDCWD */)
+	if (dirfd == AT_FDCWD)
 		return !bpf_core_read(dir, sizeof(*dir), &fs->pwd);
 	f = task_fd_file(task, dirfd);
 	return f && !bpf_core_read(dir, sizeof(*dir), &f->f_path);

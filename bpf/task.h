@@ -10,6 +10,8 @@
 #ifndef CACTUS_BPF_TASK_H
 #define CACTUS_BPF_TASK_H
 
+#include "base.h"
+
 /* Namespaces of the host, recorded by user space at start-up. */
 const volatile __u32 host_pid_ns = 0;
 const volatile __u32 host_mnt_ns = 0;

@@ -1,46 +1,43 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Kill and deny rules compiled into what the kernel evaluates: struct
+ * kill_rule / deny_rule (include/cactus/event.h) and deny paths. Pure: the
+ * kernel module (src/kernel) writes the results into its maps.
+ */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-#include "cactus.skel.h"
 #include "enforce.h"
 #include "log.h"
 #include "syscalls.h"
 
 enum how { HOW_KILL, HOW_DENY_NET, HOW_DENY_DOWNGRADED, HOW_DENY_LSM };
 
+/* What user space keeps beside each kernel kill rule (kill[i]). */
 struct krule {
-	const struct rule *owner;
+	const struct rule *owner;      /* NULL: --deny-open */
 	enum how how;
-	struct kill_rule k;
 	char scope[KSPEC_MAX][KSPEC_STR];
 	int n_scope;
 };
 
 struct drule {
 	const struct rule *owner;
-	struct deny_rule d;
 	char scope[KSPEC_MAX][KSPEC_STR];
 	int n_scope;
 };
 
 struct enforce {
+	struct kill_rule kill[CACTUS_MAX_KRULES]; /* the kernel's kill_rules */
 	struct krule kr[CACTUS_MAX_KRULES];
 	int nk;
+	struct deny_rule deny[CACTUS_MAX_KRULES]; /* the kernel's deny_rules */
 	struct drule dr[CACTUS_MAX_KRULES];
 	int nd;
 	bool need[CACTUS_MAX_SYSCALLS];
-	int kill_fd, deny_fd, scope_fd, cgroups_fd;
-	struct bpf_link *links[4];
-	char cgroup2[512];
-	__u64 own_cgroup;              /* cactus's own cgroup: a host cgroup */
+	const char *lsm_paths[CACTUS_MAX_KRULES]; /* deny by BPF-LSM */
+	int nlsm;
 };
 
 static bool is_net_syscall(int nr)
@@ -86,12 +83,13 @@ static int add_kill(struct enforce *ef, const struct rule *r, const struct kerne
 			rule_line(r), rule_name(r));
 		return -ENOTSUP;
 	}
-	if (!r && nstr && strlen(ks->path_prefix[0]) >= sizeof(ef->kr[0].k.str)) {
+	if (!r && nstr && strlen(ks->path_prefix[0]) >= sizeof(ef->kill[0].str)) {
 		log_err("--deny-open %s: longer than %zu bytes", ks->path_prefix[0],
-			sizeof(ef->kr[0].k.str) - 1);
+			sizeof(ef->kill[0].str) - 1);
 		return -ENAMETOOLONG;
 	}
 	for (int s = 0; s < (nstr ? nstr : 1); s++) {
+		struct kill_rule *k;
 		struct krule *kr;
 
 		if (ef->nk == CACTUS_MAX_KRULES) {
@@ -99,39 +97,41 @@ static int add_kill(struct enforce *ef, const struct rule *r, const struct kerne
 			return -E2BIG;
 		}
 		kr = &ef->kr[ef->nk];
+		k = &ef->kill[ef->nk];
 		memset(kr, 0, sizeof(*kr));
+		memset(k, 0, sizeof(*k));
 		kr->owner = r;
 		kr->how = how;
-		kr->k.used = 1;
-		kr->k.rule_id = ef->nk;
+		k->used = 1;
+		k->rule_id = ef->nk;
 		for (int nr = 0; nr < CACTUS_MAX_SYSCALLS; nr++) {
 			if (ks->syscalls[nr]) {
-				set_bit(&kr->k, nr);
+				set_bit(k, nr);
 				any = true;
 			}
 		}
 		if (!any)
-			default_syscalls(ks, &kr->k);
+			default_syscalls(ks, k);
 		if (nstr) {
 			const char *str = ks->n_path ? ks->path_prefix[s] : ks->exe[s];
 
-			if (strlen(str) >= sizeof(kr->k.str)) {
+			if (strlen(str) >= sizeof(k->str)) {
 				log_err("%s:%d: rule %s: '%s' is longer than the kernel's %zu bytes",
 					r ? rule_file(r) : "-", r ? rule_line(r) : 0,
-					r ? rule_name(r) : "--deny-open", str, sizeof(kr->k.str) - 1);
+					r ? rule_name(r) : "--deny-open", str, sizeof(k->str) - 1);
 				return -ENAMETOOLONG;
 			}
-			memcpy(kr->k.str, str, strlen(str) + 1);
-			kr->k.str_mode = ks->n_exe || ks->path_exact[s] ? KR_STR_EXACT : KR_STR_PREFIX;
+			memcpy(k->str, str, strlen(str) + 1);
+			k->str_mode = ks->n_exe || ks->path_exact[s] ? KR_STR_EXACT : KR_STR_PREFIX;
 		}
-		kr->k.n_ports = ks->n_ports < CACTUS_KRULE_PORTS ? ks->n_ports : CACTUS_KRULE_PORTS;
-		for (int p = 0; p < kr->k.n_ports; p++)
-			kr->k.ports[p] = ks->ports[p];
-		kr->k.scoped = ks->n_containers > 0;
+		k->n_ports = ks->n_ports < CACTUS_KRULE_PORTS ? ks->n_ports : CACTUS_KRULE_PORTS;
+		for (int p = 0; p < k->n_ports; p++)
+			k->ports[p] = ks->ports[p];
+		k->scoped = ks->n_containers > 0;
 		kr->n_scope = ks->n_containers;
 		memcpy(kr->scope, ks->containers, sizeof(kr->scope));
 		for (int nr = 0; nr < CACTUS_MAX_SYSCALLS; nr++)
-			if (kr->k.syscalls[nr / 64] & (1ULL << (nr % 64)))
+			if (k->syscalls[nr / 64] & (1ULL << (nr % 64)))
 				ef->need[nr] = true;
 		ef->nk++;
 		made++;
@@ -146,14 +146,15 @@ static int add_deny_net(struct enforce *ef, const struct rule *r, const struct k
 	for (int nr = 0; nr < CACTUS_MAX_SYSCALLS; nr++) {
 		const struct cactus_syscall *sc = ks->syscalls[nr] ? cactus_syscall_by_nr(nr) : NULL;
 
-		if (sc && !strcmp(sc->name, "connect"))
+		if (cactus_syscall_is(sc, SCF_CONNECT))
 			ops |= DR_CONNECT;
-		if (sc && (!strcmp(sc->name, "bind") || !strcmp(sc->name, "listen")))
+		if (cactus_syscall_is(sc, SCF_BIND))
 			ops |= DR_BIND;
 	}
 	if (!ops)
 		ops = DR_CONNECT | DR_BIND;
 	for (int n = 0; n < (ks->n_nets ? ks->n_nets : 1); n++) {
+		struct deny_rule *d;
 		struct drule *dr;
 
 		if (ef->nd == CACTUS_MAX_KRULES) {
@@ -161,20 +162,22 @@ static int add_deny_net(struct enforce *ef, const struct rule *r, const struct k
 			return -E2BIG;
 		}
 		dr = &ef->dr[ef->nd];
+		d = &ef->deny[ef->nd];
 		memset(dr, 0, sizeof(*dr));
+		memset(d, 0, sizeof(*d));
 		dr->owner = r;
-		dr->d.used = 1;
-		dr->d.rule_id = ef->nd;
-		dr->d.ops = ops;
+		d->used = 1;
+		d->rule_id = ef->nd;
+		d->ops = ops;
 		if (ks->n_nets) {
-			dr->d.family = ks->nets[n].family;
-			dr->d.prefix_len = ks->nets[n].prefix_len;
-			memcpy(dr->d.addr, ks->nets[n].addr, 16);
+			d->family = ks->nets[n].family;
+			d->prefix_len = ks->nets[n].prefix_len;
+			memcpy(d->addr, ks->nets[n].addr, 16);
 		}
-		dr->d.n_ports = ks->n_ports < CACTUS_KRULE_PORTS ? ks->n_ports : CACTUS_KRULE_PORTS;
-		for (int p = 0; p < dr->d.n_ports; p++)
-			dr->d.ports[p] = ks->ports[p];
-		dr->d.scoped = ks->n_containers > 0;
+		d->n_ports = ks->n_ports < CACTUS_KRULE_PORTS ? ks->n_ports : CACTUS_KRULE_PORTS;
+		for (int p = 0; p < d->n_ports; p++)
+			d->ports[p] = ks->ports[p];
+		d->scoped = ks->n_containers > 0;
 		dr->n_scope = ks->n_containers;
 		memcpy(dr->scope, ks->containers, sizeof(dr->scope));
 		ef->nd++;
@@ -225,10 +228,12 @@ struct enforce *enforce__new(const struct rule_set *rs)
 			err = add_kill(ef, r, ks, HOW_DENY_DOWNGRADED);
 		}
 	}
+	/* a container's cgroup is learnt at a traced syscall: trace the ones
+	 * that reach the deny programs, so it is known by then */
 	if (ef->nd) {
 		for (size_t i = 0; i < cactus_syscalls_count; i++)
 			if (cactus_syscalls[i].kind == CK_SOCKADDR ||
-			    !strcmp(cactus_syscalls[i].name, "listen"))
+			    cactus_syscall_is(&cactus_syscalls[i], SCF_BIND))
 				ef->need[cactus_syscalls[i].nr] = true;
 	}
 	free(ks);
@@ -244,14 +249,16 @@ fail_ef:
 
 int enforce__add_deny_open(struct enforce *ef, const char *path)
 {
-	static const char *const sys[] = { "open", "openat", "openat2", "execve", "execveat" };
 	struct kernel_spec *ks = calloc(1, sizeof(*ks));
 	int err;
 
 	if (!ks)
 		return -ENOMEM;
-	for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++)
-		ks->syscalls[cactus_syscall_by_name(sys[i])->nr] = true;
+	for (size_t i = 0; i < cactus_syscalls_count; i++) {
+		const struct cactus_syscall *sc = &cactus_syscalls[i];
+
+		ks->syscalls[sc->nr] = sc->flags & (SCF_OPEN | SCF_EXEC);
+	}
 	snprintf(ks->path_prefix[0], sizeof(ks->path_prefix[0]), "%s", path);
 	ks->path_exact[0] = true;
 	ks->n_path = 1;
@@ -262,10 +269,6 @@ int enforce__add_deny_open(struct enforce *ef, const char *path)
 
 void enforce__free(struct enforce *ef)
 {
-	if (!ef)
-		return;
-	for (int i = 0; i < 4; i++)
-		bpf_link__destroy(ef->links[i]);
 	free(ef);
 }
 
@@ -278,191 +281,57 @@ bool enforce__has_file_deny(const struct enforce *ef)
 	return false;
 }
 
-bool enforce__needs_syscall(const struct enforce *ef, int nr)
+__u32 enforce__n_kill(const struct enforce *ef)
 {
-	return ef && nr >= 0 && nr < CACTUS_MAX_SYSCALLS && ef->need[nr];
+	return ef ? ef->nk : 0;
 }
 
-void enforce__setup(struct enforce *ef, struct cactus_bpf *skel)
+__u32 enforce__n_deny(const struct enforce *ef)
 {
-	bool deny = ef && ef->nd > 0;
-
-	skel->rodata->n_kill_rules = ef ? ef->nk : 0;
-	skel->rodata->n_deny_rules = ef ? ef->nd : 0;
-	bpf_program__set_autoload(skel->progs.cactus_deny_connect4, deny);
-	bpf_program__set_autoload(skel->progs.cactus_deny_connect6, deny);
-	bpf_program__set_autoload(skel->progs.cactus_deny_bind4, deny);
-	bpf_program__set_autoload(skel->progs.cactus_deny_bind6, deny);
+	return ef ? ef->nd : 0;
 }
 
-/* The cgroup v2 mount: /sys/fs/cgroup on pure v2, /sys/fs/cgroup/unified on hybrid. */
-static int find_cgroup2(char *out, size_t len)
+const struct kill_rule *enforce__kill_rules(const struct enforce *ef)
 {
-	char line[1024];
-	FILE *f = fopen("/proc/self/mountinfo", "r");
-	int err = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char *sep = strstr(line, " - ");
-		char mnt[512];
-
-		/* fields: id parent major:minor root mountpoint ... - fstype source opts */
-		if (!sep || strncmp(sep, " - cgroup2 ", 11))
-			continue;
-		if (sscanf(line, "%*s %*s %*s %*s %511s", mnt) == 1) {
-			snprintf(out, len, "%s", mnt);
-			err = 0;
-			break;
-		}
-	}
-	fclose(f);
-	return err;
+	return ef->kill;
 }
 
-static int attach_deny(struct enforce *ef, struct cactus_bpf *skel)
+const struct deny_rule *enforce__deny_rules(const struct enforce *ef)
 {
-	struct bpf_program *progs[4] = {
-		skel->progs.cactus_deny_connect4, skel->progs.cactus_deny_connect6,
-		skel->progs.cactus_deny_bind4, skel->progs.cactus_deny_bind6,
-	};
-	int fd, err = find_cgroup2(ef->cgroup2, sizeof(ef->cgroup2));
-
-	if (err) {
-		log_err("deny rules need a cgroup v2 mount; none in /proc/self/mountinfo");
-		return err;
-	}
-	fd = open(ef->cgroup2, O_RDONLY | O_DIRECTORY);
-	if (fd < 0) {
-		err = -errno;
-		log_err("cannot open %s: %s", ef->cgroup2, strerror(-err));
-		return err;
-	}
-	for (int i = 0; i < 4; i++) {
-		ef->links[i] = bpf_program__attach_cgroup(progs[i], fd);
-		if (!ef->links[i]) {
-			err = -errno;
-			log_err("cannot attach %s at %s: %s", bpf_program__name(progs[i]),
-				ef->cgroup2, strerror(-err));
-			break;
-		}
-	}
-	close(fd);
-	return err;
+	return ef->deny;
 }
 
-static int mark_enforced(struct enforce *ef, struct cactus_bpf *skel)
+void enforce__syscalls(const struct enforce *ef, bool *traced, bool *kill)
 {
-	int fd = bpf_map__fd(skel->maps.syscall_conf);
-
-	for (__u32 nr = 0; nr < CACTUS_MAX_SYSCALLS; nr++) {
-		const struct cactus_syscall *sc = cactus_syscall_by_nr(nr);
-		struct syscall_conf conf;
-		bool kill = false;
-
-		if (!sc || !ef->need[nr])
-			continue;
+	for (int nr = 0; ef && nr < CACTUS_MAX_SYSCALLS; nr++) {
+		traced[nr] |= ef->need[nr];
 		for (int i = 0; i < ef->nk; i++)
-			kill |= !!(ef->kr[i].k.syscalls[nr / 64] & (1ULL << (nr % 64)));
-		if (bpf_map_lookup_elem(fd, &nr, &conf))
-			cactus_syscall_conf(sc, true, &conf);
-		conf.flags |= SC_TRACED | (kill ? SC_ENFORCE : 0);
-		if (bpf_map_update_elem(fd, &nr, &conf, BPF_ANY))
-			return -errno;
+			kill[nr] |= !!(ef->kill[i].syscalls[nr / 64] & (1ULL << (nr % 64)));
 	}
-	return 0;
-}
-
-/* cgroup v2 id of a process: the inode of its cgroup directory. */
-static __u64 cgroup_id_of(const struct enforce *ef, int pid)
-{
-	char path[1100], line[512], *rel = NULL;
-	struct stat st;
-	FILE *f;
-
-	if (pid <= 0 || !ef->cgroup2[0])
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
-	f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "0::", 3)) {
-			line[strcspn(line, "\n")] = 0;
-			rel = line + 3;
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	if (!rel)
-		return 0;
-	snprintf(path, sizeof(path), "%s%s", ef->cgroup2, rel);
-	return stat(path, &st) ? 0 : st.st_ino;
 }
 
 /*
- * Where BPF-LSM loaded, a file/exec deny on exact paths becomes an entry of
- * deny_paths (the open or exec fails with EPERM) instead of a kill; its kill
- * rule is emptied so it never fires.
+ * Where BPF-LSM loaded, a file/exec deny on an exact path becomes a deny
+ * path (the open or exec fails with EPERM) instead of a kill; its kill rule
+ * is emptied so it never fires.
  */
-static int use_lsm(struct enforce *ef, struct cactus_bpf *skel)
+void enforce__use_lsm(struct enforce *ef)
 {
-	int fd = bpf_map__fd(skel->maps.deny_paths);
-
-	for (int i = 0; i < ef->nk; i++) {
-		struct krule *kr = &ef->kr[i];
-		char key[256] = "";
-		__u8 one = 1;
-
-		if (kr->how != HOW_DENY_DOWNGRADED || kr->k.str_mode != KR_STR_EXACT)
+	for (int i = 0; ef && i < ef->nk; i++) {
+		if (ef->kr[i].how != HOW_DENY_DOWNGRADED || ef->kill[i].str_mode != KR_STR_EXACT)
 			continue;
-		memcpy(key, kr->k.str, strlen(kr->k.str));
-		if (bpf_map_update_elem(fd, key, &one, BPF_ANY))
-			return -errno;
-		kr->how = HOW_DENY_LSM;
-		memset(kr->k.syscalls, 0, sizeof(kr->k.syscalls));
+		ef->lsm_paths[ef->nlsm++] = ef->kill[i].str;
+		ef->kr[i].how = HOW_DENY_LSM;
+		memset(ef->kill[i].syscalls, 0, sizeof(ef->kill[i].syscalls));
 	}
-	return 0;
 }
 
-int enforce__start(struct enforce *ef, struct cactus_bpf *skel, bool lsm)
+const char *enforce__deny_path(const struct enforce *ef, int i)
 {
-	int err;
-
-	if (!ef)
-		return 0;
-	if (lsm) {
-		err = use_lsm(ef, skel);
-		if (err)
-			return err;
-	}
-	ef->kill_fd = bpf_map__fd(skel->maps.kill_rules);
-	ef->deny_fd = bpf_map__fd(skel->maps.deny_rules);
-	ef->scope_fd = bpf_map__fd(skel->maps.rule_scope);
-	ef->cgroups_fd = bpf_map__fd(skel->maps.container_cgroups);
-	for (__u32 i = 0; i < (__u32)ef->nk; i++) {
-		if (bpf_map_update_elem(ef->kill_fd, &i, &ef->kr[i].k, BPF_ANY))
-			return -errno;
-	}
-	for (__u32 i = 0; i < (__u32)ef->nd; i++) {
-		if (bpf_map_update_elem(ef->deny_fd, &i, &ef->dr[i].d, BPF_ANY))
-			return -errno;
-	}
-	err = mark_enforced(ef, skel);
-	if (!err && ef->nd)
-		err = attach_deny(ef, skel);
-	if (!err && ef->nd) {
-		__u32 allow = 0;
-
-		ef->own_cgroup = cgroup_id_of(ef, getpid());
-		/* pin "allow" for our own cgroup so nothing can learn it otherwise */
-		if (ef->own_cgroup)
-			bpf_map_update_elem(ef->cgroups_fd, &ef->own_cgroup, &allow, BPF_ANY);
-	}
-	return err;
+	return ef && i < ef->nlsm ? ef->lsm_paths[i] : NULL;
 }
 
-static bool in_scope(char (*scope)[KSPEC_STR], int n, const struct container *c)
+static bool in_scope(const char (*scope)[KSPEC_STR], int n, const struct container *c)
 {
 	for (int i = 0; i < n; i++) {
 		if (c->id[0] && (!strcmp(scope[i], c->name) || !strcmp(scope[i], c->image)))
@@ -471,41 +340,30 @@ static bool in_scope(char (*scope)[KSPEC_STR], int n, const struct container *c)
 	return false;
 }
 
-void enforce__container(struct enforce *ef, const struct container *c)
+/* Only real containers: a runtime process in a container's namespaces but
+ * a host cgroup resolves to a record without an id. */
+void enforce__container(const struct enforce *ef, const struct container *c,
+			struct enforce_container *out)
 {
-	__u64 cgroup_id;
-	struct scope_key sk = { .ns = { .pid_ns = c->pid_ns, .mnt_ns = c->mnt_ns } };
-	__u32 mask = 0;
-	__u8 one = 1;
-
-	/* only real containers: a runtime process in a container's namespaces
-	 * but a host cgroup resolves to a record without an id */
+	memset(out, 0, sizeof(*out));
 	if (!ef || (!ef->nk && !ef->nd) || !c->pid_ns || !c->id[0])
 		return;
+	out->applies = true;
 	for (int i = 0; i < ef->nk; i++) {
-		if (!ef->kr[i].k.scoped)
+		if (!ef->kill[i].scoped)
 			continue;
-		sk.idx = i;
+		out->kill_scoped |= 1U << i;
 		if (in_scope(ef->kr[i].scope, ef->kr[i].n_scope, c))
-			bpf_map_update_elem(ef->scope_fd, &sk, &one, BPF_ANY);
-		else
-			bpf_map_delete_elem(ef->scope_fd, &sk);
+			out->kill_in |= 1U << i;
 	}
 	for (int i = 0; i < ef->nd; i++) {
-		bool on = !ef->dr[i].d.scoped || in_scope(ef->dr[i].scope, ef->dr[i].n_scope, c);
+		bool on = !ef->deny[i].scoped || in_scope(ef->dr[i].scope, ef->dr[i].n_scope, c);
 
-		sk.idx = 0x10000 + i;
 		if (on)
-			mask |= 1U << i;
-		if (ef->dr[i].d.scoped && on)
-			bpf_map_update_elem(ef->scope_fd, &sk, &one, BPF_ANY);
+			out->deny_mask |= 1U << i;
+		if (ef->deny[i].scoped && on)
+			out->deny_scoped_in |= 1U << i;
 	}
-	if (!ef->nd)
-		return;
-	cgroup_id = cgroup_id_of(ef, c->init_pid);
-	/* never the host's own cgroup (all of the host, on a flat hierarchy) */
-	if (cgroup_id && cgroup_id != ef->own_cgroup)
-		bpf_map_update_elem(ef->cgroups_fd, &cgroup_id, &mask, BPF_ANY);
 }
 
 const char *enforce__outcome(const struct enforce *ef, const struct rule *r,
@@ -530,7 +388,7 @@ const char *enforce__outcome(const struct enforce *ef, const struct rule *r,
 	return killed_by_r ? "killed (deny downgraded to kill: no BPF-LSM)" : "not enforced";
 }
 
-void enforce__describe(const struct enforce *ef)
+void enforce__describe(const struct enforce *ef, const char *cgroup2)
 {
 	const struct rule *last = NULL;
 
@@ -541,11 +399,11 @@ void enforce__describe(const struct enforce *ef)
 		if (ef->kr[i].how == HOW_DENY_LSM)
 			log_info("%s %s: deny enforced by BPF-LSM (file_open, bprm_check_security: "
 				 "EPERM)", last ? "rule" : "--deny-open",
-				 last ? rule_name(last) : ef->kr[i].k.str);
+				 last ? rule_name(last) : ef->kill[i].str);
 		else if (ef->kr[i].how == HOW_DENY_DOWNGRADED)
 			log_info("%s %s: deny downgraded to kill (BPF-LSM unavailable or path not "
 				 "exact): SIGKILL at syscall entry", last ? "rule" : "--deny-open",
-				 last ? rule_name(last) : ef->kr[i].k.str);
+				 last ? rule_name(last) : ef->kill[i].str);
 		else
 			log_info("rule %s: kill enforced in the kernel (SIGKILL at syscall entry)",
 				 rule_name(last));
@@ -556,6 +414,6 @@ void enforce__describe(const struct enforce *ef)
 			continue;
 		last = ef->dr[i].owner;
 		log_info("rule %s: deny enforced by cgroup/connect+bind programs at %s (EPERM)",
-			 rule_name(last), ef->cgroup2[0] ? ef->cgroup2 : "the cgroup v2 root");
+			 rule_name(last), cgroup2 && cgroup2[0] ? cgroup2 : "the cgroup v2 root");
 	}
 }

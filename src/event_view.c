@@ -178,20 +178,14 @@ static void view_file(struct event_view *v)
 {
 	const struct cactus_event *e = v->e;
 	const char *path = event_str(e, STR_PATH);
-	uint64_t flags = 0;
-	bool has_flags = true;
+	__u64 flags;
 
 	if (path || event_str(e, STR_BASE))
 		path_split(event_str(e, STR_BASE), path, v->dirname, sizeof(v->dirname),
 			   v->filename, sizeof(v->filename));
 	v->path2 = event_str(e, STR_EXTRA);
-	if (!strcmp(v->sc->name, "open"))
-		flags = e->args[1];
-	else if (!strcmp(v->sc->name, "openat"))
-		flags = e->args[2];
-	else
-		has_flags = false;
-	if (has_flags)
+	if (cactus_syscall_is(v->sc, SCF_OFLAGS) &&
+	    cactus_syscall_arg(e->args, v->sc->flags_arg, &flags))
 		open_flags_str(flags, v->flags, sizeof(v->flags));
 }
 
@@ -242,6 +236,8 @@ static void view_addr(struct event_view *v)
 void event_view_init(struct event_view *v, const struct cactus_event *e,
 		     const struct container *c, int64_t boot_to_real_ns)
 {
+	__u64 arg;
+
 	v->dirname[0] = v->filename[0] = v->flags[0] = v->addr[0] = 0;
 	v->path2 = v->exe = v->family = v->signal = NULL;
 	v->argc = v->port = 0;
@@ -266,9 +262,10 @@ void event_view_init(struct event_view *v, const struct cactus_event *e,
 		view_addr(v);
 		break;
 	}
-	if (v->sc->sig_arg != CACTUS_NO_ARG && v->sc->sig_arg < 6) {
-		v->signal_nr = (int)e->args[v->sc->sig_arg];
+	if (cactus_syscall_is(v->sc, SCF_SIGNAL) &&
+	    cactus_syscall_arg(e->args, v->sc->sig_arg, &arg)) {
+		v->signal_nr = (int)arg;
 		v->signal = signal_name(v->signal_nr, v->sigbuf, sizeof(v->sigbuf));
-		v->target_pid = v->sc->target_arg < 6 ? (long)(int)e->args[v->sc->target_arg] : 0;
+		v->target_pid = cactus_syscall_arg(e->args, v->sc->target_arg, &arg) ? (long)(int)arg : 0;
 	}
 }

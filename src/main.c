@@ -7,7 +7,7 @@
 #include <string.h>
 #include "containers/containers.h"
 #include "log.h"
-#include "monitor.h"
+#include "monitor/monitor.h"
 #include "rules/rules.h"
 
 #define EXIT_USAGE 2

@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* The table of traced syscalls: category, activity, and how to capture them. */
+/*
+ * The table of classified syscalls: the single source of every per-syscall
+ * fact (category, activity, how to capture it, which argument holds what,
+ * SCF_* properties). Event decoding, rules, enforcement and attach read it;
+ * the kernel side reads it through the syscall_conf map. To add a syscall:
+ * one line in src/syscalls.c.
+ */
 #ifndef CACTUS_SYSCALLS_H
 #define CACTUS_SYSCALLS_H
 
@@ -20,14 +26,34 @@ enum cactus_category {
 	CAT_COUNT,
 };
 
+/* Properties of a syscall (cactus_syscall.flags). */
+#define SCF_OFF       0x0001 /* too frequent to trace unless named (--syscall) */
+#define SCF_NORET     0x0002 /* never returns (exit, exit_group): no sys_exit */
+#define SCF_NSCHANGE  0x0004 /* may move the caller to other namespaces */
+#define SCF_EXEC      0x0008 /* runs a program (execve-like) */
+#define SCF_OPEN      0x0010 /* opens a file by path (what --deny-open covers) */
+#define SCF_FD_GONE   0x0020 /* closes its fd argument (gone by sys_exit) */
+#define SCF_CONNECT   0x0040 /* connects a socket (network deny: connect) */
+#define SCF_BIND      0x0080 /* binds or listens (network deny: bind) */
+#define SCF_SIGNAL    0x0100 /* sends a signal: sig_arg, target_arg are set */
+#define SCF_OFLAGS    0x0200 /* open flags at flags_arg */
+#define SCF_MODE      0x0400 /* permission bits being set at mode_arg */
+
 struct cactus_syscall {
 	const char *name;      /* without the sys_ prefix: "openat" */
+	const char *fn;        /* its SYSCALL_DEFINE name when that differs (umount2:
+				* "umount"): tracepoints and sys_ functions use it */
 	const char *activity;  /* "File Open" */
 	int nr;
 	enum cactus_category category;
+	__u16 flags;           /* SCF_* */
 	__u8 kind;             /* enum cactus_kind */
+	/* argument indexes, CACTUS_NO_ARG when absent */
 	__u8 path_arg, dirfd_arg, path2_arg, path2_dirfd_arg, addr_arg;
-	__u8 sig_arg, target_arg; /* signal syscalls: which args hold signal and target */
+	__u8 fd_arg;           /* CK_FD: the descriptor */
+	__u8 flags_arg;        /* SCF_OFLAGS */
+	__u8 mode_arg;         /* SCF_MODE */
+	__u8 sig_arg, target_arg; /* SCF_SIGNAL: signal, target pid (or NO_ARG) */
 };
 
 /* Every classified syscall, sorted by nr. */
@@ -50,6 +76,27 @@ bool cactus_syscall_default(const struct cactus_syscall *sc);
 
 /* exit and exit_group never return: there is no sys_exit to hook. */
 bool cactus_syscall_noreturn(const struct cactus_syscall *sc);
+
+/* The syscall has every SCF_* bit of @flags. */
+static inline bool cactus_syscall_is(const struct cactus_syscall *sc, unsigned int flags)
+{
+	return sc && (sc->flags & flags) == flags;
+}
+
+/* Name of its tracepoints (sys_enter_<fn>) and sys_ function (__x64_sys_<fn>). */
+static inline const char *cactus_syscall_fn(const struct cactus_syscall *sc)
+{
+	return sc->fn ? sc->fn : sc->name;
+}
+
+/* Argument @i of @args, or false when @i is CACTUS_NO_ARG. */
+static inline bool cactus_syscall_arg(const __u64 *args, __u8 i, __u64 *out)
+{
+	if (i >= 6)
+		return false;
+	*out = args[i];
+	return true;
+}
 
 /* Fill the value the kernel side reads for one syscall. */
 void cactus_syscall_conf(const struct cactus_syscall *sc, bool traced,

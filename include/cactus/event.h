@@ -36,6 +36,9 @@ enum cactus_kind {
 #define SC_ENFORCE 0x04 /* some kill rule names this syscall: check at entry */
 #define SC_NSCHANGE 0x08 /* may change the caller's namespaces (setns, unshare):
 			  * sys_exit looks for an entry even for a host task */
+#define SC_EXEC    0x10 /* execve-like: a successful one leaves sys_exit with
+			  * execve's number (execveat) */
+#define SC_FD_GONE 0x20 /* the fd argument is closed by sys_exit (close) */
 
 /* Value of the syscall_conf array map, indexed by syscall number. Written by
  * user space from src/syscalls.c, the single table of traced syscalls. */
@@ -47,7 +50,7 @@ struct syscall_conf {
 	__u8 path2_arg;
 	__u8 path2_dirfd_arg;
 	__u8 addr_arg;
-	__u8 pad;
+	__u8 fd_arg;   /* CK_FD: the descriptor resolved to a path */
 };
 _Static_assert(sizeof(struct syscall_conf) == 8, "syscall_conf layout");
 
@@ -169,8 +172,17 @@ _Static_assert(sizeof(struct deny_rule) == 44, "deny_rule layout");
 /* rule_scope key: this (pid-ns, mnt-ns) is selected by kernel rule idx. */
 struct scope_key {
 	struct ns_key ns;
-	__u32 idx;                     /* kill rule index, or 0x10000 + deny rule index */
+	__u32 idx;                     /* kill rule index, or SCOPE_DENY + deny rule index */
 	__u32 pad;
 };
+_Static_assert(sizeof(struct scope_key) == 16, "scope_key layout");
+#define SCOPE_DENY 0x10000
+
+/* BPF-LSM deny_paths key: a full path as the task sees it, NUL-padded. */
+#define CACTUS_DENY_PATH 256
+struct deny_key {
+	char path[CACTUS_DENY_PATH];
+};
+_Static_assert(sizeof(struct deny_key) == 256, "deny_key layout");
 
 #endif /* CACTUS_EVENT_H */

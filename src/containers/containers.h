@@ -31,13 +31,25 @@ struct container {
 	bool running;
 };
 
+/*
+ * What the registry tells its listener: namespace pair (@pid_ns, @mnt_ns) now
+ * belongs to record @c (CONTAINER_SEEN; @c may be a negative record, runtime
+ * "unknown", for a pair that is no container), or the container that had it
+ * is gone (CONTAINER_GONE; the kernel may hand the pair to the next one).
+ * This is the one path by which a learnt container reaches the kernel maps.
+ * Called from whichever thread learnt it, with the registry's lock held: the
+ * listener must not call back into containers__*().
+ */
+enum container_change { CONTAINER_SEEN, CONTAINER_GONE };
+typedef void (*containers_cb)(void *ctx, const struct container *c, uint32_t pid_ns,
+			      uint32_t mnt_ns, enum container_change change);
+
 struct containers_opts {
 	const char *docker_sock;        /* NULL: /var/run/docker.sock */
 	const char *proc_root;          /* NULL: /proc (tests point it elsewhere) */
+	containers_cb on_change;        /* may be NULL */
+	void *ctx;
 };
-
-/* Called from the events thread when a container starts or dies. */
-typedef void (*containers_cb)(void *ctx, const struct container *c, bool started);
 
 struct containers;
 
@@ -50,8 +62,8 @@ void containers__free(struct containers *cs);
 int containers__scan(struct containers *cs);
 bool containers__docker_ok(const struct containers *cs);
 
-/* Follow docker /events (create/start/die/destroy) in a thread, calling cb. */
-int containers__follow(struct containers *cs, containers_cb cb, void *ctx);
+/* Follow docker /events (create/start/die/destroy) in a thread. */
+int containers__follow(struct containers *cs);
 
 /* Known container by namespace pair, or NULL. Thread safe. */
 const struct container *containers__by_ns(struct containers *cs, uint32_t pid_ns,
@@ -71,8 +83,12 @@ const struct container *containers__resolve(struct containers *cs, uint32_t pid_
  * holds pointers to records; free it with free(). */
 int containers__list(struct containers *cs, const struct container ***out, size_t *n);
 
-/* Find a container by name or id (full or unique prefix of >= 4 chars). */
-const struct container *containers__find(struct containers *cs, const char *name_or_id);
+/* Does @c answer to @name_or_id, as --container means it: its name, its id,
+ * or a prefix of its id of at least 4 characters. The one definition, used
+ * by the filter and by the unknown-container warning. */
+bool container_matches(const struct container *c, const char *name_or_id);
+/* How many known containers match @name_or_id (container_matches). */
+size_t containers__count_matching(struct containers *cs, const char *name_or_id);
 
 /*
  * Pure helper, unit tested: parse a cgroup path (a line's third field in
@@ -84,5 +100,12 @@ const struct container *containers__find(struct containers *cs, const char *name
  */
 int cgroup_path_parse(const char *path, char *runtime, size_t runtime_len,
 		      char *id, size_t id_len);
+
+/* The cgroup v2 mount point (/sys/fs/cgroup, or /sys/fs/cgroup/unified on a
+ * hybrid host), from /proc/self/mountinfo: 0, -ENOENT without cgroup v2. */
+int cgroup2_mount(char *out, size_t len);
+/* The cgroup v2 id of process @pid (what bpf_get_current_cgroup_id() says
+ * for it), 0 if unknown. */
+uint64_t cgroup2_id_of_pid(const char *mount, int pid);
 
 #endif

@@ -25,8 +25,6 @@
 struct ct_events {
 	struct containers *cs;
 	struct ct_docker docker;
-	containers_cb cb;
-	void *ctx;
 	CURLM *multi;
 	pthread_t thread;
 	atomic_bool stop;
@@ -37,7 +35,6 @@ struct ct_events {
 static void handle_event(struct ct_events *ev, json_object *o)
 {
 	json_object *actor, *attrs = NULL, *v;
-	const struct container *c;
 	const char *type, *action, *id;
 	struct container a = { 0 };
 	bool started = false;
@@ -68,9 +65,8 @@ static void handle_event(struct ct_events *ev, json_object *o)
 				ct_labels_set(&a, key, s);
 		}
 	}
-	c = ct_registry_event(ev->cs, action, &a, &started);
-	if (c && ev->cb)
-		ev->cb(ev->ctx, c, started);
+	/* the registry tells its listener what changed */
+	ct_registry_event(ev->cs, action, &a, &started);
 }
 
 static void handle_line(struct ct_events *ev, const char *line)
@@ -178,8 +174,7 @@ static void *events_main(void *arg)
 	return NULL;
 }
 
-int ct_events_start(struct containers *cs, const struct ct_docker *d, containers_cb cb,
-		    void *ctx, struct ct_events **out)
+int ct_events_start(struct containers *cs, const struct ct_docker *d, struct ct_events **out)
 {
 	struct ct_events *ev;
 	int err;
@@ -189,8 +184,6 @@ int ct_events_start(struct containers *cs, const struct ct_docker *d, containers
 		return -ENOMEM;
 	ev->cs = cs;
 	ev->docker = *d;
-	ev->cb = cb;
-	ev->ctx = ctx;
 	atomic_init(&ev->stop, false);
 	ev->cap = 4096;
 	ev->line = malloc(ev->cap);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Private to src/containers/: the pieces registry.c wires together.
- * proc.c reads /proc, docker.c speaks the Docker Engine API, events.c follows
- * docker /events in a thread, registry.c owns the records and the lock.
+ * Private to src/containers/ (layers: see containers.c). proc.c reads /proc,
+ * docker.c speaks the Docker Engine API, events.c follows docker /events in
+ * a thread, resolve.c learns containers, registry.c owns the records and the
+ * lock.
  * Every non-static name starts with ct_ so it cannot clash with the rest of
  * cactus, which links all src objects into one binary.
  */
@@ -72,8 +73,7 @@ void ct_labels_set(struct container *c, const char *key, const char *val);
 
 struct ct_events;
 
-int ct_events_start(struct containers *cs, const struct ct_docker *d, containers_cb cb,
-		    void *ctx, struct ct_events **out);
+int ct_events_start(struct containers *cs, const struct ct_docker *d, struct ct_events **out);
 void ct_events_stop(struct ct_events *ev);
 
 /* ---- registry.c: the store; the ct_ index helpers need cs->lock held ---- */
@@ -100,6 +100,8 @@ struct containers {
 	struct ct_ns_ent *ns;
 	size_t nns, capns;
 	struct ct_events *events;
+	containers_cb on_change;        /* told every change of the ns index */
+	void *ctx;
 };
 
 const struct container *ct_ns_get(const struct containers *cs, uint32_t pid_ns,
@@ -115,9 +117,8 @@ void ct_fill_ns(const struct containers *cs, struct container *c); /* no lock ne
 /* ---- resolve.c: called by events.c for each container event ---- */
 
 /* Applies one event (action "create", "start", "die", "destroy"; attrs holds
- * id, name, image, labels from Actor.Attributes). Returns the record to hand
- * to the user callback and sets *started, or NULL when there is nothing to
- * report. */
+ * id, name, image, labels from Actor.Attributes). Returns the record it
+ * published and sets *started, or NULL when nothing changed. */
 const struct container *ct_registry_event(struct containers *cs, const char *action,
 					  const struct container *attrs, bool *started);
 

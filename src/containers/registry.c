@@ -13,8 +13,8 @@
  *        negative answers (runtime "unknown", empty id). A pair is replaced
  *        when a new container shows it and dropped when docker reports the
  *        container's death, since the kernel reuses namespace inodes.
+ * Every change of the ns index is told to the listener (containers.h).
  */
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,62 +22,6 @@
 #include <time.h>
 
 #include "containers/internal.h"
-
-#define CT_DEFAULT_SOCK "/var/run/docker.sock"
-#define CT_DEFAULT_PROC "/proc"
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-
-static void curl_init_once(void)
-{
-	curl_global_init(CURL_GLOBAL_NOTHING);
-}
-
-struct containers *containers__new(const struct containers_opts *opts)
-{
-	const char *sock = opts && opts->docker_sock ? opts->docker_sock : CT_DEFAULT_SOCK;
-	const char *proc = opts && opts->proc_root ? opts->proc_root : CT_DEFAULT_PROC;
-	pthread_condattr_t attr;
-	struct containers *cs;
-
-	cs = calloc(1, sizeof(*cs));
-	if (!cs)
-		return NULL;
-	if (ct_strlcpy(cs->proc_root, proc, sizeof(cs->proc_root)) ||
-	    ct_strlcpy(cs->docker.sock, sock, sizeof(cs->docker.sock))) {
-		fprintf(stderr, CT_LOG_PREFIX "path too long: %s\n",
-			strlen(proc) >= sizeof(cs->proc_root) ? proc : sock);
-		free(cs);
-		errno = ENAMETOOLONG;
-		return NULL;
-	}
-	pthread_once(&curl_once, curl_init_once);
-	pthread_mutex_init(&cs->lock, NULL);
-	/* resolve() waits on it with a deadline; a monotonic one ignores clock steps */
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&cs->published, &attr);
-	pthread_condattr_destroy(&attr);
-	return cs;
-}
-
-void containers__free(struct containers *cs)
-{
-	struct ct_rec *r, *next;
-
-	if (!cs)
-		return;
-	ct_events_stop(cs->events);
-	for (r = cs->all; r; r = next) {
-		next = r->next;
-		free(r);
-	}
-	free(cs->cur);
-	free(cs->ns);
-	pthread_cond_destroy(&cs->published);
-	pthread_mutex_destroy(&cs->lock);
-	free(cs);
-}
 
 bool containers__docker_ok(const struct containers *cs)
 {
@@ -89,6 +33,13 @@ bool containers__docker_ok(const struct containers *cs)
 static uint64_t ns_key(uint32_t pid_ns, uint32_t mnt_ns)
 {
 	return (uint64_t)pid_ns << 32 | mnt_ns;
+}
+
+static void notify(struct containers *cs, const struct container *c, uint64_t key,
+		   enum container_change change)
+{
+	if (cs->on_change)
+		cs->on_change(cs->ctx, c, key >> 32, (uint32_t)key, change);
 }
 
 /* Index of key in cs->ns, or where it would be inserted. */
@@ -126,6 +77,8 @@ int ct_ns_put(struct containers *cs, uint32_t pid_ns, uint32_t mnt_ns,
 	if (!pid_ns || !mnt_ns)
 		return 0;
 	if (i < cs->nns && cs->ns[i].key == key) {
+		if (cs->ns[i].c != c)
+			notify(cs, c, key, CONTAINER_SEEN);
 		cs->ns[i].c = c;
 		return 0;
 	}
@@ -142,6 +95,7 @@ int ct_ns_put(struct containers *cs, uint32_t pid_ns, uint32_t mnt_ns,
 	cs->ns[i].key = key;
 	cs->ns[i].c = c;
 	cs->nns++;
+	notify(cs, c, key, CONTAINER_SEEN);
 	return 0;
 }
 
@@ -153,6 +107,8 @@ void ct_ns_drop(struct containers *cs, const struct container *c)
 	for (i = 0; i < cs->nns; i++) {
 		if (cs->ns[i].c != c)
 			cs->ns[k++] = cs->ns[i];
+		else
+			notify(cs, c, cs->ns[i].key, CONTAINER_GONE);
 	}
 	cs->nns = k;
 }
@@ -259,103 +215,3 @@ const struct container *containers__by_ns(struct containers *cs, uint32_t pid_ns
 	return c;
 }
 
-/* ---- scan ---- */
-
-static int publish_locked(struct containers *cs, const struct container *tmpl)
-{
-	const struct container *c;
-
-	pthread_mutex_lock(&cs->lock);
-	c = ct_publish(cs, tmpl);
-	pthread_mutex_unlock(&cs->lock);
-	return c ? 0 : -ENOMEM;
-}
-
-static int scan_docker(struct containers *cs)
-{
-	char (*ids)[CONTAINER_ID_LEN + 1] = NULL;
-	struct container c;
-	size_t i, n = 0;
-	int err;
-
-	err = ct_docker_list(&cs->docker, &ids, &n);
-	if (err)
-		return err;
-	for (i = 0; i < n && !err; i++) {
-		if (ct_docker_inspect(&cs->docker, ids[i], &c))
-			continue; /* removed since the list */
-		ct_fill_ns(cs, &c);
-		err = publish_locked(cs, &c);
-	}
-	free(ids);
-	return err;
-}
-
-/* Containers docker does not know (containerd, CRI-O, podman) or no docker. */
-static int scan_proc(struct containers *cs)
-{
-	struct ct_found *found = NULL;
-	struct container c;
-	size_t i, n = 0;
-	bool known;
-	int err;
-
-	err = ct_proc_scan(cs->proc_root, &found, &n);
-	if (err)
-		return err;
-	for (i = 0; i < n && !err; i++) {
-		pthread_mutex_lock(&cs->lock);
-		known = ct_cur_get(cs, found[i].id) != NULL;
-		pthread_mutex_unlock(&cs->lock);
-		if (known)
-			continue;
-		memset(&c, 0, sizeof(c));
-		memcpy(c.id, found[i].id, sizeof(c.id));
-		ct_strlcpy(c.runtime, found[i].runtime, sizeof(c.runtime));
-		c.init_pid = found[i].pid;
-		c.running = true;
-		ct_fill_ns(cs, &c);
-		err = publish_locked(cs, &c);
-	}
-	free(found);
-	return err;
-}
-
-int containers__scan(struct containers *cs)
-{
-	bool ok;
-	int err;
-
-	ok = !ct_docker_version(&cs->docker);
-	__atomic_store_n(&cs->docker_ok, ok, __ATOMIC_RELEASE);
-	if (ok) {
-		err = scan_docker(cs);
-		if (err == -ENOMEM)
-			return err;
-		if (err)
-			fprintf(stderr, CT_LOG_PREFIX "docker container list failed: %s\n",
-				strerror(-err));
-	} else {
-		fprintf(stderr, CT_LOG_PREFIX "no docker daemon at %s: container metadata "
-			"from /proc and cgroups only\n", cs->docker.sock);
-	}
-	err = scan_proc(cs);
-	if (err)
-		fprintf(stderr, CT_LOG_PREFIX "scanning %s: %s\n", cs->proc_root, strerror(-err));
-	return err;
-}
-
-int containers__follow(struct containers *cs, containers_cb cb, void *ctx)
-{
-	struct ct_events *ev;
-	int err;
-
-	if (__atomic_load_n(&cs->events, __ATOMIC_ACQUIRE))
-		return -EALREADY;
-	if (!containers__docker_ok(cs))
-		return -ENOTCONN;
-	err = ct_events_start(cs, &cs->docker, cb, ctx, &ev);
-	if (!err)
-		__atomic_store_n(&cs->events, ev, __ATOMIC_RELEASE);
-	return err;
-}

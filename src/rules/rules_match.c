@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <asm/unistd.h>
 #include "rules_internal.h"
 
 #define JOIN_MAX (VIEW_PATH_MAX * 2)
@@ -122,18 +121,14 @@ static const char *str_field(struct mctx *x, enum rfield f)
 	return s && *s ? s : NULL;
 }
 
-static bool mode_arg(const struct cactus_event *e, int64_t *out)
+static bool mode_arg(const struct event_view *v, int64_t *out)
 {
-	switch (e->syscall_nr) {
-	case __NR_chmod:
-	case __NR_fchmod:
-		*out = (int64_t)e->args[1];
-		return true;
-	case __NR_fchmodat:
-		*out = (int64_t)e->args[2];
-		return true;
-	}
-	return false;
+	__u64 a;
+
+	if (!cactus_syscall_is(v->sc, SCF_MODE) || !cactus_syscall_arg(v->e->args, v->sc->mode_arg, &a))
+		return false;
+	*out = (int64_t)a;
+	return true;
 }
 
 static bool num_field(const struct event_view *v, enum rfield f, int64_t *out)
@@ -151,7 +146,7 @@ static bool num_field(const struct event_view *v, enum rfield f, int64_t *out)
 		return v->family && (e->family == AF_INET || e->family == AF_INET6);
 	case RF_SIGNAL_NR: *out = v->signal_nr; return v->signal_nr >= 0;
 	case RF_TARGET_PID: *out = v->target_pid; return v->signal_nr >= 0;
-	case RF_MODE: return mode_arg(e, out);
+	case RF_MODE: return mode_arg(v, out);
 	default:
 		if (f < RF_ARG0 || f > RF_ARG5)
 			return false;

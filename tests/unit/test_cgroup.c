@@ -376,17 +376,25 @@ static void test_registry_scan(void **state)
 	assert_int_equal(c->init_pid, 100);
 	assert_true(c->running);
 	assert_null(containers__by_ns(cs, HOST_PID_NS, HOST_MNT_NS));
-	assert_int_equal(containers__follow(cs, NULL, NULL), -ENOTCONN);
+	assert_int_equal(containers__follow(cs), -ENOTCONN);
 
-	/* find: full id, unique prefix of >= 4, ambiguous and short prefixes */
-	assert_ptr_equal(containers__find(cs, ID_A), c);
-	assert_ptr_equal(containers__find(cs, "abcd1"), c);
-	assert_null(containers__find(cs, "abcd"));     /* ID_A and ID_B */
-	assert_null(containers__find(cs, "abc"));      /* too short */
-	assert_string_equal(containers__find(cs, "0123")->id, ID_C);
-	assert_null(containers__find(cs, "ABCD1"));
-	assert_null(containers__find(cs, "nosuch"));
-	assert_null(containers__find(cs, ""));
+	/* --container: full id, any prefix of >= 4 (a filter may select
+	 * several), not a shorter one, not another case */
+	assert_true(container_matches(c, ID_A));
+	assert_true(container_matches(c, "abcd1"));
+	assert_true(container_matches(c, "abcd"));
+	assert_false(container_matches(c, "abc"));
+	assert_false(container_matches(c, "ABCD1"));
+	assert_false(container_matches(c, ""));
+	assert_false(container_matches(NULL, "abcd"));
+	assert_int_equal(containers__count_matching(cs, ID_A), 1);
+	assert_int_equal(containers__count_matching(cs, "abcd1"), 1);
+	assert_int_equal(containers__count_matching(cs, "abcd"), 2);     /* ID_A and ID_B */
+	assert_int_equal(containers__count_matching(cs, "abc"), 0);      /* too short */
+	assert_int_equal(containers__count_matching(cs, "0123"), 1);     /* ID_C */
+	assert_int_equal(containers__count_matching(cs, "ABCD1"), 0);
+	assert_int_equal(containers__count_matching(cs, "nosuch"), 0);
+	assert_int_equal(containers__count_matching(cs, ""), 0);
 	containers__free(cs);
 }
 
@@ -417,7 +425,7 @@ static void test_registry_resolve(void **state)
 	assert_int_equal(c->mnt_ns, 4026532501u);
 	assert_true(c->running);
 	assert_ptr_equal(containers__by_ns(cs, 4026532500u, 4026532501u), c);
-	assert_ptr_equal(containers__find(cs, "eeee"), c);
+	assert_int_equal(containers__count_matching(cs, "eeee"), 1);
 
 	/* pid 101 now runs in other namespaces, in container A: the pid was
 	 * reused, so the leaf the kernel captured wins over /proc */
@@ -444,6 +452,20 @@ static void test_registry_resolve(void **state)
 	containers__free(cs);
 }
 
+/* The registry's record of @name (running or not), or NULL. */
+static const struct container *first_matching(struct containers *cs, const char *name)
+{
+	const struct container *c = NULL;
+
+	pthread_mutex_lock(&cs->lock);
+	for (size_t i = 0; i < cs->ncur && !c; i++) {
+		if (container_matches(cs->cur[i], name))
+			c = cs->cur[i];
+	}
+	pthread_mutex_unlock(&cs->lock);
+	return c;
+}
+
 /* The events thread's side, fed directly: no docker needed. */
 static void test_registry_events(void **state)
 {
@@ -455,7 +477,8 @@ static void test_registry_events(void **state)
 
 	/* create: no pid yet, nothing to report, but the id is known */
 	assert_null(ct_registry_event(cs, "create", &attrs, &started));
-	created = containers__find(cs, "web");
+	assert_int_equal(containers__count_matching(cs, "web"), 1);
+	created = first_matching(cs, "web");
 	assert_non_null(created);
 	assert_false(created->running);
 
@@ -476,14 +499,14 @@ static void test_registry_events(void **state)
 	assert_true(c->running);
 	assert_string_equal(dead->image, "nginx");
 	assert_null(containers__by_ns(cs, 4026533000u, 4026533001u));
-	assert_ptr_equal(containers__find(cs, "web"), dead);
+	assert_ptr_equal(first_matching(cs, "web"), dead);
 
 	/* a late event of the dead container still finds it by its leaf */
 	assert_ptr_equal(containers__resolve(cs, 4026533000u, 4026533001u, 9999,
 					     "docker-" ID_E ".scope"), dead);
 	/* destroy: gone from find and list */
 	assert_null(ct_registry_event(cs, "destroy", &attrs, &started));
-	assert_null(containers__find(cs, "web"));
+	assert_int_equal(containers__count_matching(cs, "web"), 0);
 	assert_null(ct_registry_event(cs, "exec_start: sh", &attrs, &started));
 	containers__free(cs);
 }

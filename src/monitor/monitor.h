@@ -1,10 +1,21 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* `cactus monitor`: load, attach, consume the ring, join, print. */
+/*
+ * `cactus monitor`: the pipeline. Sets up the kernel side (src/kernel), the
+ * container registry (src/containers) and the rules (src/rules, src/enforce),
+ * then consumes the ring buffer: join each record with its container, match
+ * the rules, print. Files:
+ *   run.c       set-up, the poll loop, shutdown
+ *   pipeline.c  one record: join, match, output
+ *   filter.c    --container / --k8s-namespace
+ *   sync.c      a learnt container -> kernel maps (the one path)
+ *   policy.c    rules and enforcement -> kernel
+ *   summary.c   the summary on stderr at exit
+ */
 #ifndef CACTUS_MONITOR_H
 #define CACTUS_MONITOR_H
 
 #include <stdbool.h>
-#include "attach.h"
+#include "kernel/kernel.h"
 #include "output/output.h"
 #include "syscalls.h"
 
@@ -30,10 +41,5 @@ struct monitor_opts {
 
 /* Runs until SIGINT/SIGTERM. Returns the process exit code. */
 int monitor_run(const struct monitor_opts *opts);
-
-/* 0 if this process may load BPF programs, else -EPERM with a message. */
-int check_privileges(void);
-/* 0 if the kernel has BTF, else -ENOENT with a message. */
-int check_btf(void);
 
 #endif

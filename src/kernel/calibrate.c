@@ -1,4 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Start-up measurement that picks tracepoint or tp_btf (the two modes this
+ * kind of kernel offers when fentry and kprobes are refused): per-syscall
+ * tracepoints cost nothing in BPF for untraced syscalls but put every
+ * syscall on the slow path and pay perf's trace buffer per hit; the tp_btf
+ * dispatcher runs on every syscall but is cheap per hit. Which is cheaper
+ * depends on the machine and on the host's syscall mix: both are measured,
+ * with this process's own getpid (untraced) and openat (traced) calls.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,8 +17,8 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "cactus.skel.h"
-#include "calibrate.h"
+#include "kernel/internal.h"
+#include "syscalls.h"
 
 #define SAMPLE_MS 200
 
@@ -79,15 +88,16 @@ static void sample_mix(struct cactus_bpf *skel, double *rate_u, double *rate_t)
 	*rate_t = sum[1] * 1000 / SAMPLE_MS;
 }
 
-enum attach_mode calibrate_mode(struct cactus_bpf *skel, const bool *traced, char *reason,
-				size_t len)
+enum attach_mode calibrate_mode(struct kernel *k, const bool *traced, char *reason, size_t len)
 {
+	const struct cactus_syscall *openat = cactus_syscall_by_name("openat");
+	struct cactus_bpf *skel = k->skel;
 	struct bpf_link *l[2];
 	struct cost bare, btf, tp;
 	double rate_u = 0, rate_t = 0, cost_btf, cost_tp;
 	enum attach_mode mode;
 
-	if (!traced[SYS_openat]) {
+	if (!openat || !traced[openat->nr]) {
 		snprintf(reason, len, "openat not traced, nothing to measure with; tracepoint: "
 			 "untraced syscalls run no BPF");
 		return ATTACH_TRACEPOINT;

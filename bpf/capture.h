@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Building one record: the caller's identity (task.h), the syscall's details
+ * (paths, argv, socket address) as its conf says, then the copy into the ring
+ * with batched wake-ups. Every record that cannot be written is counted.
+ */
+#ifndef CACTUS_BPF_CAPTURE_H
+#define CACTUS_BPF_CAPTURE_H
+
+#include "base.h"
+#include "maps.h"
+#include "path.h"
+#include "record.h"
+#include "stats.h"
+#include "sysconf.h"
+#include "task.h"
+
+/* Wake the consumer at most once per this many ns per CPU, unless the ring
+ * fills past wake_bytes: a wake-up costs microseconds per event. */
+const volatile __u64 wake_interval_ns = 1000000;
+const volatile __u64 wake_bytes = 1 << 20;
+
+/* The per-CPU scratch record, emptied, or NULL. */
+static __always_inline struct cactus_event *event_begin(void)
+{
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+
+	if (!s)
+		return NULL;
+	s->e.flags = 0;
+	s->e.kill_rule = 0;
+	record_clear_strs(&s->e);
+	return &s->e;
+}
+
+static __always_inline void fill_task(struct cactus_event *e, struct task_struct *task,
+				      const struct ns_key *key, unsigned int level)
+{
+	struct task_struct *parent = task->real_parent;
+	struct pid_namespace *ns = pid_upid_any(task->thread_pid, level).ns;
+	__u64 id = bpf_get_current_pid_tgid();
+	__u64 ug = bpf_get_current_uid_gid();
+
+	e->pid_ns = key->pid_ns;
+	e->mnt_ns = key->mnt_ns;
+	e->host_pid = id >> 32;
+	e->host_tid = (__u32)id;
+	e->host_ppid = parent->tgid;
+	e->pid = tgid_in_ns(task, level, ns);
+	e->ppid = tgid_in_ns(parent, level, ns);
+	e->uid = (__u32)ug;
+	e->gid = ug >> 32;
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+static __always_inline void read_sockaddr(struct cactus_event *e, const void *uaddr)
+{
+	__u16 family = 0;
+
+	if (!uaddr || bpf_probe_read_user(&family, sizeof(family), uaddr))
+		return;
+	e->family = family;
+	if (family == AF_INET) {
+		struct sockaddr_in sin = {};
+
+		bpf_probe_read_user(&sin, sizeof(sin), uaddr);
+		e->port = bpf_ntohs(sin.sin_port);
+		__builtin_memcpy(e->addr, &sin.sin_addr, 4);
+		e->flags |= EF_HAS_ADDR;
+	} else if (family == AF_INET6) {
+		struct sockaddr_in6 sin6 = {};
+
+		bpf_probe_read_user(&sin6, sizeof(sin6), uaddr);
+		e->port = bpf_ntohs(sin6.sin6_port);
+		__builtin_memcpy(e->addr, &sin6.sin6_addr, 16);
+		e->flags |= EF_HAS_ADDR;
+	} else if (family == AF_UNIX) {
+		const struct sockaddr_un *sun = uaddr;
+
+		append_user_str(e, STR_PATH, sun->sun_path);
+		e->flags |= EF_HAS_ADDR;
+	}
+}
+
+/* argv of a failed execve: the array in the caller's (still intact) memory. */
+static __always_inline void read_argv_array(struct cactus_event *e, const char *const *argv)
+{
+	__u32 start = e->data_len, off;
+
+	if (!argv)
+		return;
+	for (int i = 0; i < CACTUS_ARGV_MAX; i++) {
+		const char *p = NULL;
+		long n;
+
+		off = e->data_len;
+		if (off > CACTUS_DATA_MAX - CACTUS_STR_MAX) {
+			e->flags |= EF_TRUNCATED;
+			break;
+		}
+		if (bpf_probe_read_user(&p, sizeof(p), &argv[i]) || !p)
+			break;
+		n = bpf_probe_read_user_str(&e->data[data_off(off)], CACTUS_STR_MAX, p);
+		if (n <= 0)
+			break;
+		e->data_len = off + n;
+	}
+	if (e->data_len > start) {
+		e->str_off[STR_EXTRA] = start;
+		e->str_len[STR_EXTRA] = e->data_len - start - 1;
+		e->flags |= EF_ARGV_NUL;
+	}
+}
+
+/* argv of a successful execve: the new image's arg area. */
+static __always_inline void read_argv_mm(struct cactus_event *e, struct task_struct *task)
+{
+	struct mm_struct *mm = task->mm;
+	unsigned long start = mm->arg_start;
+	unsigned long end = mm->arg_end;
+	__u32 off = e->data_len, len = end - start;
+
+	if (end <= start || off > CACTUS_DATA_MAX - CACTUS_ARGV_BYTES)
+		return;
+	if (len >= CACTUS_ARGV_BYTES) {
+		len = CACTUS_ARGV_BYTES - 1;
+		e->flags |= EF_TRUNCATED;
+	}
+	len &= CACTUS_ARGV_BYTES - 1;
+	if (bpf_probe_read_user(&e->data[data_off(off)], len, (void *)start))
+		return;
+	/* arg area ends with a NUL already; drop it so the slot has no trailing NUL */
+	if (len && e->data[data_off(off + len - 1)] == 0)
+		len--;
+	str_set(e, STR_EXTRA, off, off + len);
+	e->flags |= EF_ARGV_NUL;
+}
+
+static __always_inline bool is_relative(struct cactus_event *e, int slot)
+{
+	return e->str_len[slot] && e->data[data_off(e->str_off[slot])] != '/';
+}
+
+static __always_inline void read_details(struct cactus_event *e, struct task_struct *task,
+					 const struct syscall_conf *c, struct stash *st)
+{
+	__u64 *a = e->args;
+	int dir_slot = STR_BASE;
+	struct path dir;
+	bool walk = false;
+
+	switch (c->kind) {
+	case CK_PATH:
+		if (append_user_str(e, STR_PATH, (void *)arg(a, c->path_arg)) < 0)
+			count(STAT_READ_ERR);
+		if (is_relative(e, STR_PATH))
+			walk = dir_of(task, arg_fd(a, c->dirfd_arg), &dir);
+		if (append_user_str(e, STR_EXTRA, (void *)arg(a, c->path2_arg)) < 0)
+			count(STAT_READ_ERR);
+		break;
+	case CK_FD:
+		/* close: the descriptor is gone by sys_exit (unless it failed) */
+		if (e->ret < 0 || !(c->flags & SC_FD_GONE)) {
+			walk = dir_of(task, arg_fd(a, c->fd_arg), &dir);
+			dir_slot = STR_PATH;
+		}
+		break;
+	case CK_EXEC:
+		if (st && st->exec_len)
+			append_kernel_str(e, STR_PATH, st->exec_name);
+		else if (e->ret < 0)
+			append_user_str(e, STR_PATH, (void *)arg(a, c->path_arg));
+		if (e->ret == 0)
+			read_argv_mm(e, task);
+		else /* argv follows the filename: execve(f, argv), execveat(fd, f, argv) */
+			read_argv_array(e, (const char *const *)arg(a, c->path_arg + 1));
+		if (is_relative(e, STR_PATH))
+			walk = dir_of(task, arg_fd(a, c->dirfd_arg), &dir);
+		break;
+	case CK_SOCKADDR:
+		read_sockaddr(e, (void *)arg(a, c->addr_arg));
+		break;
+	}
+	if (walk)
+		append_task_path(e, dir_slot, task, &dir);
+}
+
+static __always_inline void append_cgroup_name(struct cactus_event *e, struct task_struct *task)
+{
+	const char *name = task->cgroups->dfl_cgrp->kn->name;
+
+	append_kernel_str(e, STR_CGROUP, name);
+}
+
+static __always_inline void emit(struct cactus_event *e)
+{
+	__u32 len = e->data_len, zero = 0;
+	__u64 flags = BPF_RB_NO_WAKEUP, now, *last;
+
+	if (len > CACTUS_DATA_MAX)
+		len = CACTUS_DATA_MAX;
+	last = bpf_map_lookup_elem(&last_wake, &zero);
+	now = bpf_ktime_get_ns();
+	if (last && (now - *last >= wake_interval_ns ||
+		     bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes)) {
+		*last = now;
+		flags = BPF_RB_FORCE_WAKEUP;
+	}
+	if (bpf_ringbuf_output(&events, e, CACTUS_EVENT_HDR_SIZE + len, flags)) {
+		struct ns_key key = { .pid_ns = e->pid_ns, .mnt_ns = e->mnt_ns };
+		__u64 one = 1, *n;
+
+		count(STAT_DROPS);
+		n = bpf_map_lookup_elem(&drops_by_ns, &key);
+		if (n)
+			__sync_fetch_and_add(n, 1);
+		else
+			bpf_map_update_elem(&drops_by_ns, &key, &one, BPF_NOEXIST);
+	} else {
+		count(STAT_EVENTS);
+	}
+}
+
+#endif

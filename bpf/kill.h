@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Kill rules, decided at syscall entry from the kill_rules map (compiled by
+ * src/enforce.c): bpf_send_signal(SIGKILL), so the process dies before it can
+ * use the syscall's result.
+ */
+#ifndef CACTUS_BPF_KILL_H
+#define CACTUS_BPF_KILL_H
+
+#include "base.h"
+#include "maps.h"
+#include "path.h"
+#include "record.h"
+#include "stats.h"
+#include "sysconf.h"
+
+/* Number of rules in kill_rules, set before load. */
+const volatile __u32 n_kill_rules = 0;
+
+struct kill_ctx {
+	const char *path;          /* resolved path of the syscall, or NULL */
+	struct ns_key key;
+	__u32 nr;
+	__u16 port;                /* destination/bind port, 0 if none */
+	__u16 has_port;
+	__u32 hit;                 /* index + 1 of the matching rule */
+};
+
+static __always_inline bool str_match(const char *have, const struct kill_rule *r)
+{
+	for (int i = 0; i < CACTUS_KRULE_STR; i++) {
+		char want = r->str[i];
+
+		if (want == 0)
+			return r->str_mode == KR_STR_PREFIX || have[i] == 0;
+		if (have[i] != want)
+			return false;
+	}
+	return false;
+}
+
+static long kill_rule_step(__u32 i, struct kill_ctx *k)
+{
+	struct scope_key sk = { .ns = k->key, .idx = i };
+	struct kill_rule *r = bpf_map_lookup_elem(&kill_rules, &i);
+	bool port_ok;
+
+	if (!r || !r->used)
+		return 1;
+	if (!(r->syscalls[(k->nr >> 6) & 7] & (1ULL << (k->nr & 63))))
+		return 0;
+	if (r->scoped && !bpf_map_lookup_elem(&rule_scope, &sk))
+		return 0;
+	if (r->str_mode != KR_STR_NONE && (!k->path || !str_match(k->path, r)))
+		return 0;
+	port_ok = r->n_ports == 0;
+	for (int p = 0; p < CACTUS_KRULE_PORTS && !port_ok; p++)
+		port_ok = p < r->n_ports && k->has_port && r->ports[p] == k->port;
+	if (!port_ok)
+		return 0;
+	k->hit = i + 1;
+	return 1;
+}
+
+/*
+ * The path a kill rule compares: the syscall's path argument, made absolute
+ * against the cwd/dirfd (a relative path must not slip past "/etc/").
+ * Built in the per-CPU scratch record, which is free at syscall entry.
+ */
+static __always_inline const char *enforce_path(struct cactus_event *e, struct task_struct *task,
+						const struct syscall_conf *c, const __u64 *args)
+{
+	const char *p;
+
+	e->flags = 0;
+	record_clear_strs(e);
+	append_user_str(e, STR_PATH, (void *)arg(args, c->path_arg));
+	p = record_str(e, STR_PATH);
+	if (!p || p[0] == '/')
+		return p;
+	{
+		struct path dir;
+		__u32 off;
+
+		if (!dir_of(task, arg_fd(args, c->dirfd_arg), &dir))
+			return NULL;
+		append_task_path(e, STR_BASE, task, &dir);
+		/* base + '/' + relative path, as one string */
+		off = e->data_len - 1; /* over the base's NUL */
+		if (off > CACTUS_DATA_MAX - CACTUS_STR_MAX - 2)
+			return NULL;
+		e->data[data_off(off)] = '/';
+		e->data_len = off + 1;
+		append_user_str(e, STR_EXTRA, (void *)arg(args, c->path_arg));
+		return record_str(e, STR_BASE);
+	}
+}
+
+/* Returns index + 1 of the kill rule that matched (and kills), else 0. */
+static __always_inline __u32 enforce_kill(struct task_struct *task, const struct syscall_conf *c,
+					  long nr, const __u64 *args, const struct ns_key *key)
+{
+	struct kill_ctx k = { .key = *key, .nr = (__u32)nr };
+	struct cactus_event *e;
+	__u32 zero = 0;
+	struct scratch *s;
+
+	if (!n_kill_rules || !(c->flags & SC_ENFORCE))
+		return 0;
+	s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s)
+		return 0;
+	e = &s->e;
+	if (c->kind == CK_PATH || c->kind == CK_EXEC)
+		k.path = enforce_path(e, task, c, args);
+	if (c->kind == CK_SOCKADDR) {
+		struct { __u16 family; __u16 port; } sa = {};
+
+		if (!bpf_probe_read_user(&sa, sizeof(sa), (void *)arg(args, c->addr_arg)) &&
+		    (sa.family == AF_INET || sa.family == AF_INET6)) {
+			k.port = bpf_ntohs(sa.port);
+			k.has_port = 1;
+		}
+	}
+	bpf_loop(CACTUS_MAX_KRULES, kill_rule_step, &k, 0);
+	if (!k.hit)
+		return 0;
+	bpf_send_signal(SIGKILL);
+	count(STAT_KILLS);
+	return k.hit;
+}
+
+#endif

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Private to src/kernel/: the state the files of this module share.
+ *   kernel.c     load (modes, LSM), maps, counters, privileges and BTF checks
+ *   attach.c     attaching each mode, the deny programs, detaching
+ *   fentry.c     cloning one verified fentry/fexit program per syscall
+ *   calibrate.c  start-up measurement: tracepoint or tp_btf
+ *   modes.c      attach mode names
+ * Calls go one way: kernel.c -> attach.c -> fentry.c, calibrate.c -> modes.c.
+ */
+#ifndef CACTUS_KERNEL_INTERNAL_H
+#define CACTUS_KERNEL_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "cactus.skel.h"
+#include "kernel/kernel.h"
+
+struct btf;
+
+struct kernel {
+	struct cactus_bpf *skel;
+	enum attach_mode mode;
+	char reason[160];
+	bool calibrate;            /* auto: tracepoint and tp_btf both loaded, */
+				   /* the cheaper one chosen at attach (calibrate.c) */
+	struct bpf_link **links;   /* tracepoint, kprobe, tp_btf: two per syscall */
+	size_t nlinks;
+	int *link_fds;             /* fentry: bpf_link_create()d, two per syscall */
+	size_t nlink_fds;
+	struct btf *vmlinux;       /* fentry, kprobe: the sys_ functions */
+	char prefix[16];           /* their arch prefix: "__x64_sys_" */
+	/* BPF-LSM deny programs */
+	bool lsm;
+	char lsm_reason[160];
+	struct bpf_link *lsm_links[2];
+	/* cgroup sock_addr deny programs */
+	struct bpf_link *deny_links[4];
+};
+
+/* Names of the syscalls the kernel has no hook for, for one warning line. */
+struct missing {
+	char names[512];
+	size_t len;
+};
+
+static inline void missing_add(struct missing *m, const char *name)
+{
+	if (m->len < sizeof(m->names) - 32)
+		m->len += snprintf(m->names + m->len, sizeof(m->names) - m->len, " %s", name);
+}
+
+/* attach.c */
+int attach_sys_prefix(struct kernel *k);
+int attach_probe_kprobe(struct kernel *k);
+void attach_detach(struct kernel *k);
+
+/* fentry.c: attaches a clone of the loaded fentry/fexit programs to the
+ * sys_ function of each traced syscall. */
+struct clone_src;
+int fentry_attach_all(struct kernel *k, const bool *traced);
+/* Pure, for tests: subprogram starts of @insns (0 first, ascending, unique)
+ * into @starts (at most @max); the count, 0 if more than @max. */
+struct bpf_insn;
+size_t fentry_subprog_starts(const struct bpf_insn *insns, size_t n, __u32 *starts, size_t max);
+/* BTF id of the function that runs syscall @name, @fn its kallsyms name. */
+int fentry_sys_func(struct kernel *k, const char *name, char *fn, size_t size);
+
+/* calibrate.c: both tracepoint and tp_btf programs are loaded, the maps
+ * configured, nothing attached. Returns ATTACH_TRACEPOINT or ATTACH_TP_BTF
+ * and says why in @reason. */
+enum attach_mode calibrate_mode(struct kernel *k, const bool *traced, char *reason, size_t len);
+
+#endif

@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Loading the BPF object, writing its maps, reading its counters. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include "kernel/internal.h"
+#include "log.h"
+#include "syscalls.h"
+
+int kernel_check_privileges(void)
+{
+	unsigned long long eff = 0;
+	char line[256];
+	FILE *f;
+
+	if (geteuid() == 0)
+		return 0;
+	f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "CapEff:", 7)) {
+			eff = strtoull(line + 7, NULL, 16);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	/* CAP_SYS_ADMIN (21), or CAP_BPF (39) + CAP_PERFMON (38) since 5.8 */
+	if ((eff & (1ULL << 21)) || ((eff & (1ULL << 39)) && (eff & (1ULL << 38))))
+		return 0;
+	log_err("monitor must run as root (or with CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN); "
+		"running as uid %u without them", geteuid());
+	return -EPERM;
+}
+
+int kernel_check_btf(void)
+{
+	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0)
+		return 0;
+	log_err("kernel BTF not found at /sys/kernel/btf/vmlinux: cactus needs a kernel built "
+		"with CONFIG_DEBUG_INFO_BTF=y");
+	return -ENOENT;
+}
+
+static int ns_inode(const char *dir, const char *name, __u32 *ino)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (stat(path, &st))
+		return -errno;
+	*ino = (__u32)st.st_ino;
+	return 0;
+}
+
+/* pid 1 is the host's init even when cactus runs in a hostPID pod; when
+ * /proc/1/ns is closed to us, our own namespaces are the host's. */
+static int host_ns(__u32 *pid_ns, __u32 *mnt_ns)
+{
+	static const char *const dirs[] = { "/proc/1/ns", "/proc/self/ns" };
+	int err = -ENOENT;
+
+	for (size_t i = 0; i < 2; i++) {
+		err = ns_inode(dirs[i], "pid", pid_ns);
+		if (!err)
+			err = ns_inode(dirs[i], "mnt", mnt_ns);
+		if (!err)
+			return 0;
+	}
+	log_err("cannot read the host namespaces from /proc/self/ns: %s", strerror(-err));
+	return err;
+}
+
+/* Which programs load with @mode. The per-thread stash: task storage for the
+ * tracepoint flavours, the LRU hash for fentry/kprobe (bpf/maps.h); the
+ * unused one is not made, or shrunk to one entry. */
+static void set_autoload(struct cactus_bpf *skel, enum attach_mode mode, bool calibrate)
+{
+	bool btf = mode == ATTACH_TP_BTF || (calibrate && mode == ATTACH_TRACEPOINT);
+	bool tls = mode != ATTACH_FENTRY && mode != ATTACH_KPROBE;
+
+	bpf_program__set_autoload(skel->progs.cactus_enter_tp, mode == ATTACH_TRACEPOINT);
+	bpf_program__set_autoload(skel->progs.cactus_exit_tp, mode == ATTACH_TRACEPOINT);
+	bpf_program__set_autoload(skel->progs.cactus_enter_btf, btf);
+	bpf_program__set_autoload(skel->progs.cactus_exit_btf, btf);
+	bpf_program__set_autoload(skel->progs.cactus_enter_raw, mode == ATTACH_RAW_TP);
+	bpf_program__set_autoload(skel->progs.cactus_exit_raw, mode == ATTACH_RAW_TP);
+	bpf_program__set_autoload(skel->progs.cactus_enter_fentry, mode == ATTACH_FENTRY);
+	bpf_program__set_autoload(skel->progs.cactus_exit_fexit, mode == ATTACH_FENTRY);
+	bpf_program__set_autoload(skel->progs.cactus_enter_kp, mode == ATTACH_KPROBE);
+	bpf_program__set_autoload(skel->progs.cactus_exit_kp, mode == ATTACH_KPROBE);
+	bpf_map__set_autocreate(skel->maps.stash_tls, tls);
+	if (tls)
+		bpf_map__set_max_entries(skel->maps.stash, 1);
+}
+
+/* BPF-LSM: only where `bpf` is in the kernel's LSM list, and only if the
+ * programs then load (tried with the attach programs, retried without). */
+static bool lsm_listed(struct kernel *k)
+{
+	char list[256] = "";
+	FILE *f = fopen("/sys/kernel/security/lsm", "r");
+	bool ok = false;
+
+	if (!f) {
+		snprintf(k->lsm_reason, sizeof(k->lsm_reason), "/sys/kernel/security/lsm: %s",
+			 strerror(errno));
+		return false;
+	}
+	if (fgets(list, sizeof(list), f)) {
+		list[strcspn(list, "\n")] = 0;
+		for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save))
+			ok |= !strcmp(tok, "bpf");
+	}
+	fclose(f);
+	if (!ok)
+		snprintf(k->lsm_reason, sizeof(k->lsm_reason), "no bpf in the kernel's LSM list");
+	return ok;
+}
+
+/* Start-up settings into rodata, map sizes, which programs load. */
+static int setup(struct kernel *k, const struct kernel_opts *o, const struct ns_key *host,
+		 enum attach_mode mode, bool lsm)
+{
+	struct cactus_bpf *skel = k->skel;
+	bool deny = o->n_deny_rules > 0;
+	char fn[64];
+	int err;
+
+	set_autoload(skel, mode, k->calibrate);
+	bpf_program__set_autoload(skel->progs.cactus_deny_open, lsm);
+	bpf_program__set_autoload(skel->progs.cactus_deny_exec, lsm);
+	bpf_program__set_autoload(skel->progs.cactus_deny_connect4, deny);
+	bpf_program__set_autoload(skel->progs.cactus_deny_connect6, deny);
+	bpf_program__set_autoload(skel->progs.cactus_deny_bind4, deny);
+	bpf_program__set_autoload(skel->progs.cactus_deny_bind6, deny);
+	skel->rodata->host_pid_ns = host->pid_ns;
+	skel->rodata->host_mnt_ns = host->mnt_ns;
+	skel->rodata->n_kill_rules = o->n_kill_rules;
+	skel->rodata->n_deny_rules = o->n_deny_rules;
+	err = bpf_map__set_max_entries(skel->maps.events, o->ring_bytes);
+	if (err || mode != ATTACH_FENTRY)
+		return err;
+	/* loaded (verified) once against openat (the function the prefix was
+	 * found by), cloned per syscall at attach (fentry.c) */
+	snprintf(fn, sizeof(fn), "%sopenat", k->prefix);
+	err = bpf_program__set_attach_target(skel->progs.cactus_enter_fentry, 0, fn);
+	if (!err)
+		err = bpf_program__set_attach_target(skel->progs.cactus_exit_fexit, 0, fn);
+	return err;
+}
+
+static int load_once(struct kernel *k, const struct kernel_opts *o, const struct ns_key *host,
+		     enum attach_mode mode, bool lsm)
+{
+	int err;
+
+	k->skel = cactus_bpf__open();
+	if (!k->skel)
+		return -errno;
+	err = setup(k, o, host, mode, lsm);
+	if (!err)
+		err = cactus_bpf__load(k->skel);
+	/* kprobe programs load on kernels without kprobes: only attaching tells */
+	if (!err && mode == ATTACH_KPROBE)
+		err = attach_probe_kprobe(k);
+	if (err) {
+		cactus_bpf__destroy(k->skel);
+		k->skel = NULL;
+	}
+	return err;
+}
+
+/* @lsm_state: 0 untried, 1 loads, -1 refused (kept across modes). */
+static int try_load(struct kernel *k, const struct kernel_opts *o, const struct ns_key *host,
+		    enum attach_mode mode, int *lsm_state)
+{
+	bool lsm;
+	int err;
+
+	if (mode == ATTACH_FENTRY || mode == ATTACH_KPROBE) {
+		err = attach_sys_prefix(k);
+		if (err)
+			return err;
+	}
+	lsm = *lsm_state >= 0 && lsm_listed(k);
+	err = load_once(k, o, host, mode, lsm);
+	if (err && lsm) {
+		int err2 = load_once(k, o, host, mode, false);
+
+		if (!err2) {
+			*lsm_state = -1;
+			lsm = false;
+			snprintf(k->lsm_reason, sizeof(k->lsm_reason), "lsm programs refused: %s",
+				 strerror(-err));
+		}
+		err = err2;
+	}
+	if (err)
+		return err;
+	if (lsm) {
+		*lsm_state = 1;
+		k->lsm_reason[0] = 0;
+	}
+	k->lsm = lsm;
+	k->mode = mode;
+	return 0;
+}
+
+/*
+ * Cheapest first (see README "Performance"). fentry and kprobe hook the
+ * traced syscalls' own functions: untraced syscalls run no BPF and, unlike
+ * with any syscall tracepoint, stay off the syscall slow path; fentry's
+ * trampoline is cheaper than a kprobe/kretprobe pair.
+ */
+static int load_auto(struct kernel *k, const struct kernel_opts *o, const struct ns_key *host)
+{
+	static const enum attach_mode order[] = { ATTACH_FENTRY, ATTACH_KPROBE, ATTACH_TRACEPOINT,
+						  ATTACH_TP_BTF, ATTACH_RAW_TP };
+	const size_t n = sizeof(order) / sizeof(order[0]);
+	int err = -EINVAL, lsm_state = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		/* tracepoint or tp_btf: load both, measure at attach which is cheaper */
+		k->calibrate = order[i] == ATTACH_TRACEPOINT;
+		err = try_load(k, o, host, order[i], &lsm_state);
+		if (err && k->calibrate) {
+			k->calibrate = false;
+			err = try_load(k, o, host, order[i], &lsm_state);
+		}
+		if (!err) {
+			snprintf(k->reason, sizeof(k->reason), i == 0 ?
+				 "cheapest: untraced syscalls run no BPF and no slow path" :
+				 order[i] == ATTACH_TRACEPOINT ?
+				 "cheaper modes refused by this kernel; untraced syscalls run no BPF" :
+				 "cheaper modes refused by this kernel");
+			return 0;
+		}
+		if (i + 1 < n)
+			log_warn("%s programs refused (%s), trying %s", attach_mode_name(order[i]),
+				 strerror(-err), attach_mode_name(order[i + 1]));
+	}
+	log_err("no attach mode could be loaded: %s (run with -v for the verifier log)",
+		strerror(-err));
+	return err;
+}
+
+struct kernel *kernel__load(const struct kernel_opts *o)
+{
+	struct kernel *k = calloc(1, sizeof(*k));
+	struct ns_key host;
+	int err, lsm_state = 0;
+
+	if (!k)
+		return NULL;
+	err = host_ns(&host.pid_ns, &host.mnt_ns);
+	if (err)
+		goto fail;
+	if (o->mode == ATTACH_AUTO) {
+		err = load_auto(k, o, &host);
+	} else {
+		err = try_load(k, o, &host, o->mode, &lsm_state);
+		if (err)
+			log_err("attach mode %s refused by this kernel: %s (run with -v for the "
+				"verifier log)", attach_mode_name(o->mode), strerror(-err));
+		else
+			snprintf(k->reason, sizeof(k->reason), "forced by --attach");
+	}
+	if (!err)
+		return k;
+fail:
+	btf__free(k->vmlinux);
+	free(k);
+	return NULL;
+}
+
+void kernel__free(struct kernel *k)
+{
+	if (!k)
+		return;
+	attach_detach(k);
+	free(k->links);
+	free(k->link_fds);
+	btf__free(k->vmlinux);
+	cactus_bpf__destroy(k->skel);
+	free(k);
+}
+
+/* ---- maps ---- */
+
+static int map_update(const struct bpf_map *map, const void *key, const void *val)
+{
+	if (bpf_map_update_elem(bpf_map__fd(map), key, val, BPF_ANY)) {
+		int err = -errno;
+
+		log_warn("cannot update map %s: %s", bpf_map__name(map), strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+int kernel__set_syscalls(struct kernel *k, const bool *traced, const bool *kill)
+{
+	for (size_t i = 0; i < cactus_syscalls_count; i++) {
+		const struct cactus_syscall *sc = &cactus_syscalls[i];
+		struct syscall_conf conf;
+		__u32 key = sc->nr;
+		int err;
+
+		cactus_syscall_conf(sc, traced[sc->nr], &conf);
+		if (kill && kill[sc->nr])
+			conf.flags |= SC_ENFORCE;
+		err = map_update(k->skel->maps.syscall_conf, &key, &conf);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int set_array(const struct bpf_map *map, const void *vals, size_t size, __u32 n)
+{
+	for (__u32 i = 0; i < n; i++) {
+		int err = map_update(map, &i, (const char *)vals + i * size);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int kernel__set_kill_rules(struct kernel *k, const struct kill_rule *rules, __u32 n)
+{
+	return set_array(k->skel->maps.kill_rules, rules, sizeof(*rules), n);
+}
+
+int kernel__set_deny_rules(struct kernel *k, const struct deny_rule *rules, __u32 n)
+{
+	return set_array(k->skel->maps.deny_rules, rules, sizeof(*rules), n);
+}
+
+int kernel__add_deny_path(struct kernel *k, const char *path)
+{
+	struct deny_key key = {};
+	__u8 one = 1;
+
+	if (strlen(path) >= sizeof(key.path))
+		return -ENAMETOOLONG;
+	memcpy(key.path, path, strlen(path));
+	return map_update(k->skel->maps.deny_paths, &key, &one);
+}
+
+/* Threads cache their ns_watch verdict in the kernel until this bumps. */
+static void watch_changed(struct kernel *k)
+{
+	__atomic_fetch_add(&k->skel->bss->watch_gen, 1, __ATOMIC_SEQ_CST);
+}
+
+int kernel__set_watch(struct kernel *k, const struct ns_key *key, __u8 verdict)
+{
+	int err;
+
+	if (!key->pid_ns || !key->mnt_ns)
+		return 0;
+	err = map_update(k->skel->maps.ns_watch, key, &verdict);
+	watch_changed(k);
+	return err;
+}
+
+int kernel__forget_watch(struct kernel *k, const struct ns_key *key)
+{
+	int err = bpf_map_delete_elem(bpf_map__fd(k->skel->maps.ns_watch), key) ? -errno : 0;
+
+	watch_changed(k);
+	return err == -ENOENT ? 0 : err;
+}
+
+int kernel__set_scope(struct kernel *k, const struct ns_key *key, __u32 idx, bool on)
+{
+	struct scope_key sk = { .ns = *key, .idx = idx };
+	__u8 one = 1;
+
+	if (on)
+		return map_update(k->skel->maps.rule_scope, &sk, &one);
+	bpf_map_delete_elem(bpf_map__fd(k->skel->maps.rule_scope), &sk);
+	return 0;
+}
+
+int kernel__set_cgroup_mask(struct kernel *k, __u64 cgroup_id, __u32 mask)
+{
+	return map_update(k->skel->maps.container_cgroups, &cgroup_id, &mask);
+}
+
+void kernel__quiesce(struct kernel *k)
+{
+	int fd = bpf_map__fd(k->skel->maps.syscall_conf);
+	struct syscall_conf off = {};
+
+	for (__u32 nr = 0; nr < CACTUS_MAX_SYSCALLS; nr++)
+		bpf_map_update_elem(fd, &nr, &off, BPF_ANY);
+}
+
+/* ---- reading ---- */
+
+int kernel__events_fd(const struct kernel *k)
+{
+	return bpf_map__fd(k->skel->maps.events);
+}
+
+void kernel__stats(const struct kernel *k, __u64 *out)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(k->skel->maps.stats);
+	__u64 *vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(__u64));
+
+	for (__u32 s = 0; s < STAT_NSTATS; s++) {
+		out[s] = 0;
+		if (!vals || bpf_map_lookup_elem(fd, &s, vals))
+			continue;
+		for (int c = 0; c < ncpu; c++)
+			out[s] += vals[c];
+	}
+	free(vals);
+}
+
+void kernel__drops_foreach(const struct kernel *k,
+			   void (*fn)(void *ctx, const struct ns_key *key, __u64 n), void *ctx)
+{
+	int fd = bpf_map__fd(k->skel->maps.drops_by_ns);
+	struct ns_key key, next, *prev = NULL;
+	__u64 n;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(fd, &key, &n))
+			fn(ctx, &key, n);
+	}
+}
+
+enum attach_mode kernel__mode(const struct kernel *k)
+{
+	return k->mode;
+}
+
+const char *kernel__reason(const struct kernel *k)
+{
+	return k->reason;
+}
+
+bool kernel__lsm(const struct kernel *k)
+{
+	return k->lsm;
+}
+
+const char *kernel__lsm_reason(const struct kernel *k)
+{
+	return k->lsm_reason;
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The kernel side, seen from user space: the only module that includes the
+ * generated skeleton. It opens and loads the BPF object (trying the attach
+ * modes), attaches (every mode, the fentry cloning, the start-up
+ * calibration, the deny programs), writes every map and reads the counters.
+ * Everything else calls it.
+ *
+ * Attach modes (which hook feeds the programs of bpf/cactus.bpf.c; every mode
+ * yields the same events):
+ *   tracepoint  per-syscall tracepoints on the traced set only (untraced
+ *               syscalls run no BPF; the kernel's syscall-tracepoint slow
+ *               path is the only cost they pay)
+ *   tp_btf      one BTF-typed dispatcher on sys_enter/sys_exit (5.5+)
+ *   raw_tp      the same dispatcher as a raw tracepoint (4.17+)
+ *   fentry      fentry/fexit on the traced syscalls' own functions
+ *               (__x64_sys_<name>; 5.5+), one verified program cloned
+ *               per function
+ *   kprobe      kprobe/kretprobe on the same functions, as the paper does
+ * fentry and kprobe do not see a syscall refused before dispatch (seccomp):
+ * it never reaches its function. To add a mode: its programs in
+ * bpf/cactus.bpf.c, its autoload and attach cases in src/kernel/.
+ */
+#ifndef CACTUS_KERNEL_H
+#define CACTUS_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "cactus/event.h"
+
+enum attach_mode {
+	ATTACH_AUTO, ATTACH_TRACEPOINT, ATTACH_TP_BTF, ATTACH_RAW_TP, ATTACH_FENTRY, ATTACH_KPROBE,
+	ATTACH_NMODES
+};
+
+/* "auto", "tracepoint", "tp_btf", "raw_tp", "fentry", "kprobe" -> mode, or -1. */
+int attach_mode_parse(const char *name);
+const char *attach_mode_name(enum attach_mode mode);
+
+/* 0 if this process may load BPF programs, else -EPERM with a message. */
+int kernel_check_privileges(void);
+/* 0 if the kernel has BTF, else -ENOENT with a message. */
+int kernel_check_btf(void);
+
+struct kernel_opts {
+	enum attach_mode mode;         /* ATTACH_AUTO: cheapest the kernel accepts */
+	unsigned long ring_bytes;      /* events ring, a power of 2 */
+	__u32 n_kill_rules;            /* entries kernel__set_kill_rules() will write */
+	__u32 n_deny_rules;            /* > 0: the cgroup deny programs are loaded */
+};
+
+struct kernel;
+
+/* Reads the host's namespaces, opens and loads the skeleton for opts->mode;
+ * with ATTACH_AUTO tries the modes in order of cost and says in one line why
+ * it fell back. NULL after a message on stderr. */
+struct kernel *kernel__load(const struct kernel_opts *opts);
+void kernel__free(struct kernel *k);
+
+/* ---- maps (call after load) ---- */
+
+/* syscall_conf from the syscall table: traced[nr] captures it, kill[nr]
+ * also checks the kill rules at its entry. */
+int kernel__set_syscalls(struct kernel *k, const bool *traced, const bool *kill);
+int kernel__set_kill_rules(struct kernel *k, const struct kill_rule *rules, __u32 n);
+int kernel__set_deny_rules(struct kernel *k, const struct deny_rule *rules, __u32 n);
+/* A full path whose open or exec fails with EPERM (BPF-LSM, kernel__lsm()). */
+int kernel__add_deny_path(struct kernel *k, const char *path);
+
+/* A known container's verdict: watched (NS_WATCH) or filtered out in the
+ * kernel (NS_IGNORE). */
+int kernel__set_watch(struct kernel *k, const struct ns_key *key, __u8 verdict);
+/* The container of @key is gone: its pair may be reused by the next one. */
+int kernel__forget_watch(struct kernel *k, const struct ns_key *key);
+/* Scoped kill/deny rule @idx (SCOPE_DENY + i for deny rules) selects @key. */
+int kernel__set_scope(struct kernel *k, const struct ns_key *key, __u32 idx, bool on);
+/* Deny rules (bit per rule) that apply to cgroup v2 @cgroup_id. */
+int kernel__set_cgroup_mask(struct kernel *k, __u64 cgroup_id, __u32 mask);
+
+/* ---- attaching ---- */
+
+/* Attaches the mode's programs for the syscalls whose traced[nr] is true
+ * (auto between tracepoint and tp_btf: measured now, see calibrate.c), and
+ * the BPF-LSM deny programs if they loaded and a deny path was added. */
+int kernel__attach(struct kernel *k, const bool *traced);
+/* The cgroup connect/bind deny programs at the cgroup v2 mount @cgroup2. */
+int kernel__attach_deny_net(struct kernel *k, const char *cgroup2);
+/* Makes every program return at its first lookup (before detaching). */
+void kernel__quiesce(struct kernel *k);
+
+/* ---- reading ---- */
+
+/* fd of the events ring buffer (records are struct cactus_event). */
+int kernel__events_fd(const struct kernel *k);
+/* Sums the per-CPU counters into out[STAT_NSTATS]. */
+void kernel__stats(const struct kernel *k, __u64 *out);
+/* Calls @fn for every container pair that lost records (ring full). */
+void kernel__drops_foreach(const struct kernel *k,
+			   void (*fn)(void *ctx, const struct ns_key *key, __u64 n), void *ctx);
+
+enum attach_mode kernel__mode(const struct kernel *k);
+/* Why this mode: one phrase for the start-up line. */
+const char *kernel__reason(const struct kernel *k);
+/* BPF-LSM deny programs loaded; else why not (one phrase). */
+bool kernel__lsm(const struct kernel *k);
+const char *kernel__lsm_reason(const struct kernel *k);
+
+#endif

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Names of the attach modes (kernel.h), for the command line and messages. */
+#include <string.h>
+#include "kernel/kernel.h"
+
+static const char *const mode_names[ATTACH_NMODES] = {
+	[ATTACH_AUTO] = "auto",
+	[ATTACH_TRACEPOINT] = "tracepoint",
+	[ATTACH_TP_BTF] = "tp_btf",
+	[ATTACH_RAW_TP] = "raw_tp",
+	[ATTACH_FENTRY] = "fentry",
+	[ATTACH_KPROBE] = "kprobe",
+};
+
+int attach_mode_parse(const char *name)
+{
+	for (int i = 0; i < ATTACH_NMODES; i++) {
+		if (!strcmp(name, mode_names[i]))
+			return i;
+	}
+	return -1;
+}
+
+const char *attach_mode_name(enum attach_mode mode)
+{
+	return (unsigned)mode < ATTACH_NMODES ? mode_names[mode] : "?";
+}

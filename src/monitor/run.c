@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* `cactus monitor`: set-up, the poll loop, shutdown. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/libbpf.h>
+#include "log.h"
+#include "monitor/internal.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* Add to CLOCK_BOOTTIME ns (the records' clock) to get CLOCK_REALTIME ns. */
+static int64_t boot_to_real(void)
+{
+	struct timespec b, r;
+
+	clock_gettime(CLOCK_BOOTTIME, &b);
+	clock_gettime(CLOCK_REALTIME, &r);
+	return ((int64_t)r.tv_sec - b.tv_sec) * 1000000000LL + (r.tv_nsec - b.tv_nsec);
+}
+
+static int count_traced(const bool *traced)
+{
+	int n = 0;
+
+	for (int i = 0; i < CACTUS_MAX_SYSCALLS; i++)
+		n += traced[i];
+	return n;
+}
+
+static int load_kernel(struct monitor *m)
+{
+	struct kernel_opts ko = {
+		.mode = m->opts->attach,
+		.ring_bytes = m->opts->ring_bytes,
+		.n_kill_rules = enforce__n_kill(m->enforce),
+		.n_deny_rules = enforce__n_deny(m->enforce),
+	};
+
+	m->kernel = kernel__load(&ko);
+	if (!m->kernel)
+		return -EINVAL;
+	return policy_apply(m);
+}
+
+/* The registry, filled by a scan: every container reaches the kernel maps
+ * through sync_container() as it is learnt. */
+static int start_containers(struct monitor *m)
+{
+	struct containers_opts copts = {
+		.docker_sock = m->opts->docker_sock,
+		.on_change = sync_container,
+		.ctx = m,
+	};
+	int err;
+
+	m->cs = containers__new(&copts);
+	err = m->cs ? containers__scan(m->cs) : -ENOMEM;
+	if (err) {
+		log_err("container discovery failed: %s", strerror(-err));
+		return err;
+	}
+	for (int i = 0; i < m->opts->n_containers; i++) {
+		if (!containers__count_matching(m->cs, m->opts->containers[i]))
+			log_warn("--container %s: no such container yet; its events will show "
+				 "once it starts", m->opts->containers[i]);
+	}
+	return 0;
+}
+
+static int start(struct monitor *m)
+{
+	int err = load_kernel(m);
+
+	if (err)
+		return err;
+	m->rb = ring_buffer__new(kernel__events_fd(m->kernel), pipeline_record, m, NULL);
+	if (!m->rb) {
+		err = -errno;
+		log_err("cannot create the ring buffer reader: %s", strerror(-err));
+		return err;
+	}
+	err = start_containers(m);
+	if (!err)
+		err = kernel__attach(m->kernel, m->kernel_traced);
+	if (err)
+		return err;
+	if (containers__follow(m->cs))
+		log_warn("not following docker events: new containers are learnt from /proc");
+	enforce__describe(m->enforce, m->cgroup2);
+	log_info("monitoring (attach=%s: %s; %d syscalls traced, %zu rules, ring %lu KiB, "
+		 "docker %s)", attach_mode_name(kernel__mode(m->kernel)),
+		 kernel__reason(m->kernel), count_traced(m->kernel_traced),
+		 m->rules ? rules__count(m->rules) : 0, m->opts->ring_bytes >> 10,
+		 containers__docker_ok(m->cs) ? "connected" : "absent");
+	return 0;
+}
+
+static int poll_loop(struct monitor *m)
+{
+	int err = 0;
+
+	while (!stop) {
+		/* a timeout bounds latency: the kernel side batches wake-ups */
+		err = ring_buffer__poll(m->rb, 50);
+		/* records written without a wake-up are not signalled to epoll */
+		if (err >= 0)
+			err = ring_buffer__consume(m->rb);
+		fflush(stdout);
+		if (err == -EINTR) {
+			err = 0;
+			continue;
+		}
+		if (err < 0) {
+			log_err("ring buffer poll: %s", strerror(-err));
+			return err;
+		}
+		err = 0;
+	}
+	return err;
+}
+
+static void cleanup(struct monitor *m)
+{
+	containers__free(m->cs); /* first: its thread writes kernel maps */
+	ring_buffer__free(m->rb);
+	kernel__free(m->kernel);
+	enforce__free(m->enforce);
+	rules__free(m->rules);
+	free(m);
+}
+
+int monitor_run(const struct monitor_opts *opts)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct monitor *m;
+	int err;
+
+	if (kernel_check_privileges() || kernel_check_btf())
+		return 1;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return 1;
+	m->opts = opts;
+	m->boot_to_real_ns = boot_to_real();
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (policy_load(m)) {
+		cleanup(m);
+		return 2;
+	}
+	err = start(m);
+	if (!err) {
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+		err = poll_loop(m);
+		/* stop producing, then drain what is already in the ring */
+		kernel__quiesce(m->kernel);
+		ring_buffer__consume(m->rb);
+		fflush(stdout);
+		summary_print(m);
+	}
+	cleanup(m);
+	return err ? 1 : 0;
+}
