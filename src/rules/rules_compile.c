@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "rules_internal.h"
+#include "rules_loader.h"
 
 struct cvec {
 	struct cond *v;

@@ -4,6 +4,21 @@
  * array of conditions (ANDed); macros are inlined and lists expanded at
  * load, numbers and CIDRs are parsed at load, so matching an event never
  * parses anything. Every allocation belongs to the rule set's arena.
+ *
+ * The files form layers; each uses only the ones below it (no cycles):
+ *
+ *   cli.c, builtin.c            commands and the built-in default set (public API)
+ *   rules_load.c                files -> YAML documents -> registered items -> compiled set
+ *   rules_compile.c             a YAML match block -> conditions (rules_loader.h)
+ *   rules_symtab.c              names of lists, macros, rules while loading
+ *   rules_index.c               per-syscall candidate index of a compiled set
+ *   rules_match.c               event x compiled rule -> match, rendered message
+ *   rules_kernel.c              compiled rule -> what the kernel can enforce
+ *   rules_set.c                 the compiled set: accessors, names, free
+ *   rules_fields.c, rules_util.c  field/operator names, value parsers; arena, errors
+ *
+ * This header is the compiled form (no YAML): matching, indexing and the
+ * kernel spec need nothing else. rules_loader.h adds the loading state.
  */
 #ifndef CACTUS_RULES_INTERNAL_H
 #define CACTUS_RULES_INTERNAL_H
@@ -98,104 +113,12 @@ struct rule_set {
 	uint32_t cand_off[CACTUS_MAX_SYSCALLS + 1];
 };
 
-/* rules_match.c: builds rs->cand once the rules are compiled. */
+/* rules_index.c: builds rs->cand once the rules are compiled. */
 int rules_index(struct rule_set *rs);
 
-/* ---- loading (rules_load.c, rules_compile.c) ---- */
-#include <yaml.h>
-
-struct rlist {
-	const char *name;
-	const char *file;
-	int line;
-	const char **items;
-	int *lines;
-	size_t n;
-};
-
-enum { MACRO_NEW, MACRO_BUSY, MACRO_DONE, MACRO_FAILED };
-
-struct rmacro {
-	const char *name;
-	const char *file;
-	int line;
-	yaml_document_t *doc;
-	yaml_node_t *match;
-	int state;
-	struct match m;
-};
-
-struct pending {
-	const char *name;
-	int line;
-	const char *file;
-	yaml_document_t *doc;
-	yaml_node_t *node;
-};
-
-struct ydoc {
-	yaml_document_t doc;
-	struct ydoc *next;
-};
-
-struct loader {
-	struct rule_set *rs;
-	struct rule_errors *errs;
-	struct ydoc *docs;
-	const char **files;     /* in load order, for sorting errors */
-	size_t n_files, cap_files;
-	struct rlist *lists;
-	size_t n_lists, cap_lists;
-	struct rmacro *macros;
-	size_t n_macros, cap_macros;
-	struct pending *rules;
-	size_t n_rules, cap_rules;
-	size_t cap_set;         /* capacity of rs->r */
-};
-
-/* Where a node being compiled comes from. */
-struct ysrc {
-	struct loader *L;
-	const char *file;
-	yaml_document_t *doc;
-};
-
-static inline int yline(const yaml_node_t *n)
-{
-	return (int)n->start_mark.line + 1;
-}
-
-/* A scalar's text; a plain null (~, null) is "". NULL if not a scalar. */
-static inline const char *yscalar(const yaml_node_t *n)
-{
-	const char *s;
-
-	if (!n || n->type != YAML_SCALAR_NODE)
-		return NULL;
-	s = (const char *)n->data.scalar.value;
-	if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-	    (!strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL")))
-		return "";
-	return s;
-}
-
-#define ymap_for_each(map, p) \
-	for (yaml_node_pair_t *p = (map)->data.mapping.pairs.start; \
-	     p < (map)->data.mapping.pairs.top; p++)
-#define yseq_for_each(seq, it) \
-	for (yaml_node_item_t *it = (seq)->data.sequence.items.start; \
-	     it < (seq)->data.sequence.items.top; it++)
-
-#define yerr(src, node, ...) rule_err((src)->L->errs, (src)->file, yline(node), __VA_ARGS__)
-
-struct rlist *loader_list(struct loader *L, const char *name);
-struct rmacro *loader_macro(struct loader *L, const char *name);
-/* Compiles a match block (a mapping) into @out. Returns 0 or -EINVAL after
- * reporting every problem. */
-int compile_match(const struct ysrc *src, yaml_node_t *node, struct match *out);
-int compile_macro(struct loader *L, struct rmacro *m);
-/* Puts cheap conditions first. */
-void match_sort(struct match *m);
+/* rules_set.c: "critical".."info", "alert".."deny" (any case) -> value, or -1 */
+int rule_priority_parse(const char *s);
+int rule_action_parse(const char *s);
 
 /* rules_util.c */
 void *ar_alloc(struct arena *a, size_t size);

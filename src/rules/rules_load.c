@@ -11,15 +11,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include "rules_internal.h"
+#include "rules_loader.h"
 
-static const char *const prio_names[] = {
-	[PRIO_CRITICAL] = "critical", [PRIO_HIGH] = "high", [PRIO_MEDIUM] = "medium",
-	[PRIO_LOW] = "low", [PRIO_INFO] = "info",
-};
-static const char *const action_names[] = {
-	[ACT_ALERT] = "alert", [ACT_KILL] = "kill", [ACT_DENY] = "deny",
-};
 
 #define DEFAULT_OUTPUT "%rule: %syscall by %comm (pid %pid) in %container_name"
 
@@ -38,33 +31,6 @@ static int grow(void *v, size_t *cap, size_t n, size_t size)
 	*pv = nv;
 	*cap = ncap;
 	return 0;
-}
-
-struct rlist *loader_list(struct loader *L, const char *name)
-{
-	for (size_t i = 0; i < L->n_lists; i++) {
-		if (!strcmp(L->lists[i].name, name))
-			return &L->lists[i];
-	}
-	return NULL;
-}
-
-struct rmacro *loader_macro(struct loader *L, const char *name)
-{
-	for (size_t i = 0; i < L->n_macros; i++) {
-		if (!strcmp(L->macros[i].name, name))
-			return &L->macros[i];
-	}
-	return NULL;
-}
-
-static struct pending *loader_rule(struct loader *L, const char *name)
-{
-	for (size_t i = 0; i < L->n_rules; i++) {
-		if (!strcmp(L->rules[i].name, name))
-			return &L->rules[i];
-	}
-	return NULL;
 }
 
 static yaml_node_t *ymap_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
@@ -368,15 +334,6 @@ static void load_path(struct loader *L, const char *path)
 
 /* ---- pass 2: rules ---- */
 
-static int parse_name(const char *s, const char *const *names, size_t n)
-{
-	for (size_t i = 0; s && i < n; i++) {
-		if (!strcasecmp(s, names[i]))
-			return (int)i;
-	}
-	return -1;
-}
-
 static const char *rule_text(const struct ysrc *src, yaml_node_t *v, const char *key)
 {
 	const char *s = yscalar(v);
@@ -389,9 +346,9 @@ static const char *rule_text(const struct ysrc *src, yaml_node_t *v, const char 
 }
 
 static int rule_enum(const struct ysrc *src, yaml_node_t *v, const char *what,
-		     const char *const *names, size_t n)
+		     int (*parse)(const char *))
 {
-	int i = parse_name(yscalar(v), names, n);
+	int i = yscalar(v) ? parse(yscalar(v)) : -1;
 
 	if (i < 0)
 		yerr(src, v, "bad %s '%s'", what, yscalar(v) ? yscalar(v) : "");
@@ -434,12 +391,12 @@ static int rule_key(const struct ysrc *src, const char *k, yaml_node_t *v, struc
 		return rule_excepts(src, v, r);
 	if (!strcmp(k, "priority")) {
 		i = rule_enum(src, v, "priority (critical, high, medium, low, info)",
-			      prio_names, 5);
+			      rule_priority_parse);
 		r->priority = i < 0 ? PRIO_MEDIUM : i;
 		return i < 0 ? -EINVAL : 0;
 	}
 	if (!strcmp(k, "action")) {
-		i = rule_enum(src, v, "action (alert, kill, deny)", action_names, 3);
+		i = rule_enum(src, v, "action (alert, kill, deny)", rule_action_parse);
 		r->action = i < 0 ? ACT_ALERT : i;
 		r->action_line = yline(v);
 		return i < 0 ? -EINVAL : 0;
@@ -480,7 +437,7 @@ static int check_kernel(const struct ysrc *src, struct rule *r)
 	if (rc)
 		rule_err(src->L->errs, src->file, r->action_line,
 			 "rule '%s': action %s needs a match the kernel can evaluate: %s",
-			 r->name, action_names[r->action], why);
+			 r->name, rule_action_name(r->action), why);
 	return rc;
 }
 
@@ -605,64 +562,4 @@ struct rule_set *rules__load(const char *const *paths, size_t n, struct rule_err
 		return NULL;
 	}
 	return L.rs;
-}
-
-void rules__free(struct rule_set *rs)
-{
-	if (!rs)
-		return;
-	free(rs->r);
-	free(rs->cand);
-	ar_free(&rs->ar);
-	free(rs);
-}
-
-size_t rules__count(const struct rule_set *rs)
-{
-	return rs ? rs->n : 0;
-}
-
-const struct rule *rules__get(const struct rule_set *rs, size_t i)
-{
-	return rs && i < rs->n ? rs->r[i] : NULL;
-}
-
-const char *rule_name(const struct rule *r)
-{
-	return r->name;
-}
-
-const char *rule_description(const struct rule *r)
-{
-	return r->description;
-}
-
-enum rule_priority rule_priority(const struct rule *r)
-{
-	return r->priority;
-}
-
-enum rule_action rule_action(const struct rule *r)
-{
-	return r->action;
-}
-
-const char *rule_priority_name(enum rule_priority p)
-{
-	return (unsigned)p <= PRIO_INFO ? prio_names[p] : "?";
-}
-
-const char *rule_action_name(enum rule_action a)
-{
-	return (unsigned)a <= ACT_DENY ? action_names[a] : "?";
-}
-
-const char *rule_file(const struct rule *r)
-{
-	return r->file;
-}
-
-int rule_line(const struct rule *r)
-{
-	return r->line;
 }
