@@ -22,8 +22,12 @@ struct vals {
 	size_t n;
 };
 
+/* -E2BIG past RULES_MAX_CONDS: macros using a macro twice double the
+ * conditions at each level. */
 static int cvec_push(struct cvec *cv, const struct cond *c)
 {
+	if (cv->n == RULES_MAX_CONDS)
+		return -E2BIG;
 	if (cv->n == cv->cap) {
 		size_t cap = cv->cap ? cv->cap * 2 : 8;
 		struct cond *v = realloc(cv->v, cap * sizeof(*v));
@@ -294,6 +298,23 @@ static int build_cond(const struct ysrc *src, const struct vals *vs, struct cond
 	}
 }
 
+/* Values of one condition, and of all: a list is copied into each
+ * condition that uses it, so a big list used by many rules multiplies. */
+static int count_values(const struct ysrc *src, yaml_node_t *val, size_t n)
+{
+	struct loader *L = src->L;
+
+	if (n > RULES_MAX_LIST_ITEMS) {
+		yerr(src, val, "more than %d values in one condition", RULES_MAX_LIST_ITEMS);
+		return -EINVAL;
+	}
+	L->n_values += n;
+	if (L->n_values > RULES_MAX_VALUES && L->n_values - n <= RULES_MAX_VALUES)
+		yerr(src, val, "more than %d values in all conditions (lists expanded)",
+		     RULES_MAX_VALUES);
+	return L->n_values > RULES_MAX_VALUES ? -EINVAL : 0;
+}
+
 static int compile_op(const struct ysrc *src, int field, enum rop op, yaml_node_t *val,
 		      struct cvec *cv)
 {
@@ -306,6 +327,8 @@ static int compile_op(const struct ysrc *src, int field, enum rop op, yaml_node_
 		yerr(src, val, "empty list of values for field '%s'", rfield_name(field));
 		rc = -EINVAL;
 	}
+	if (!rc)
+		rc = count_values(src, val, vs.n);
 	if (!rc && vs.n > 1 && (op == OP_LT || op == OP_GT || op == OP_MASK)) {
 		yerr(src, val, "operator '%s' takes one value", rop_name(op));
 		rc = -EINVAL;
@@ -368,6 +391,10 @@ static int use_macro(const struct ysrc *src, yaml_node_t *name_node, struct cvec
 	rc = compile_macro(src->L, m);
 	if (rc == -ELOOP) {
 		yerr(src, name_node, "macro '%s' uses itself", name);
+		rc = -EINVAL;
+	} else if (rc == -E2BIG) {
+		yerr(src, name_node, "macros nested deeper than %d (at '%s')",
+		     RULES_MAX_MACRO_DEPTH, name);
 		rc = -EINVAL;
 	}
 	for (size_t i = 0; !rc && i < m->m.n; i++)
@@ -439,9 +466,14 @@ int compile_match(const struct ysrc *src, yaml_node_t *node, struct match *out)
 
 		if (r)
 			rc = r;
+		if (r == -E2BIG)
+			break;
 	}
 	if (rc == -ENOMEM)
 		yerr(src, node, "out of memory");
+	if (rc == -E2BIG)
+		yerr(src, node, "more than %d conditions in one match (macros inlined)",
+		     RULES_MAX_CONDS);
 	if (!rc)
 		rc = match_store(src->L, &cv, out);
 	free(cv.v);
@@ -461,8 +493,13 @@ int compile_macro(struct loader *L, struct rmacro *m)
 	case MACRO_BUSY:
 		return -ELOOP;
 	}
+	/* the recursion runs on the C stack: bound it */
+	if (L->macro_depth == RULES_MAX_MACRO_DEPTH)
+		return -E2BIG;
 	m->state = MACRO_BUSY;
+	L->macro_depth++;
 	rc = compile_match(&src, m->match, &m->m);
+	L->macro_depth--;
 	m->state = rc ? MACRO_FAILED : MACRO_DONE;
 	return rc ? -EINVAL : 0;
 }

@@ -107,9 +107,13 @@ struct rule_set {
 	struct rule **r;
 	size_t n;
 	struct arena ar;
-	/* per syscall nr, the rules whose syscall/category conditions allow it,
-	 * in rule order: cand[cand_off[nr] .. cand_off[nr + 1]) */
-	uint16_t *cand;
+	/* per classified syscall nr (bit set in indexed), the rules whose
+	 * syscall/category conditions allow it, in rule order:
+	 * cand[cand_off[nr] .. cand_off[nr + 1]); cand16 the same while the set
+	 * has at most 65,535 rules (rules__candidates) */
+	uint32_t *cand;
+	uint16_t *cand16;
+	uint64_t indexed[SC_WORDS];
 	uint32_t cand_off[CACTUS_MAX_SYSCALLS + 1];
 };
 
@@ -121,11 +125,33 @@ int rule_priority_parse(const char *s);
 int rule_action_parse(const char *s);
 
 /* rules_util.c */
-void *ar_alloc(struct arena *a, size_t size);
+void *ar_alloc(struct arena *a, size_t size);   /* zeroed */
 char *ar_strdup(struct arena *a, const char *s);
 void ar_free(struct arena *a);
+/* Grows *v (of *cap elements of @size, doubling) to hold n + 1. */
+int grow_array(void *v, size_t *cap, size_t n, size_t size);
+/* Appends an error, or counts it as dropped past RULES_MAX_ERRORS. */
 void rule_err(struct rule_errors *errs, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+void rule_err_force(struct rule_errors *errs, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* After the errors are sorted: one last line saying how many were dropped. */
+void rule_errors_close(struct rule_errors *errs);
+
+/* String -> index, open addressing; keys are borrowed and must outlive it. */
+struct strmap_slot {
+	const char *key;
+	size_t val;
+};
+
+struct strmap {
+	struct strmap_slot *slots;
+	size_t cap, n;
+};
+
+bool strmap_get(const struct strmap *m, const char *key, size_t *val);
+int strmap_put(struct strmap *m, const char *key, size_t val);
+void strmap_free(struct strmap *m);
 
 /* rules_fields.c */
 const char *rfield_name(enum rfield f);

@@ -41,10 +41,20 @@ struct pending {
 	yaml_node_t *node;
 };
 
+/* rules_yaml.c: one file's documents, kept until the load ends. */
 struct ydoc {
 	yaml_document_t doc;
 	struct ydoc *next;
 };
+
+/* Parses @file within the limits (size, depth, scalar length, anchors;
+ * *nodes counts the nodes of the whole load), reports duplicate mapping
+ * keys, and sets *docs to its documents in order (those before a broken
+ * one, if any). Returns 0, or -EINVAL after reporting file:line: reason. */
+int ryaml_read(const char *file, struct rule_errors *errs, size_t *nodes, struct ydoc **docs);
+void ryaml_free(struct ydoc *docs);
+/* The value of scalar key @key in mapping @map, or NULL. */
+yaml_node_t *ymap_get(yaml_document_t *doc, yaml_node_t *map, const char *key);
 
 struct loader {
 	struct rule_set *rs;
@@ -52,13 +62,21 @@ struct loader {
 	struct ydoc *docs;
 	const char **files;     /* in load order, for sorting errors */
 	size_t n_files, cap_files;
+	struct strmap file_rank;
+	size_t n_nodes;         /* YAML nodes of every file so far */
+	/* pass 1: registered by name (rules_symtab.c) */
 	struct rlist *lists;
 	size_t n_lists, cap_lists;
 	struct rmacro *macros;
 	size_t n_macros, cap_macros;
 	struct pending *rules;
 	size_t n_rules, cap_rules;
+	struct strmap list_names, macro_names, rule_names;
+	bool full;              /* RULES_MAX_ITEMS reached (said once) */
+	/* pass 2 */
 	size_t cap_set;         /* capacity of rs->r */
+	size_t n_values;        /* values of all conditions so far */
+	int macro_depth;        /* macros being compiled, one inside the other */
 };
 
 /* Where a node being compiled comes from. */
@@ -96,10 +114,20 @@ static inline const char *yscalar(const yaml_node_t *n)
 
 #define yerr(src, node, ...) rule_err((src)->L->errs, (src)->file, yline(node), __VA_ARGS__)
 
-/* rules_symtab.c: registered names, or NULL */
+/* rules_symtab.c: registered names, or NULL. A pointer is valid until
+ * the next add of the same kind (the arrays grow). */
 struct rlist *loader_list(struct loader *L, const char *name);
 struct rmacro *loader_macro(struct loader *L, const char *name);
 struct pending *loader_rule(struct loader *L, const char *name);
+/* Register an item whose name is not taken: 0, -E2BIG past
+ * RULES_MAX_ITEMS (reported once, at @src's file and @line), -ENOMEM. */
+int loader_add_list(struct loader *L, const struct ysrc *src, const struct rlist *l);
+int loader_add_macro(struct loader *L, const struct ysrc *src, const struct rmacro *m);
+int loader_add_rule(struct loader *L, const struct ysrc *src, const struct pending *p);
+void loader_symtab_free(struct loader *L);
+
+/* rules_rule.c: pass 2 of one rule; errors reported, the rule added if none */
+void compile_rule(struct loader *L, const struct pending *p);
 
 /* rules_compile.c */
 /* Compiles a match block (a mapping) into @out. Returns 0 or -EINVAL after
