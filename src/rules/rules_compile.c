@@ -178,6 +178,27 @@ static int build_categories(const struct ysrc *src, const struct vals *vs, struc
 	return rc;
 }
 
+/* A number the field can hold: port 70000 or uid -5 would never match. */
+static int build_number(const struct ysrc *src, const struct cond *c, const char *s, int line,
+			int64_t *out)
+{
+	int64_t min, max;
+
+	if (parse_i64(s, out)) {
+		rule_err(src->L->errs, src->file, line, "'%s' is not a number (field '%s')", s,
+			 rfield_name(c->field));
+		return -EINVAL;
+	}
+	rfield_range(c->field, &min, &max);
+	if (*out < min || *out > max) {
+		rule_err(src->L->errs, src->file, line,
+			 "%s out of range for field '%s' (%lld..%lld)", s, rfield_name(c->field),
+			 (long long)min, (long long)max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int build_numbers(const struct ysrc *src, const struct vals *vs, struct cond *c)
 {
 	int rc = 0;
@@ -186,12 +207,8 @@ static int build_numbers(const struct ysrc *src, const struct vals *vs, struct c
 	if (!c->num)
 		return -ENOMEM;
 	for (size_t i = 0; i < vs->n; i++) {
-		if (parse_i64(vs->s[i], &c->num[i])) {
-			rule_err(src->L->errs, src->file, vs->line[i],
-				 "'%s' is not a number (field '%s')", vs->s[i],
-				 rfield_name(c->field));
+		if (build_number(src, c, vs->s[i], vs->line[i], &c->num[i]))
 			rc = -EINVAL;
-		}
 	}
 	return rc;
 }
@@ -246,7 +263,24 @@ static int check_string(const struct ysrc *src, const struct cond *c, const char
 			 "unknown family '%s' (AF_INET, AF_INET6 or AF_UNIX)", s);
 		return -EINVAL;
 	}
+	if (named && c->field == RF_SIGNAL && parse_signal(s) < 0) {
+		rule_err(src->L->errs, src->file, line,
+			 "unknown signal '%s' (a name like SIGTERM or TERM, or a number 0..64)", s);
+		return -EINVAL;
+	}
 	return 0;
+}
+
+/* The text a condition compares: a signal as events name it ("15", "term"
+ * -> "SIGTERM"), anything else as written. */
+static const char *cond_text(const struct cond *c, const char *s, char *buf, size_t len)
+{
+	int sig;
+
+	if (c->field != RF_SIGNAL || (c->op != OP_EXACT && c->op != OP_NE))
+		return s;
+	sig = parse_signal(s);
+	return sig < 0 ? s : signal_name(sig, buf, len);
 }
 
 /* The literal head and tail of a glob pattern: a cheap rejection test. */
@@ -270,10 +304,13 @@ static int build_strings(const struct ysrc *src, const struct vals *vs, struct c
 	if (!c->s)
 		return -ENOMEM;
 	for (size_t i = 0; i < vs->n; i++) {
-		c->s[i].s = ar_strdup(&src->L->rs->ar, vs->s[i]);
+		char buf[24];
+		const char *text = cond_text(c, vs->s[i], buf, sizeof(buf));
+
+		c->s[i].s = ar_strdup(&src->L->rs->ar, text);
 		if (!c->s[i].s)
 			return -ENOMEM;
-		c->s[i].len = strlen(vs->s[i]);
+		c->s[i].len = strlen(text);
 		if (c->op == OP_GLOB)
 			glob_literals(&c->s[i]);
 		if (check_string(src, c, vs->s[i], vs->line[i]))

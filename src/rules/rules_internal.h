@@ -162,5 +162,9 @@ int rop_parse(const char *name);
 bool rop_allowed(enum rkind k, enum rop op);
 int parse_i64(const char *s, int64_t *out);
 int parse_cidr(const char *s, struct rnet *out);
+/* The values a numeric field can take (uid 0..2^32-1, port 0..65535, ...). */
+void rfield_range(enum rfield f, int64_t *min, int64_t *max);
+/* "SIGTERM", "term", "15", "SIGRTMIN+2" -> the signal number, or -EINVAL. */
+int parse_signal(const char *s);
 
 #endif

@@ -824,7 +824,7 @@ static void test_builtin_rules(void **state)
 	assert_int_equal(count_rules(p), count_rules("rules/default.yaml"));
 }
 
-/* ---- new errors: empty file, duplicate keys ---- */
+/* ---- new errors: empty file, ranges, signals, duplicate keys ---- */
 
 /* Loads @path, which must fail with exactly @n errors, each as wanted. */
 static void expect_errors(const char *path, const struct want_err *want, size_t n)
@@ -855,6 +855,70 @@ static void test_check_empty(void **state)
 	/* beside a good file it is still an error */
 	assert_null(rules__load(both, 2, &errs));
 	assert_int_equal(errs.n, 1);
+	rule_errors_free(&errs);
+}
+
+static void test_check_ranges(void **state)
+{
+	static const struct want_err want[] = {
+		{ 3, "-1 out of range for field 'port' (0..65535)" },
+		{ 5, "70000 out of range for field 'port' (0..65535)" },
+		{ 7, "99 out of range for field 'signal_nr' (0..64)" },
+		{ 9, "-5 out of range for field 'uid' (0..4294967295)" },
+		{ 11, "4294967296 out of range for field 'gid'" },
+		{ 13, "5000000 out of range for field 'pid'" },
+		{ 15, "0200000 out of range for field 'mode'" },
+	};
+
+	(void)state;
+	expect_errors(FIX "ranges.yaml", want, ARRAY_SIZE(want));
+}
+
+static void test_check_signals(void **state)
+{
+	static const struct want_err want[] = {
+		{ 2, "unknown signal 'SIGFOO'" },
+		{ 4, "unknown signal '65'" },
+		{ 6, "unknown signal 'SIG'" },
+	};
+
+	(void)state;
+	expect_errors(FIX "signals_bad.yaml", want, ARRAY_SIZE(want));
+}
+
+/* kill(28, @sig) against the rules of signals.yaml, by name. */
+static bool sig_fires(const struct rule_set *rs, const char *rule, int sig)
+{
+	struct ev_spec sp = { .sc = "kill", .a = { 28, (uint64_t)sig } };
+	struct built *b = build(&sp);
+	bool hit = rule_matches(find(rs, rule), &b->v);
+
+	free(b);
+	return hit;
+}
+
+static void test_signal_forms_match(void **state)
+{
+	const char *path = FIX "signals.yaml";
+	struct rule_errors errs = { 0 };
+	struct rule_set *rs = load(&path, 1, &errs);
+
+	(void)state;
+	assert_non_null(rs);
+	/* SIGTERM, term and 15 are one signal */
+	assert_true(sig_fires(rs, "sig_full_name", 15));
+	assert_true(sig_fires(rs, "sig_bare_name", 15));
+	assert_true(sig_fires(rs, "sig_number", 15));
+	assert_false(sig_fires(rs, "sig_number", 9));
+	assert_false(sig_fires(rs, "sig_bare_name", 14));
+	assert_true(sig_fires(rs, "sig_realtime", 34));
+	assert_false(sig_fires(rs, "sig_realtime", 35));
+	assert_true(sig_fires(rs, "sig_not_kill", 15));
+	assert_false(sig_fires(rs, "sig_not_kill", 9));
+	assert_false(sig_fires(rs, "sig_not_kill", 19));
+	assert_true(sig_fires(rs, "sig_prefix_as_written", 40));
+	assert_false(sig_fires(rs, "sig_prefix_as_written", 15));
+	rules__free(rs);
 	rule_errors_free(&errs);
 }
 
@@ -1158,6 +1222,9 @@ int main(void)
 	};
 	const struct CMUnitTest limit_tests[] = {
 		cmocka_unit_test(test_check_empty),
+		cmocka_unit_test(test_check_ranges),
+		cmocka_unit_test(test_check_signals),
+		cmocka_unit_test(test_signal_forms_match),
 		cmocka_unit_test(test_check_duplicate_keys),
 		cmocka_unit_test(test_scale_100k),
 		cmocka_unit_test(test_scale_200k),
