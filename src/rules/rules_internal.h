@@ -8,14 +8,16 @@
  * The files form layers; each uses only the ones below it (no cycles):
  *
  *   cli.c, builtin.c            commands and the built-in default set (public API)
- *   rules_load.c                files -> YAML documents -> registered items -> compiled set
- *   rules_compile.c             a YAML match block -> conditions (rules_loader.h)
- *   rules_symtab.c              names of lists, macros, rules while loading
+ *   rules_load.c                paths -> files -> items by name (pass 1) -> compiled set (pass 2)
+ *   rules_rule.c                pass 2 of one rule: its keys, excepts, the kernel check
+ *   rules_compile.c             a YAML match block -> conditions (macros inlined, lists expanded)
+ *   rules_symtab.c              names of lists, macros, rules while loading (hash maps)
+ *   rules_yaml.c                one file -> YAML documents, within the limits
  *   rules_index.c               per-syscall candidate index of a compiled set
  *   rules_match.c               event x compiled rule -> match, rendered message
  *   rules_kernel.c              compiled rule -> what the kernel can enforce
  *   rules_set.c                 the compiled set: accessors, names, free
- *   rules_fields.c, rules_util.c  field/operator names, value parsers; arena, errors
+ *   rules_fields.c, rules_util.c  field/operator names, value parsers; arena, errors, maps
  *
  * This header is the compiled form (no YAML): matching, indexing and the
  * kernel spec need nothing else. rules_loader.h adds the loading state.
