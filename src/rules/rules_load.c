@@ -209,6 +209,7 @@ static void load_file(struct loader *L, const char *path)
 	const char *file = ar_strdup(&L->rs->ar, path);
 	struct ydoc *docs = NULL, **tail = &L->docs;
 	size_t items = 0;
+	int err;
 
 	if (!file || grow_array(&L->files, &L->cap_files, L->n_files, sizeof(*L->files)) ||
 	    strmap_put(&L->file_rank, file, L->n_files)) {
@@ -216,15 +217,15 @@ static void load_file(struct loader *L, const char *path)
 		return;
 	}
 	L->files[L->n_files++] = file;
-	if (ryaml_read(file, L->errs, &L->n_nodes, &docs))
-		return;
+	err = ryaml_read(file, L->errs, &L->n_nodes, &docs);
 	while (*tail)
 		tail = &(*tail)->next;
 	*tail = docs; /* kept until the end: pending items point into them */
+	/* documents before a broken one still count: their errors are reported */
 	for (struct ydoc *d = docs; d; d = d->next)
 		items += load_doc(L, file, &d->doc);
 	/* an empty file is a mistake (a wrong path, a truncated copy), not "no rules" */
-	if (!items)
+	if (!err && !items)
 		rule_err(L->errs, file, 1, "no rules, lists or macros in the file");
 }
 
