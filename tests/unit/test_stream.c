@@ -177,22 +177,45 @@ static void test_dev_full(void **state)
 	close(fd);
 }
 
+static char tmpfs_dir[] = "/tmp/cactus-stream-XXXXXX";
+
+/* Mounted for the test, unmounted even when an assertion failed. */
+static int tmpfs_setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(tmpfs_dir))
+		return -1;
+	if (mount("cactus-test", tmpfs_dir, "tmpfs", 0, "size=4k")) {
+		rmdir(tmpfs_dir);
+		tmpfs_dir[0] = 0; /* not root, or no tmpfs: the test skips */
+	}
+	return 0;
+}
+
+static int tmpfs_teardown(void **state)
+{
+	(void)state;
+	if (tmpfs_dir[0]) {
+		/* lazily: a failed assertion left the test's fd open */
+		umount2(tmpfs_dir, MNT_DETACH);
+		rmdir(tmpfs_dir);
+	}
+	return 0;
+}
+
 /* A 4 KiB tmpfs fills in the middle of record 41: 40 are counted, the
  * file holds them and the cut record's first 96 bytes, without newline. */
 static void test_enospc_mid_record(void **state)
 {
-	char dir[] = "/tmp/cactus-stream-XXXXXX", path[64], tail[8];
+	char path[64], tail[8];
 	struct out_stream *s;
 	struct stat st;
 	int fd;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	if (mount("cactus-test", dir, "tmpfs", 0, "size=4k")) {
-		rmdir(dir);
-		skip(); /* not root, or no tmpfs: /dev/full above still runs */
-	}
-	snprintf(path, sizeof(path), "%s/out", dir);
+	if (!tmpfs_dir[0])
+		skip(); /* /dev/full above still runs */
+	snprintf(path, sizeof(path), "%s/out", tmpfs_dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	assert_true(fd >= 0);
 	s = out_stream__new(fd);
@@ -211,8 +234,6 @@ static void test_enospc_mid_record(void **state)
 	assert_int_equal(tail[0], 'x'); /* cut: no newline at the end */
 	close(fd);
 	out_stream__free(s);
-	assert_int_equal(umount(dir), 0);
-	rmdir(dir);
 }
 
 /* A record larger than the buffer is written whole, after the pending ones. */
@@ -257,7 +278,7 @@ int main(void)
 		cmocka_unit_test(test_counted_when_written),
 		cmocka_unit_test(test_epipe),
 		cmocka_unit_test(test_dev_full),
-		cmocka_unit_test(test_enospc_mid_record),
+		cmocka_unit_test_setup_teardown(test_enospc_mid_record, tmpfs_setup, tmpfs_teardown),
 		cmocka_unit_test(test_large_record),
 	};
 
