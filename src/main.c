@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli_lists.h"
 #include "containers/containers.h"
 #include "log.h"
 #include "monitor/monitor.h"
@@ -81,35 +82,27 @@ static void list_syscall_names(FILE *f)
 	fputc('\n', f);
 }
 
-/* Applies a comma-separated list to @sel (bool per table index). */
-static int parse_list(char *list, bool by_category, bool *sel)
+/* Applies a comma-separated list to @sel (bool per table index); says
+ * what is wrong on stderr. */
+static int parse_list(const char *opt, const char *list, bool by_category, bool *sel)
 {
-	char *save = NULL;
+	char bad[128];
 
-	for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (by_category) {
-			int cat = cactus_category_parse(tok);
-
-			if (cat < 0) {
-				fprintf(stderr, "cactus: error: unknown category '%s'; valid: ", tok);
-				list_categories(stderr);
-				return -EINVAL;
-			}
-			for (size_t i = 0; i < cactus_syscalls_count; i++)
-				if ((int)cactus_syscalls[i].category == cat)
-					sel[i] = true;
-		} else {
-			const struct cactus_syscall *sc = cactus_syscall_by_name(tok);
-
-			if (!sc) {
-				fprintf(stderr, "cactus: error: unknown syscall '%s'; valid: ", tok);
-				list_syscall_names(stderr);
-				return -EINVAL;
-			}
-			sel[sc - cactus_syscalls] = true;
-		}
+	switch (cli_parse_list(list, by_category, sel, bad, sizeof(bad))) {
+	case CLI_LIST_OK:
+		return 0;
+	case CLI_LIST_EMPTY:
+		fprintf(stderr, "cactus: error: %s '%s': an empty name in the list\n", opt, list);
+		return -EINVAL;
+	default:
+		fprintf(stderr, "cactus: error: unknown %s '%s'; valid: ",
+			by_category ? "category" : "syscall", bad);
+		if (by_category)
+			list_categories(stderr);
+		else
+			list_syscall_names(stderr);
+		return -EINVAL;
 	}
-	return 0;
 }
 
 /* Decides the traced set: defaults, narrowed by --category, widened/narrowed by --syscall. */
@@ -176,18 +169,23 @@ static int cmd_monitor(int argc, char **argv)
 		case 'c':
 			if (o.n_containers == MONITOR_MAX_CONTAINERS)
 				return usage_error("too many --container options (max 64)%s", "");
+			/* '' would match no container: surely an unset variable */
+			if (!*optarg)
+				return usage_error("--container needs a name or id, not ''%s", "");
 			o.containers[o.n_containers++] = optarg;
 			break;
 		case 'n':
+			if (!*optarg)
+				return usage_error("--k8s-namespace needs a namespace, not ''%s", "");
 			o.k8s_namespace = optarg;
 			break;
 		case 'C':
-			if (parse_list(optarg, true, cat_sel))
+			if (parse_list("--category", optarg, true, cat_sel))
 				return EXIT_USAGE;
 			any_cat = true;
 			break;
 		case 's':
-			if (parse_list(optarg, false, sc_sel))
+			if (parse_list("--syscall", optarg, false, sc_sel))
 				return EXIT_USAGE;
 			any_sc = true;
 			break;

@@ -1,35 +1,18 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* JSON Lines writer. Hand-written: it runs once per event. */
+/*
+ * JSON Lines writer. Hand-written: it runs once per event. Strings are
+ * scanned eight bytes at a time; a valid UTF-8 string comes out exactly as
+ * before (readers see the same bytes). A string that is not valid UTF-8
+ * keeps its U+FFFD form, so existing readers still get valid JSON, and gets
+ * a sibling "<key>_raw" holding the escape of escape.h (reversible), so two
+ * different raw names never print the same.
+ */
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
-#include "output.h"
-
-/* Length of the valid UTF-8 sequence at @p (1..4), or 0 if invalid. */
-static int utf8_len(const unsigned char *p)
-{
-	int n;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (int i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	}
-	/* overlong 3/4-byte forms, surrogates, > U+10FFFF */
-	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
-	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
-		return 0;
-	return n;
-}
+#include "output/escape.h"
+#include "output/output.h"
 
 /* Bytes that go out as they are: printable ASCII but '"' and '\\'. */
 static inline bool plain(unsigned char ch)
@@ -37,222 +20,241 @@ static inline bool plain(unsigned char ch)
 	return ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\';
 }
 
-/*
- * An event's line is built in a buffer and written with one fwrite: stdio
- * calls per field made the buffered writes the consumer's hottest code.
- * A line longer than the buffer (long argv, many escapes) is flushed in
- * pieces, so any length works.
- */
-struct jbuf {
-	FILE *f;
-	size_t len;
-	char b[8192];
-};
-
-static void jb_flush(struct jbuf *j)
+/* True if none of the 8 bytes at @p needs a look: no byte < 0x20, '"',
+ * '\\' or >= 0x7f (exact "has a byte less/equal/more than" word tests). */
+static inline bool plain8(const unsigned char *p)
 {
-	if (j->len)
-		fwrite_unlocked(j->b, 1, j->len, j->f);
-	j->len = 0;
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t w, q, b;
+
+	memcpy(&w, p, sizeof(w));
+	q = w ^ (ones * '"');
+	b = w ^ (ones * '\\');
+	return !((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b) |
+		  (w + ones) | w) & high);
 }
 
-static inline void jb_put(struct jbuf *j, const char *s, size_t n)
-{
-	if (n > sizeof(j->b) - j->len) {
-		jb_flush(j);
-		if (n > sizeof(j->b)) {
-			fwrite_unlocked(s, 1, n, j->f);
-			return;
-		}
-	}
-	memcpy(j->b + j->len, s, n);
-	j->len += n;
-}
-
-static inline void jb_ch(struct jbuf *j, char c)
-{
-	if (j->len == sizeof(j->b))
-		jb_flush(j);
-	j->b[j->len++] = c;
-}
-
-/* A string literal, its length known at compile time. */
-#define JB_LIT(j, lit) jb_put((j), (lit), sizeof(lit) - 1)
-
-/* Runs of plain bytes and valid UTF-8 go out with one copy each. */
-static void jb_str(struct jbuf *j, const char *s)
+static void json_escape(struct out_buf *ob, unsigned char ch)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	const unsigned char *run = p;
 
-	jb_ch(j, '"');
-	while (*p) {
-		unsigned char ch = *p;
+	switch (ch) {
+	case '"':
+		OB_LIT(ob, "\\\"");
+		break;
+	case '\\':
+		OB_LIT(ob, "\\\\");
+		break;
+	case '\n':
+		OB_LIT(ob, "\\n");
+		break;
+	case '\r':
+		OB_LIT(ob, "\\r");
+		break;
+	case '\t':
+		OB_LIT(ob, "\\t");
+		break;
+	default:
+		if (ch < 0x20 || ch == 0x7f) {
+			char u[6] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15] };
+
+			ob_put(ob, u, sizeof(u));
+		} else {
+			/* a file name may hold any bytes: keep the output valid JSON */
+			OB_LIT(ob, "\\ufffd");
+		}
+	}
+}
+
+/* A JSON string literal of @s; true if @s was not valid UTF-8 (lossy). */
+static bool json_str(struct out_buf *ob, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const unsigned char *end = p + strlen((const char *)p), *run = p;
+	bool lossy = false;
+
+	ob_ch(ob, '"');
+	while (p < end) {
 		int n;
 
-		if (plain(ch)) {
+		if (end - p >= 8 && plain8(p)) {
+			p += 8;
+			continue;
+		}
+		if (plain(*p)) {
 			p++;
 			continue;
 		}
-		if (ch >= 0x80) {
+		if (*p >= 0x80) {
 			n = utf8_len(p);
 			if (n) {
 				p += n;
 				continue;
 			}
+			lossy = true;
 		}
-		if (p > run)
-			jb_put(j, (const char *)run, p - run);
-		switch (ch) {
-		case '"':
-			JB_LIT(j, "\\\"");
-			break;
-		case '\\':
-			JB_LIT(j, "\\\\");
-			break;
-		case '\n':
-			JB_LIT(j, "\\n");
-			break;
-		case '\r':
-			JB_LIT(j, "\\r");
-			break;
-		case '\t':
-			JB_LIT(j, "\\t");
-			break;
-		default:
-			if (ch < 0x20 || ch == 0x7f) {
-				char u[6] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15] };
-
-				jb_put(j, u, sizeof(u));
-			} else {
-				/* a file name may hold any bytes: keep the output valid JSON */
-				JB_LIT(j, "\\ufffd");
-			}
-		}
+		ob_put(ob, run, p - run);
+		json_escape(ob, *p);
 		run = ++p;
 	}
-	if (p > run)
-		jb_put(j, (const char *)run, p - run);
-	jb_ch(j, '"');
+	ob_put(ob, run, p - run);
+	ob_ch(ob, '"');
+	return lossy;
+}
+
+/* The "_raw" form: the text escape of @s (valid UTF-8), as a JSON string. */
+static void json_raw(struct out_buf *ob, const char *s)
+{
+	char storage[1024];
+	struct out_buf tmp;
+
+	ob_init(&tmp, storage, sizeof(storage));
+	esc_value(&tmp, s, ESC_RAW_SEP);
+	ob_ch(&tmp, 0);
+	if (tmp.oom)
+		ob->oom = true;
+	else
+		json_str(ob, tmp.b);
+	ob_free(&tmp);
 }
 
 void json_write_str(FILE *f, const char *s)
 {
-	struct jbuf j = { .f = f };
+	char storage[1024];
+	struct out_buf ob;
 
-	jb_str(&j, s);
-	jb_flush(&j);
+	ob_init(&ob, storage, sizeof(storage));
+	json_str(&ob, s);
+	if (!ob.oom)
+		fwrite(ob.b, 1, ob.len, f);
+	ob_free(&ob);
 }
 
+#define LIT_ARGS(lit) (lit), sizeof(lit) - 1
 /* ,"k": for a literal key */
-#define KEY(j, k) JB_LIT((j), ",\"" k "\":")
-#define KV_STR(j, k, v) (KEY(j, k), jb_str((j), (v)))
-#define KV_INT(j, k, v) (KEY(j, k), jb_int((j), (v)))
+#define KEY(ob, k) OB_LIT((ob), ",\"" k "\":")
+#define KV_STR(ob, k, v) kv_str((ob), LIT_ARGS(",\"" k "\":"), LIT_ARGS(",\"" k "_raw\":"), (v))
+#define KV_INT(ob, k, v) (KEY(ob, k), ob_int((ob), (v)))
 
-/* Decimal without printf's machinery (hot path). */
-static void jb_int(struct jbuf *j, int64_t v)
+static inline void kv_str(struct out_buf *ob, const char *key, size_t klen, const char *raw_key,
+			  size_t raw_klen, const char *s)
 {
-	char buf[24], *p = buf + sizeof(buf);
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-
-	do {
-		*--p = '0' + u % 10;
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	jb_put(j, p, buf + sizeof(buf) - p);
+	ob_put(ob, key, klen);
+	if (!json_str(ob, s))
+		return;
+	ob_put(ob, raw_key, raw_klen);
+	json_raw(ob, s);
 }
 
-static void json_container(struct jbuf *j, const struct container *c)
+static void json_container(struct out_buf *ob, const struct container *c)
 {
-	KV_STR(j, "container_id", c ? c->id : "");
-	KV_STR(j, "container_name", c ? c->name : "");
-	KV_STR(j, "image", c ? c->image : "");
-	KV_STR(j, "runtime", c ? c->runtime : "");
-	KV_STR(j, "k8s_namespace", c ? c->k8s_namespace : "");
-	KV_STR(j, "k8s_pod", c ? c->k8s_pod : "");
-	KV_STR(j, "k8s_container", c ? c->k8s_container : "");
+	KV_STR(ob, "container_id", c ? c->id : "");
+	KV_STR(ob, "container_name", c ? c->name : "");
+	KV_STR(ob, "image", c ? c->image : "");
+	KV_STR(ob, "runtime", c ? c->runtime : "");
+	KV_STR(ob, "k8s_namespace", c ? c->k8s_namespace : "");
+	KV_STR(ob, "k8s_pod", c ? c->k8s_pod : "");
+	KV_STR(ob, "k8s_container", c ? c->k8s_container : "");
 }
 
-static void json_details(struct jbuf *j, const struct event_view *v)
+/* "argv": [...], and "argv_raw" (every element) if one was not UTF-8. */
+static void json_argv(struct out_buf *ob, const struct event_view *v)
+{
+	bool lossy = false;
+
+	KEY(ob, "argv");
+	ob_ch(ob, '[');
+	for (int i = 0; i < v->argc; i++) {
+		if (i)
+			ob_ch(ob, ',');
+		lossy |= json_str(ob, v->argv[i]);
+	}
+	ob_ch(ob, ']');
+	if (!lossy)
+		return;
+	KEY(ob, "argv_raw");
+	ob_ch(ob, '[');
+	for (int i = 0; i < v->argc; i++) {
+		if (i)
+			ob_ch(ob, ',');
+		json_raw(ob, v->argv[i]);
+	}
+	ob_ch(ob, ']');
+}
+
+static void json_details(struct out_buf *ob, const struct event_view *v)
 {
 	const struct cactus_event *e = v->e;
 
 	if (v->filename[0] || v->dirname[0]) {
-		KV_STR(j, "dirname", v->dirname);
-		KV_STR(j, "filename", v->filename);
+		KV_STR(ob, "dirname", v->dirname);
+		KV_STR(ob, "filename", v->filename);
 	}
 	if (v->path2)
-		KV_STR(j, "path2", v->path2);
+		KV_STR(ob, "path2", v->path2);
 	if (v->flags[0])
-		KV_STR(j, "flags", v->flags);
+		KV_STR(ob, "flags", v->flags);
 	if (v->exe) {
-		KV_STR(j, "exe", v->exe);
-		KEY(j, "argv");
-		jb_ch(j, '[');
-		for (int i = 0; i < v->argc; i++) {
-			if (i)
-				jb_ch(j, ',');
-			jb_str(j, v->argv[i]);
-		}
-		jb_ch(j, ']');
+		KV_STR(ob, "exe", v->exe);
+		json_argv(ob, v);
 	}
 	if (v->family) {
-		KV_STR(j, "family", v->family);
-		KV_STR(j, "addr", v->addr);
-		KV_INT(j, "port", v->port);
+		KV_STR(ob, "family", v->family);
+		KV_STR(ob, "addr", v->addr);
+		KV_INT(ob, "port", v->port);
 	}
 	if (v->signal) {
-		KV_STR(j, "signal", v->signal);
-		KV_INT(j, "signal_nr", v->signal_nr);
-		KV_INT(j, "target_pid", v->target_pid);
+		KV_STR(ob, "signal", v->signal);
+		KV_INT(ob, "signal_nr", v->signal_nr);
+		KV_INT(ob, "target_pid", v->target_pid);
 	}
 	if (e->flags & EF_TRUNCATED)
-		JB_LIT(j, ",\"truncated\":true");
+		OB_LIT(ob, ",\"truncated\":true");
 	if (e->flags & EF_NO_ENTER)
-		JB_LIT(j, ",\"no_enter\":true");
+		OB_LIT(ob, ",\"no_enter\":true");
 }
 
-void output_json(FILE *f, const struct event_view *v)
+static void json_alert(struct out_buf *ob, const struct alert *a)
+{
+	OB_LIT(ob, ",\"alert\":{");
+	/* the first key has no leading comma, its sibling has */
+	kv_str(ob, LIT_ARGS("\"rule\":"), LIT_ARGS(",\"rule_raw\":"), a->rule);
+	KV_STR(ob, "priority", a->priority);
+	KV_STR(ob, "action", a->action);
+	KV_STR(ob, "outcome", a->outcome);
+	KV_STR(ob, "message", a->message);
+	ob_ch(ob, '}');
+}
+
+void output_json(struct out_buf *ob, const struct event_view *v)
 {
 	const struct cactus_event *e = v->e;
-	struct jbuf j = { .f = f };
 
-	JB_LIT(&j, "{\"time\":");
-	jb_str(&j, v->time);
-	json_container(&j, v->c);
-	KV_INT(&j, "pid_ns", e->pid_ns);
-	KV_INT(&j, "mnt_ns", e->mnt_ns);
-	KV_INT(&j, "host_pid", e->host_pid);
-	KV_INT(&j, "host_tid", e->host_tid);
-	KV_INT(&j, "host_ppid", e->host_ppid);
-	KV_INT(&j, "pid", e->pid);
-	KV_INT(&j, "ppid", e->ppid);
-	KV_INT(&j, "uid", e->uid);
-	KV_INT(&j, "gid", e->gid);
-	KV_STR(&j, "comm", e->comm);
-	KV_STR(&j, "syscall", v->sc ? v->sc->name : "unknown");
-	KV_INT(&j, "syscall_nr", e->syscall_nr);
-	KV_STR(&j, "category", v->sc ? cactus_category_name(v->sc->category) : "Unknown");
-	KV_STR(&j, "activity", v->sc ? v->sc->activity : "Unknown");
+	OB_LIT(ob, "{\"time\":");
+	json_str(ob, v->time);
+	json_container(ob, v->c);
+	KV_INT(ob, "pid_ns", e->pid_ns);
+	KV_INT(ob, "mnt_ns", e->mnt_ns);
+	KV_INT(ob, "host_pid", e->host_pid);
+	KV_INT(ob, "host_tid", e->host_tid);
+	KV_INT(ob, "host_ppid", e->host_ppid);
+	KV_INT(ob, "pid", e->pid);
+	KV_INT(ob, "ppid", e->ppid);
+	KV_INT(ob, "uid", e->uid);
+	KV_INT(ob, "gid", e->gid);
+	KV_STR(ob, "comm", e->comm);
+	KV_STR(ob, "syscall", v->sc ? v->sc->name : "unknown");
+	KV_INT(ob, "syscall_nr", e->syscall_nr);
+	KV_STR(ob, "category", v->sc ? cactus_category_name(v->sc->category) : "Unknown");
+	KV_STR(ob, "activity", v->sc ? v->sc->activity : "Unknown");
 	if (e->flags & EF_NO_EXIT)
-		JB_LIT(&j, ",\"ret\":null");
+		OB_LIT(ob, ",\"ret\":null");
 	else
-		KV_INT(&j, "ret", e->ret);
-	json_details(&j, v);
-	if (v->e->flags & EF_KILLED)
-		JB_LIT(&j, ",\"killed\":true");
-	if (v->alert) {
-		JB_LIT(&j, ",\"alert\":{\"rule\":");
-		jb_str(&j, v->alert->rule);
-		KV_STR(&j, "priority", v->alert->priority);
-		KV_STR(&j, "action", v->alert->action);
-		KV_STR(&j, "outcome", v->alert->outcome);
-		KV_STR(&j, "message", v->alert->message);
-		jb_ch(&j, '}');
-	}
-	JB_LIT(&j, "}\n");
-	jb_flush(&j);
+		KV_INT(ob, "ret", e->ret);
+	json_details(ob, v);
+	if (e->flags & EF_KILLED)
+		OB_LIT(ob, ",\"killed\":true");
+	if (v->alert)
+		json_alert(ob, v->alert);
+	OB_LIT(ob, "}\n");
 }

@@ -1,22 +1,50 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Event formats: text (one line), json (JSON Lines), block (the paper's Fig 12/13). */
+/*
+ * Event formats: text (one line), json (JSON Lines), block (the paper's
+ * Fig 12/13). Each event is rendered into a memory buffer as one record and
+ * handed to the output stream (stream.h) with one call, so the caller knows
+ * exactly which events were written. Strings from the monitored process and
+ * from container metadata are escaped (escape.h): one event is always one
+ * line (text, JSON) or one block, and no value can forge a field.
+ */
 #ifndef CACTUS_OUTPUT_H
 #define CACTUS_OUTPUT_H
 
 #include <stdio.h>
 #include "event_view.h"
+#include "output/buf.h"
+#include "output/stream.h"
 
 enum output_format { OUT_TEXT, OUT_JSON, OUT_BLOCK };
 
 /* "text" | "json" | "block" -> format; -1 if unknown. */
 int output_format_parse(const char *name);
 
-void output_text(FILE *f, const struct event_view *v);
-void output_json(FILE *f, const struct event_view *v);
-void output_block(FILE *f, const struct event_view *v);
+/*
+ * The way to print an event: renders @v as one record and hands it to @s.
+ * Returns 0; -EPIPE when the reader went away (stop at once, exit 0);
+ * -ENOMEM; or the write error (-ENOSPC, -EIO, ...: report it, exit 1).
+ */
+int output_write(struct out_stream *s, enum output_format fmt, const struct event_view *v);
+
+/* Appends one record for @v to @ob (ob->oom set if memory ran out). */
+void output_render(struct out_buf *ob, enum output_format fmt, const struct event_view *v);
+void output_text(struct out_buf *ob, const struct event_view *v);
+void output_json(struct out_buf *ob, const struct event_view *v);
+void output_block(struct out_buf *ob, const struct event_view *v);
+
+/*
+ * Compatibility path for src/monitor.c until it moves to output_write():
+ * the same record through stdio (one fwrite), write errors left to
+ * ferror(@f). New code uses output_write().
+ */
 void output_event(FILE *f, enum output_format fmt, const struct event_view *v);
 
-/* JSON string literal of @s (with quotes); hot path, hand-written, tested. */
+/* JSON string literal of @s (with quotes), invalid UTF-8 as U+FFFD; for the
+ * `cactus containers` listing. */
 void json_write_str(FILE *f, const char *s);
+
+/* The container's name, else its id, else "-" (no container). */
+const char *output_container_label(const struct container *c);
 
 #endif

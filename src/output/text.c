@@ -1,117 +1,114 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Human formats: one line per event (text), and the paper's blocks. */
-#include <string.h>
-#include "output.h"
+/*
+ * The text format: one line per event. Every string from the process or
+ * from container metadata goes through esc_value() (escape.h), so it can
+ * neither end the line nor pose as another key=value field.
+ */
+#include "output/escape.h"
+#include "output/output.h"
 
-int output_format_parse(const char *name)
+/* " key=value", the value escaped and quoted if needed */
+static void text_kv(struct out_buf *ob, const char *key, const char *val)
 {
-	if (!strcmp(name, "text"))
-		return OUT_TEXT;
-	if (!strcmp(name, "json"))
-		return OUT_JSON;
-	if (!strcmp(name, "block"))
-		return OUT_BLOCK;
-	return -1;
+	ob_ch(ob, ' ');
+	ob_str(ob, key);
+	ob_ch(ob, '=');
+	esc_value(ob, val, ESC_TEXT_SEP);
 }
 
-static const char *container_label(const struct container *c)
+static void text_num(struct out_buf *ob, const char *key, int64_t n)
 {
-	if (!c || !c->id[0])
-		return "-";
-	return c->name[0] ? c->name : c->id;
+	ob_ch(ob, ' ');
+	ob_str(ob, key);
+	ob_ch(ob, '=');
+	ob_int(ob, n);
 }
 
-static void text_details(FILE *f, const struct event_view *v)
+static void text_exec(struct out_buf *ob, const struct event_view *v)
+{
+	text_kv(ob, "exe", v->exe);
+	OB_LIT(ob, " argv=[");
+	for (int i = 0; i < v->argc; i++) {
+		if (i)
+			ob_ch(ob, ' ');
+		esc_value(ob, v->argv[i], ESC_TEXT_SEP);
+	}
+	ob_ch(ob, ']');
+}
+
+static void text_details(struct out_buf *ob, const struct event_view *v)
 {
 	if (v->exe) {
-		fprintf(f, " exe=%s argv=[", v->exe);
-		for (int i = 0; i < v->argc; i++)
-			fprintf(f, "%s%s", i ? " " : "", v->argv[i]);
-		fputc(']', f);
+		text_exec(ob, v);
 	} else if (v->filename[0] || v->dirname[0]) {
-		fprintf(f, " dirname=%s filename=%s", v->dirname, v->filename);
+		text_kv(ob, "dirname", v->dirname);
+		text_kv(ob, "filename", v->filename);
 	}
 	if (v->path2)
-		fprintf(f, " path2=%s", v->path2);
+		text_kv(ob, "path2", v->path2);
 	if (v->flags[0])
-		fprintf(f, " flags=%s", v->flags);
-	if (v->family)
-		fprintf(f, " %s addr=%s port=%d", v->family, v->addr, v->port);
-	if (v->signal)
-		fprintf(f, " signal=%s target_pid=%ld", v->signal, v->target_pid);
-}
-
-void output_text(FILE *f, const struct event_view *v)
-{
-	const struct cactus_event *e = v->e;
-
-	fprintf(f, "%s %s pid=%u(host %u) ppid=%u(host %u) uid=%u %s %s [%s/%s]", v->time,
-		container_label(v->c), e->pid, e->host_pid, e->ppid, e->host_ppid, e->uid,
-		e->comm, v->sc ? v->sc->name : "?",
-		v->sc ? cactus_category_name(v->sc->category) : "?",
-		v->sc ? v->sc->activity : "?");
-	if (e->flags & EF_NO_EXIT)
-		fputs(" ret=-", f);
-	else
-		fprintf(f, " ret=%lld", (long long)e->ret);
-	text_details(f, v);
-	if (v->alert)
-		fprintf(f, " ALERT[%s %s %s: %s] %s", v->alert->rule, v->alert->priority,
-			v->alert->action, v->alert->outcome, v->alert->message);
-	fputc('\n', f);
-}
-
-static void block_details(FILE *f, const struct event_view *v)
-{
-	const struct cactus_event *e = v->e;
-
-	fprintf(f, "Activity: %s", v->sc ? v->sc->activity : "?");
-	if (v->exe)
-		fprintf(f, ", Comm: %s, Execfile: %s", e->comm, v->exe);
-	else if (v->filename[0] || v->dirname[0])
-		fprintf(f, ", Dirname: %s, Filename: %s", v->dirname, v->filename);
-	if (v->family)
-		fprintf(f, ", Family: %s, Addr: %s, Port: %d", v->family, v->addr, v->port);
-	if (v->signal)
-		fprintf(f, ", Signal: %s, TargetPid: %ld", v->signal, v->target_pid);
-	fputc('\n', f);
-}
-
-void output_block(FILE *f, const struct event_view *v)
-{
-	const struct cactus_event *e = v->e;
-	const struct container *c = v->c;
-
-	fprintf(f, "Time: %s\n", v->time);
-	fprintf(f, "ContainerName: %s, Namespace: %s\n", container_label(c),
-		c && c->k8s_namespace[0] ? c->k8s_namespace : "-");
-	fprintf(f, "PidId: %u, MntId: %u\n", e->pid_ns, e->mnt_ns);
-	fprintf(f, "HostPpid: %u, HostPid: %u, Pid: %u, Uid: %u\n", e->host_ppid, e->host_pid,
-		e->pid, e->uid);
-	fprintf(f, "Syscall: sys_%s, EventType: %s, Ret: ", v->sc ? v->sc->name : "?",
-		v->sc ? cactus_category_name(v->sc->category) : "?");
-	if (e->flags & EF_NO_EXIT)
-		fputs("-\n", f);
-	else
-		fprintf(f, "%lld\n", (long long)e->ret);
-	block_details(f, v);
-	if (v->alert)
-		fprintf(f, "Alert: %s, Priority: %s, Action: %s, Outcome: %s\nMessage: %s\n",
-			v->alert->rule, v->alert->priority, v->alert->action, v->alert->outcome,
-			v->alert->message);
-	fputc('\n', f);
-}
-
-void output_event(FILE *f, enum output_format fmt, const struct event_view *v)
-{
-	switch (fmt) {
-	case OUT_JSON:
-		output_json(f, v);
-		break;
-	case OUT_BLOCK:
-		output_block(f, v);
-		break;
-	default:
-		output_text(f, v);
+		text_kv(ob, "flags", v->flags);
+	if (v->family) {
+		ob_ch(ob, ' ');
+		ob_str(ob, v->family);
+		text_kv(ob, "addr", v->addr);
+		text_num(ob, "port", v->port);
 	}
+	if (v->signal) {
+		text_kv(ob, "signal", v->signal);
+		text_num(ob, "target_pid", v->target_pid);
+	}
+}
+
+/* pid=7(host 4242) */
+static void text_pid(struct out_buf *ob, const char *key, uint32_t pid, uint32_t host)
+{
+	text_num(ob, key, pid);
+	OB_LIT(ob, "(host ");
+	ob_int(ob, host);
+	ob_ch(ob, ')');
+}
+
+static void text_alert(struct out_buf *ob, const struct alert *a)
+{
+	OB_LIT(ob, " ALERT[");
+	esc_value(ob, a->rule, ESC_TEXT_SEP);
+	ob_ch(ob, ' ');
+	ob_str(ob, a->priority);
+	ob_ch(ob, ' ');
+	ob_str(ob, a->action);
+	OB_LIT(ob, ": ");
+	ob_str(ob, a->outcome);
+	OB_LIT(ob, "] ");
+	esc_value(ob, a->message, ESC_TEXT_SEP);
+}
+
+void output_text(struct out_buf *ob, const struct event_view *v)
+{
+	const struct cactus_event *e = v->e;
+	const struct cactus_syscall *sc = v->sc;
+
+	ob_str(ob, v->time);
+	ob_ch(ob, ' ');
+	esc_value(ob, output_container_label(v->c), ESC_TEXT_SEP);
+	text_pid(ob, "pid", e->pid, e->host_pid);
+	text_pid(ob, "ppid", e->ppid, e->host_ppid);
+	text_num(ob, "uid", e->uid);
+	ob_ch(ob, ' ');
+	esc_value(ob, e->comm, ESC_TEXT_SEP);
+	ob_ch(ob, ' ');
+	ob_str(ob, sc ? sc->name : "?");
+	OB_LIT(ob, " [");
+	ob_str(ob, sc ? cactus_category_name(sc->category) : "?");
+	ob_ch(ob, '/');
+	ob_str(ob, sc ? sc->activity : "?");
+	ob_ch(ob, ']');
+	if (e->flags & EF_NO_EXIT)
+		OB_LIT(ob, " ret=-");
+	else
+		text_num(ob, "ret", e->ret);
+	text_details(ob, v);
+	if (v->alert)
+		text_alert(ob, v->alert);
+	ob_ch(ob, '\n');
 }

@@ -29,7 +29,29 @@ struct rule_error {
 struct rule_errors {
 	struct rule_error *v;
 	size_t n, cap;
+	size_t dropped;   /* past RULES_MAX_ERRORS; the last error says how many */
 };
+
+/*
+ * Limits of a rule load. Past one, loading fails with file:line: reason,
+ * quickly (before the part that would take long) and never as "out of
+ * memory". Each bounds time or memory that a rule file would otherwise
+ * control.
+ */
+#define RULES_MAX_FILE_BYTES (64u << 20)  /* one file; libyaml holds all of it as nodes */
+#define RULES_MAX_DEPTH 32              /* YAML nesting; the language needs 7 */
+#define RULES_MAX_STRING 4096           /* one scalar; paths are < 4096 bytes */
+#define RULES_MAX_ANCHORS 1000          /* anchors, and aliases, per file: libyaml
+					 * looks them up linearly */
+#define RULES_MAX_NODES 4000000         /* YAML nodes, all files: libyaml keeps every
+					 * one (~200 bytes) until the load ends */
+#define RULES_MAX_ITEMS 250000          /* rules + lists + macros, all files */
+#define RULES_MAX_LIST_ITEMS 100000     /* items of a list, values of one condition */
+#define RULES_MAX_VALUES 4000000        /* values of all conditions, lists expanded */
+#define RULES_MAX_CONDS 1024            /* conditions of one match, macros inlined */
+#define RULES_MAX_EXCEPTS 256           /* except blocks of one rule */
+#define RULES_MAX_MACRO_DEPTH 32        /* macros using macros */
+#define RULES_MAX_ERRORS 1000           /* errors kept (and printed) */
 
 void rule_errors_free(struct rule_errors *errs);
 
@@ -57,9 +79,14 @@ bool rule_matches(const struct rule *r, const struct event_view *v);
 /*
  * The indices of the rules that can match an event of syscall @nr (the
  * others have a syscall or category condition that rules it out), in rule
- * order; NULL with *n = rules__count() when @nr is out of range (then try
- * them all). Matching only these gives the same alerts as matching all.
+ * order; NULL with *n = rules__count() when @nr is out of range or not a
+ * classified syscall (then try them all). Matching only these gives the
+ * same alerts as matching all.
  */
+const uint32_t *rules__candidate_ids(const struct rule_set *rs, uint32_t nr, size_t *n);
+/* The same as 16-bit indices, for callers written before sets could hold
+ * more than 65,535 rules: with more, NULL and all rules (slower, same
+ * alerts). Use rules__candidate_ids(). */
 const uint16_t *rules__candidates(const struct rule_set *rs, uint32_t nr, size_t *n);
 
 /* Renders the rule's output template: "%container_name opened %path" with

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "rules_internal.h"
+#include "rules_loader.h"
 
 struct cvec {
 	struct cond *v;
@@ -22,8 +22,12 @@ struct vals {
 	size_t n;
 };
 
+/* -E2BIG past RULES_MAX_CONDS: macros using a macro twice double the
+ * conditions at each level. */
 static int cvec_push(struct cvec *cv, const struct cond *c)
 {
+	if (cv->n == RULES_MAX_CONDS)
+		return -E2BIG;
 	if (cv->n == cv->cap) {
 		size_t cap = cv->cap ? cv->cap * 2 : 8;
 		struct cond *v = realloc(cv->v, cap * sizeof(*v));
@@ -174,6 +178,27 @@ static int build_categories(const struct ysrc *src, const struct vals *vs, struc
 	return rc;
 }
 
+/* A number the field can hold: port 70000 or uid -5 would never match. */
+static int build_number(const struct ysrc *src, const struct cond *c, const char *s, int line,
+			int64_t *out)
+{
+	int64_t min, max;
+
+	if (parse_i64(s, out)) {
+		rule_err(src->L->errs, src->file, line, "'%s' is not a number (field '%s')", s,
+			 rfield_name(c->field));
+		return -EINVAL;
+	}
+	rfield_range(c->field, &min, &max);
+	if (*out < min || *out > max) {
+		rule_err(src->L->errs, src->file, line,
+			 "%s out of range for field '%s' (%lld..%lld)", s, rfield_name(c->field),
+			 (long long)min, (long long)max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int build_numbers(const struct ysrc *src, const struct vals *vs, struct cond *c)
 {
 	int rc = 0;
@@ -182,12 +207,8 @@ static int build_numbers(const struct ysrc *src, const struct vals *vs, struct c
 	if (!c->num)
 		return -ENOMEM;
 	for (size_t i = 0; i < vs->n; i++) {
-		if (parse_i64(vs->s[i], &c->num[i])) {
-			rule_err(src->L->errs, src->file, vs->line[i],
-				 "'%s' is not a number (field '%s')", vs->s[i],
-				 rfield_name(c->field));
+		if (build_number(src, c, vs->s[i], vs->line[i], &c->num[i]))
 			rc = -EINVAL;
-		}
 	}
 	return rc;
 }
@@ -242,7 +263,24 @@ static int check_string(const struct ysrc *src, const struct cond *c, const char
 			 "unknown family '%s' (AF_INET, AF_INET6 or AF_UNIX)", s);
 		return -EINVAL;
 	}
+	if (named && c->field == RF_SIGNAL && parse_signal(s) < 0) {
+		rule_err(src->L->errs, src->file, line,
+			 "unknown signal '%s' (a name like SIGTERM or TERM, or a number 0..64)", s);
+		return -EINVAL;
+	}
 	return 0;
+}
+
+/* The text a condition compares: a signal as events name it ("15", "term"
+ * -> "SIGTERM"), anything else as written. */
+static const char *cond_text(const struct cond *c, const char *s, char *buf, size_t len)
+{
+	int sig;
+
+	if (c->field != RF_SIGNAL || (c->op != OP_EXACT && c->op != OP_NE))
+		return s;
+	sig = parse_signal(s);
+	return sig < 0 ? s : signal_name(sig, buf, len);
 }
 
 /* The literal head and tail of a glob pattern: a cheap rejection test. */
@@ -266,10 +304,13 @@ static int build_strings(const struct ysrc *src, const struct vals *vs, struct c
 	if (!c->s)
 		return -ENOMEM;
 	for (size_t i = 0; i < vs->n; i++) {
-		c->s[i].s = ar_strdup(&src->L->rs->ar, vs->s[i]);
+		char buf[24];
+		const char *text = cond_text(c, vs->s[i], buf, sizeof(buf));
+
+		c->s[i].s = ar_strdup(&src->L->rs->ar, text);
 		if (!c->s[i].s)
 			return -ENOMEM;
-		c->s[i].len = strlen(vs->s[i]);
+		c->s[i].len = strlen(text);
 		if (c->op == OP_GLOB)
 			glob_literals(&c->s[i]);
 		if (check_string(src, c, vs->s[i], vs->line[i]))
@@ -294,6 +335,23 @@ static int build_cond(const struct ysrc *src, const struct vals *vs, struct cond
 	}
 }
 
+/* Values of one condition, and of all: a list is copied into each
+ * condition that uses it, so a big list used by many rules multiplies. */
+static int count_values(const struct ysrc *src, yaml_node_t *val, size_t n)
+{
+	struct loader *L = src->L;
+
+	if (n > RULES_MAX_LIST_ITEMS) {
+		yerr(src, val, "more than %d values in one condition", RULES_MAX_LIST_ITEMS);
+		return -EINVAL;
+	}
+	L->n_values += n;
+	if (L->n_values > RULES_MAX_VALUES && L->n_values - n <= RULES_MAX_VALUES)
+		yerr(src, val, "more than %d values in all conditions (lists expanded)",
+		     RULES_MAX_VALUES);
+	return L->n_values > RULES_MAX_VALUES ? -EINVAL : 0;
+}
+
 static int compile_op(const struct ysrc *src, int field, enum rop op, yaml_node_t *val,
 		      struct cvec *cv)
 {
@@ -306,6 +364,8 @@ static int compile_op(const struct ysrc *src, int field, enum rop op, yaml_node_
 		yerr(src, val, "empty list of values for field '%s'", rfield_name(field));
 		rc = -EINVAL;
 	}
+	if (!rc)
+		rc = count_values(src, val, vs.n);
 	if (!rc && vs.n > 1 && (op == OP_LT || op == OP_GT || op == OP_MASK)) {
 		yerr(src, val, "operator '%s' takes one value", rop_name(op));
 		rc = -EINVAL;
@@ -368,6 +428,10 @@ static int use_macro(const struct ysrc *src, yaml_node_t *name_node, struct cvec
 	rc = compile_macro(src->L, m);
 	if (rc == -ELOOP) {
 		yerr(src, name_node, "macro '%s' uses itself", name);
+		rc = -EINVAL;
+	} else if (rc == -E2BIG) {
+		yerr(src, name_node, "macros nested deeper than %d (at '%s')",
+		     RULES_MAX_MACRO_DEPTH, name);
 		rc = -EINVAL;
 	}
 	for (size_t i = 0; !rc && i < m->m.n; i++)
@@ -439,9 +503,14 @@ int compile_match(const struct ysrc *src, yaml_node_t *node, struct match *out)
 
 		if (r)
 			rc = r;
+		if (r == -E2BIG)
+			break;
 	}
 	if (rc == -ENOMEM)
 		yerr(src, node, "out of memory");
+	if (rc == -E2BIG)
+		yerr(src, node, "more than %d conditions in one match (macros inlined)",
+		     RULES_MAX_CONDS);
 	if (!rc)
 		rc = match_store(src->L, &cv, out);
 	free(cv.v);
@@ -461,8 +530,13 @@ int compile_macro(struct loader *L, struct rmacro *m)
 	case MACRO_BUSY:
 		return -ELOOP;
 	}
+	/* the recursion runs on the C stack: bound it */
+	if (L->macro_depth == RULES_MAX_MACRO_DEPTH)
+		return -E2BIG;
 	m->state = MACRO_BUSY;
+	L->macro_depth++;
 	rc = compile_match(&src, m->match, &m->m);
+	L->macro_depth--;
 	m->state = rc ? MACRO_FAILED : MACRO_DONE;
 	return rc ? -EINVAL : 0;
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include "rules_internal.h"
 
@@ -49,6 +50,30 @@ static const struct {
 	[RF_ARG5] = { "arg5", RK_NUM },
 };
 
+/* PID_MAX_LIMIT (include/linux/threads.h): no pid is larger on any kernel */
+#define PID_MAX (4 * 1024 * 1024)
+
+static const struct {
+	int64_t min, max;
+} ranges[RF_COUNT] = {
+	[RF_UID] = { 0, UINT32_MAX },
+	[RF_GID] = { 0, UINT32_MAX },
+	[RF_PID] = { 0, PID_MAX },
+	[RF_PPID] = { 0, PID_MAX },
+	[RF_HOST_PID] = { 0, PID_MAX },
+	[RF_RET] = { INT64_MIN, INT64_MAX },
+	[RF_PORT] = { 0, 65535 },
+	[RF_SIGNAL_NR] = { 0, 64 },        /* 0 probes a pid; SIGRTMAX is 64 */
+	[RF_TARGET_PID] = { INT32_MIN, INT32_MAX }, /* kill(-pgid), kill(-1) */
+	[RF_MODE] = { 0, 0177777 },        /* S_IFMT and permission bits */
+	[RF_ARG0] = { INT64_MIN, INT64_MAX },
+	[RF_ARG1] = { INT64_MIN, INT64_MAX },
+	[RF_ARG2] = { INT64_MIN, INT64_MAX },
+	[RF_ARG3] = { INT64_MIN, INT64_MAX },
+	[RF_ARG4] = { INT64_MIN, INT64_MAX },
+	[RF_ARG5] = { INT64_MIN, INT64_MAX },
+};
+
 static const char *const ops[OP_COUNT] = {
 	[OP_EXACT] = "exact", [OP_IN] = "in", [OP_PREFIX] = "prefix",
 	[OP_SUFFIX] = "suffix", [OP_GLOB] = "glob", [OP_CONTAINS] = "contains",
@@ -73,6 +98,12 @@ int rfield_parse(const char *name)
 enum rkind rfield_kind(enum rfield f)
 {
 	return fields[f].kind;
+}
+
+void rfield_range(enum rfield f, int64_t *min, int64_t *max)
+{
+	*min = ranges[f].min;
+	*max = ranges[f].max;
 }
 
 const char *rop_name(enum rop op)
@@ -166,4 +197,23 @@ int parse_cidr(const char *s, struct rnet *out)
 	}
 	out->plen = (int)plen;
 	return 0;
+}
+
+/* The names event_view.c prints (signal_name), with or without "SIG", in
+ * any case, or a number: what a rule says is what the event shows. */
+int parse_signal(const char *s)
+{
+	const char *bare = strncasecmp(s, "SIG", 3) ? s : s + 3;
+	char buf[24];
+	int64_t nr;
+
+	if (!parse_i64(s, &nr))
+		return nr >= 0 && nr <= 64 ? (int)nr : -EINVAL;
+	for (int sig = 1; sig <= 64; sig++) {
+		const char *name = signal_name(sig, buf, sizeof(buf));
+
+		if (!strncmp(name, "SIG", 3) && !strcasecmp(name + 3, bare))
+			return sig;
+	}
+	return -EINVAL;
 }

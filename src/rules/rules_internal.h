@@ -4,6 +4,23 @@
  * array of conditions (ANDed); macros are inlined and lists expanded at
  * load, numbers and CIDRs are parsed at load, so matching an event never
  * parses anything. Every allocation belongs to the rule set's arena.
+ *
+ * The files form layers; each uses only the ones below it (no cycles):
+ *
+ *   cli.c, builtin.c            commands and the built-in default set (public API)
+ *   rules_load.c                paths -> files -> items by name (pass 1) -> compiled set (pass 2)
+ *   rules_rule.c                pass 2 of one rule: its keys, excepts, the kernel check
+ *   rules_compile.c             a YAML match block -> conditions (macros inlined, lists expanded)
+ *   rules_symtab.c              names of lists, macros, rules while loading (hash maps)
+ *   rules_yaml.c                one file -> YAML documents, within the limits
+ *   rules_index.c               per-syscall candidate index of a compiled set
+ *   rules_match.c               event x compiled rule -> match, rendered message
+ *   rules_kernel.c              compiled rule -> what the kernel can enforce
+ *   rules_set.c                 the compiled set: accessors, names, free
+ *   rules_fields.c, rules_util.c  field/operator names, value parsers; arena, errors, maps
+ *
+ * This header is the compiled form (no YAML): matching, indexing and the
+ * kernel spec need nothing else. rules_loader.h adds the loading state.
  */
 #ifndef CACTUS_RULES_INTERNAL_H
 #define CACTUS_RULES_INTERNAL_H
@@ -92,117 +109,51 @@ struct rule_set {
 	struct rule **r;
 	size_t n;
 	struct arena ar;
-	/* per syscall nr, the rules whose syscall/category conditions allow it,
-	 * in rule order: cand[cand_off[nr] .. cand_off[nr + 1]) */
-	uint16_t *cand;
+	/* per classified syscall nr (bit set in indexed), the rules whose
+	 * syscall/category conditions allow it, in rule order:
+	 * cand[cand_off[nr] .. cand_off[nr + 1]); cand16 the same while the set
+	 * has at most 65,535 rules (rules__candidates) */
+	uint32_t *cand;
+	uint16_t *cand16;
+	uint64_t indexed[SC_WORDS];
 	uint32_t cand_off[CACTUS_MAX_SYSCALLS + 1];
 };
 
-/* rules_match.c: builds rs->cand once the rules are compiled. */
+/* rules_index.c: builds rs->cand once the rules are compiled. */
 int rules_index(struct rule_set *rs);
 
-/* ---- loading (rules_load.c, rules_compile.c) ---- */
-#include <yaml.h>
-
-struct rlist {
-	const char *name;
-	const char *file;
-	int line;
-	const char **items;
-	int *lines;
-	size_t n;
-};
-
-enum { MACRO_NEW, MACRO_BUSY, MACRO_DONE, MACRO_FAILED };
-
-struct rmacro {
-	const char *name;
-	const char *file;
-	int line;
-	yaml_document_t *doc;
-	yaml_node_t *match;
-	int state;
-	struct match m;
-};
-
-struct pending {
-	const char *name;
-	int line;
-	const char *file;
-	yaml_document_t *doc;
-	yaml_node_t *node;
-};
-
-struct ydoc {
-	yaml_document_t doc;
-	struct ydoc *next;
-};
-
-struct loader {
-	struct rule_set *rs;
-	struct rule_errors *errs;
-	struct ydoc *docs;
-	const char **files;     /* in load order, for sorting errors */
-	size_t n_files, cap_files;
-	struct rlist *lists;
-	size_t n_lists, cap_lists;
-	struct rmacro *macros;
-	size_t n_macros, cap_macros;
-	struct pending *rules;
-	size_t n_rules, cap_rules;
-	size_t cap_set;         /* capacity of rs->r */
-};
-
-/* Where a node being compiled comes from. */
-struct ysrc {
-	struct loader *L;
-	const char *file;
-	yaml_document_t *doc;
-};
-
-static inline int yline(const yaml_node_t *n)
-{
-	return (int)n->start_mark.line + 1;
-}
-
-/* A scalar's text; a plain null (~, null) is "". NULL if not a scalar. */
-static inline const char *yscalar(const yaml_node_t *n)
-{
-	const char *s;
-
-	if (!n || n->type != YAML_SCALAR_NODE)
-		return NULL;
-	s = (const char *)n->data.scalar.value;
-	if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-	    (!strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL")))
-		return "";
-	return s;
-}
-
-#define ymap_for_each(map, p) \
-	for (yaml_node_pair_t *p = (map)->data.mapping.pairs.start; \
-	     p < (map)->data.mapping.pairs.top; p++)
-#define yseq_for_each(seq, it) \
-	for (yaml_node_item_t *it = (seq)->data.sequence.items.start; \
-	     it < (seq)->data.sequence.items.top; it++)
-
-#define yerr(src, node, ...) rule_err((src)->L->errs, (src)->file, yline(node), __VA_ARGS__)
-
-struct rlist *loader_list(struct loader *L, const char *name);
-struct rmacro *loader_macro(struct loader *L, const char *name);
-/* Compiles a match block (a mapping) into @out. Returns 0 or -EINVAL after
- * reporting every problem. */
-int compile_match(const struct ysrc *src, yaml_node_t *node, struct match *out);
-int compile_macro(struct loader *L, struct rmacro *m);
-/* Puts cheap conditions first. */
-void match_sort(struct match *m);
+/* rules_set.c: "critical".."info", "alert".."deny" (any case) -> value, or -1 */
+int rule_priority_parse(const char *s);
+int rule_action_parse(const char *s);
 
 /* rules_util.c */
-void *ar_alloc(struct arena *a, size_t size);
+void *ar_alloc(struct arena *a, size_t size);   /* zeroed */
 char *ar_strdup(struct arena *a, const char *s);
 void ar_free(struct arena *a);
+/* Grows *v (of *cap elements of @size, doubling) to hold n + 1. */
+int grow_array(void *v, size_t *cap, size_t n, size_t size);
+/* Appends an error, or counts it as dropped past RULES_MAX_ERRORS. */
 void rule_err(struct rule_errors *errs, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+void rule_err_force(struct rule_errors *errs, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* After the errors are sorted: one last line saying how many were dropped. */
+void rule_errors_close(struct rule_errors *errs);
+
+/* String -> index, open addressing; keys are borrowed and must outlive it. */
+struct strmap_slot {
+	const char *key;
+	size_t val;
+};
+
+struct strmap {
+	struct strmap_slot *slots;
+	size_t cap, n;
+};
+
+bool strmap_get(const struct strmap *m, const char *key, size_t *val);
+int strmap_put(struct strmap *m, const char *key, size_t val);
+void strmap_free(struct strmap *m);
 
 /* rules_fields.c */
 const char *rfield_name(enum rfield f);
@@ -213,5 +164,9 @@ int rop_parse(const char *name);
 bool rop_allowed(enum rkind k, enum rop op);
 int parse_i64(const char *s, int64_t *out);
 int parse_cidr(const char *s, struct rnet *out);
+/* The values a numeric field can take (uid 0..2^32-1, port 0..65535, ...). */
+void rfield_range(enum rfield f, int64_t *min, int64_t *max);
+/* "SIGTERM", "term", "15", "SIGRTMIN+2" -> the signal number, or -EINVAL. */
+int parse_signal(const char *s);
 
 #endif

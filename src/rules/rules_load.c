@@ -9,74 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
-#include "rules_internal.h"
+#include "rules_loader.h"
 
-static const char *const prio_names[] = {
-	[PRIO_CRITICAL] = "critical", [PRIO_HIGH] = "high", [PRIO_MEDIUM] = "medium",
-	[PRIO_LOW] = "low", [PRIO_INFO] = "info",
-};
-static const char *const action_names[] = {
-	[ACT_ALERT] = "alert", [ACT_KILL] = "kill", [ACT_DENY] = "deny",
-};
-
-#define DEFAULT_OUTPUT "%rule: %syscall by %comm (pid %pid) in %container_name"
-
-/* Grows *v (of *cap elements of @size) to hold n + 1. */
-static int grow(void *v, size_t *cap, size_t n, size_t size)
-{
-	void **pv = v;
-	size_t ncap = *cap ? *cap * 2 : 16;
-	void *nv;
-
-	if (n < *cap)
-		return 0;
-	nv = realloc(*pv, ncap * size);
-	if (!nv)
-		return -ENOMEM;
-	*pv = nv;
-	*cap = ncap;
-	return 0;
-}
-
-struct rlist *loader_list(struct loader *L, const char *name)
-{
-	for (size_t i = 0; i < L->n_lists; i++) {
-		if (!strcmp(L->lists[i].name, name))
-			return &L->lists[i];
-	}
-	return NULL;
-}
-
-struct rmacro *loader_macro(struct loader *L, const char *name)
-{
-	for (size_t i = 0; i < L->n_macros; i++) {
-		if (!strcmp(L->macros[i].name, name))
-			return &L->macros[i];
-	}
-	return NULL;
-}
-
-static struct pending *loader_rule(struct loader *L, const char *name)
-{
-	for (size_t i = 0; i < L->n_rules; i++) {
-		if (!strcmp(L->rules[i].name, name))
-			return &L->rules[i];
-	}
-	return NULL;
-}
-
-static yaml_node_t *ymap_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
-{
-	ymap_for_each(map, p) {
-		const char *k = yscalar(yaml_document_get_node(doc, p->key));
-
-		if (k && !strcmp(k, key))
-			return yaml_document_get_node(doc, p->value);
-	}
-	return NULL;
-}
 
 /* Reports keys of @item not in @known (NULL terminated). */
 static int check_keys(const struct ysrc *src, yaml_node_t *item, const char *const *known,
@@ -122,6 +57,11 @@ static int list_items(const struct ysrc *src, yaml_node_t *items, struct rlist *
 		return -EINVAL;
 	}
 	n = items->data.sequence.items.top - items->data.sequence.items.start;
+	if (n > RULES_MAX_LIST_ITEMS) {
+		rule_err(src->L->errs, src->file, l->line, "list '%s' has more than %d items",
+			 l->name, RULES_MAX_LIST_ITEMS);
+		return -EINVAL;
+	}
 	l->items = ar_alloc(ar, (n ? n : 1) * sizeof(*l->items));
 	l->lines = ar_alloc(ar, (n ? n : 1) * sizeof(*l->lines));
 	if (!l->items || !l->lines)
@@ -157,9 +97,8 @@ static void add_list(const struct ysrc *src, yaml_node_t *item, yaml_node_t *nam
 	}
 	if (list_items(src, ymap_get(src->doc, item, "items"), &l))
 		return;
-	if (grow(&L->lists, &L->cap_lists, L->n_lists, sizeof(l)))
-		return;
-	L->lists[L->n_lists++] = l;
+	if (loader_add_list(L, src, &l) == -ENOMEM)
+		yerr(src, name_node, "out of memory");
 }
 
 static void add_macro(const struct ysrc *src, yaml_node_t *item, yaml_node_t *name_node)
@@ -183,9 +122,8 @@ static void add_macro(const struct ysrc *src, yaml_node_t *item, yaml_node_t *na
 		yerr(src, name_node, "macro '%s' has no match", name);
 		return;
 	}
-	if (grow(&L->macros, &L->cap_macros, L->n_macros, sizeof(m)))
-		return;
-	L->macros[L->n_macros++] = m;
+	if (loader_add_macro(L, src, &m) == -ENOMEM)
+		yerr(src, name_node, "out of memory");
 }
 
 static void add_rule(const struct ysrc *src, yaml_node_t *item, yaml_node_t *name_node)
@@ -193,6 +131,7 @@ static void add_rule(const struct ysrc *src, yaml_node_t *item, yaml_node_t *nam
 	struct loader *L = src->L;
 	const char *name = item_name(src, name_node, "rule");
 	struct pending *old = name ? loader_rule(L, name) : NULL;
+	struct pending p;
 
 	if (!name)
 		return;
@@ -201,10 +140,9 @@ static void add_rule(const struct ysrc *src, yaml_node_t *item, yaml_node_t *nam
 		     old->file, old->line);
 		return;
 	}
-	if (grow(&L->rules, &L->cap_rules, L->n_rules, sizeof(*L->rules)))
-		return;
-	L->rules[L->n_rules++] = (struct pending){ name, yline(name_node), src->file,
-						   src->doc, item };
+	p = (struct pending){ name, yline(name_node), src->file, src->doc, item };
+	if (loader_add_rule(L, src, &p) == -ENOMEM)
+		yerr(src, name_node, "out of memory");
 }
 
 /* An item with neither rule, macro nor list: say what is most likely wrong. */
@@ -249,80 +187,46 @@ static void load_item(const struct ysrc *src, yaml_node_t *item)
 		bad_item(src, item);
 }
 
-static void load_doc(struct loader *L, const char *file, yaml_document_t *doc)
+/* The items of one document; returns how many there were. */
+static size_t load_doc(struct loader *L, const char *file, yaml_document_t *doc)
 {
 	struct ysrc src = { .L = L, .file = file, .doc = doc };
 	yaml_node_t *root = yaml_document_get_root_node(doc);
 
 	if (root->type == YAML_SCALAR_NODE && !*yscalar(root))
-		return; /* an empty document */
+		return 0; /* an empty document */
 	if (root->type != YAML_SEQUENCE_NODE) {
 		yerr(&src, root, "the top level must be a list of rule, macro and list items");
-		return;
+		return 1;
 	}
 	yseq_for_each(root, it)
 		load_item(&src, yaml_document_get_node(doc, *it));
-}
-
-static void yaml_error(struct loader *L, const char *file, const yaml_parser_t *p)
-{
-	const yaml_mark_t *mark = p->problem ? &p->problem_mark : &p->context_mark;
-
-	rule_err(L->errs, file, (int)mark->line + 1, "YAML: %s%s%s",
-		 p->problem ? p->problem : "syntax error", p->context ? " " : "",
-		 p->context ? p->context : "");
-}
-
-/* Parses every document of @f; returns when the stream ends or is broken. */
-static void parse_stream(struct loader *L, const char *file, FILE *f)
-{
-	yaml_parser_t parser;
-
-	if (!yaml_parser_initialize(&parser)) {
-		rule_err(L->errs, file, 0, "out of memory");
-		return;
-	}
-	yaml_parser_set_input_file(&parser, f);
-	for (;;) {
-		struct ydoc *d = calloc(1, sizeof(*d));
-
-		if (!d) {
-			rule_err(L->errs, file, 0, "out of memory");
-			break;
-		}
-		if (!yaml_parser_load(&parser, &d->doc)) {
-			yaml_error(L, file, &parser);
-			free(d);
-			break;
-		}
-		if (!yaml_document_get_root_node(&d->doc)) {
-			yaml_document_delete(&d->doc);
-			free(d);
-			break;
-		}
-		d->next = L->docs;
-		L->docs = d;
-		load_doc(L, file, &d->doc);
-	}
-	yaml_parser_delete(&parser);
+	return (size_t)(root->data.sequence.items.top - root->data.sequence.items.start);
 }
 
 static void load_file(struct loader *L, const char *path)
 {
 	const char *file = ar_strdup(&L->rs->ar, path);
-	FILE *f = fopen(path, "r");
+	struct ydoc *docs = NULL, **tail = &L->docs;
+	size_t items = 0;
+	int err;
 
-	if (file && !grow(&L->files, &L->cap_files, L->n_files, sizeof(*L->files)))
-		L->files[L->n_files++] = file;
-
-	if (!file || !f) {
-		rule_err(L->errs, path, 0, "cannot open: %s", strerror(errno));
-		if (f)
-			fclose(f);
+	if (!file || grow_array(&L->files, &L->cap_files, L->n_files, sizeof(*L->files)) ||
+	    strmap_put(&L->file_rank, file, L->n_files)) {
+		rule_err(L->errs, path, 0, "out of memory");
 		return;
 	}
-	parse_stream(L, file, f);
-	fclose(f);
+	L->files[L->n_files++] = file;
+	err = ryaml_read(file, L->errs, &L->n_nodes, &docs);
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = docs; /* kept until the end: pending items point into them */
+	/* documents before a broken one still count: their errors are reported */
+	for (struct ydoc *d = docs; d; d = d->next)
+		items += load_doc(L, file, &d->doc);
+	/* an empty file is a mistake (a wrong path, a truncated copy), not "no rules" */
+	if (!err && !items)
+		rule_err(L->errs, file, 1, "no rules, lists or macros in the file");
 }
 
 static int yaml_name(const struct dirent *d)
@@ -345,6 +249,8 @@ static void load_dir(struct loader *L, const char *dir)
 		rule_err(L->errs, dir, 0, "cannot read directory: %s", strerror(errno));
 		return;
 	}
+	if (n == 0)
+		rule_err(L->errs, dir, 0, "no rule files (*.yaml, *.yml) in the directory");
 	for (int i = 0; i < n; i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name) <
 		    sizeof(path))
@@ -366,163 +272,6 @@ static void load_path(struct loader *L, const char *path)
 		load_file(L, path);
 }
 
-/* ---- pass 2: rules ---- */
-
-static int parse_name(const char *s, const char *const *names, size_t n)
-{
-	for (size_t i = 0; s && i < n; i++) {
-		if (!strcasecmp(s, names[i]))
-			return (int)i;
-	}
-	return -1;
-}
-
-static const char *rule_text(const struct ysrc *src, yaml_node_t *v, const char *key)
-{
-	const char *s = yscalar(v);
-
-	if (!s) {
-		yerr(src, v, "'%s' must be a string", key);
-		return NULL;
-	}
-	return ar_strdup(&src->L->rs->ar, s);
-}
-
-static int rule_enum(const struct ysrc *src, yaml_node_t *v, const char *what,
-		     const char *const *names, size_t n)
-{
-	int i = parse_name(yscalar(v), names, n);
-
-	if (i < 0)
-		yerr(src, v, "bad %s '%s'", what, yscalar(v) ? yscalar(v) : "");
-	return i;
-}
-
-static int rule_excepts(const struct ysrc *src, yaml_node_t *v, struct rule *r)
-{
-	size_t n;
-	int rc = 0;
-
-	if (v->type != YAML_SEQUENCE_NODE) {
-		yerr(src, v, "'except' must be a list of match blocks");
-		return -EINVAL;
-	}
-	n = v->data.sequence.items.top - v->data.sequence.items.start;
-	r->exc = ar_alloc(&src->L->rs->ar, (n ? n : 1) * sizeof(*r->exc));
-	if (!r->exc)
-		return -ENOMEM;
-	yseq_for_each(v, it) {
-		if (compile_match(src, yaml_document_get_node(src->doc, *it), &r->exc[r->n_exc++]))
-			rc = -EINVAL;
-	}
-	return rc;
-}
-
-static int rule_key(const struct ysrc *src, const char *k, yaml_node_t *v, struct rule *r)
-{
-	int i;
-
-	if (!strcmp(k, "rule"))
-		return 0;
-	if (!strcmp(k, "description"))
-		return (r->description = rule_text(src, v, k)) ? 0 : -EINVAL;
-	if (!strcmp(k, "output"))
-		return (r->output = rule_text(src, v, k)) ? 0 : -EINVAL;
-	if (!strcmp(k, "match"))
-		return compile_match(src, v, &r->m);
-	if (!strcmp(k, "except"))
-		return rule_excepts(src, v, r);
-	if (!strcmp(k, "priority")) {
-		i = rule_enum(src, v, "priority (critical, high, medium, low, info)",
-			      prio_names, 5);
-		r->priority = i < 0 ? PRIO_MEDIUM : i;
-		return i < 0 ? -EINVAL : 0;
-	}
-	if (!strcmp(k, "action")) {
-		i = rule_enum(src, v, "action (alert, kill, deny)", action_names, 3);
-		r->action = i < 0 ? ACT_ALERT : i;
-		r->action_line = yline(v);
-		return i < 0 ? -EINVAL : 0;
-	}
-	return -ENOENT;
-}
-
-static int rule_keys(const struct ysrc *src, yaml_node_t *item, struct rule *r)
-{
-	int rc = 0;
-
-	ymap_for_each(item, p) {
-		yaml_node_t *k = yaml_document_get_node(src->doc, p->key);
-		const char *ks = yscalar(k) ? yscalar(k) : "";
-		int err = rule_key(src, ks, yaml_document_get_node(src->doc, p->value), r);
-
-		if (err == -ENOENT)
-			yerr(src, k, "unknown key '%s' in rule '%s'", ks, r->name);
-		if (err)
-			rc = err;
-	}
-	return rc;
-}
-
-static int check_kernel(const struct ysrc *src, struct rule *r)
-{
-	struct kernel_spec *ks;
-	char why[200];
-	int rc;
-
-	if (r->action == ACT_ALERT)
-		return 0;
-	ks = malloc(sizeof(*ks));
-	if (!ks)
-		return -ENOMEM;
-	rc = rules__kernel_spec(r, ks, why, sizeof(why));
-	free(ks);
-	if (rc)
-		rule_err(src->L->errs, src->file, r->action_line,
-			 "rule '%s': action %s needs a match the kernel can evaluate: %s",
-			 r->name, action_names[r->action], why);
-	return rc;
-}
-
-static int add_to_set(struct loader *L, struct rule *r)
-{
-	struct rule_set *rs = L->rs;
-
-	if (grow(&rs->r, &L->cap_set, rs->n, sizeof(*rs->r)))
-		return -ENOMEM;
-	rs->r[rs->n++] = r;
-	return 0;
-}
-
-static void compile_rule(struct loader *L, const struct pending *p)
-{
-	struct ysrc src = { .L = L, .file = p->file, .doc = p->doc };
-	yaml_node_t *name = ymap_get(p->doc, p->node, "rule");
-	struct rule *r = ar_alloc(&L->rs->ar, sizeof(*r));
-
-	if (!r) {
-		yerr(&src, p->node, "out of memory");
-		return;
-	}
-	r->name = ar_strdup(&L->rs->ar, yscalar(name));
-	r->file = p->file;
-	r->line = yline(name);
-	r->action_line = r->line;
-	r->priority = PRIO_MEDIUM;
-	r->description = "";
-	r->output = DEFAULT_OUTPUT;
-	if (!r->name)
-		return;
-	if (!ymap_get(p->doc, p->node, "match")) {
-		yerr(&src, name, "rule '%s' has no match", r->name);
-		return;
-	}
-	if (rule_keys(&src, p->node, r) || check_kernel(&src, r))
-		return;
-	if (add_to_set(L, r))
-		yerr(&src, name, "out of memory");
-}
-
 static void loader_compile(struct loader *L)
 {
 	/* every macro, used or not, so that its errors are reported */
@@ -532,51 +281,50 @@ static void loader_compile(struct loader *L)
 		compile_rule(L, &L->rules[i]);
 }
 
-static size_t file_rank(const struct loader *L, const char *file)
-{
-	for (size_t i = 0; i < L->n_files; i++) {
-		if (!strcmp(L->files[i], file))
-			return i;
-	}
-	return L->n_files;
-}
+struct err_key {
+	size_t rank;    /* the file's load order */
+	size_t idx;     /* found order: keeps the sort stable */
+	int line;
+};
 
-static bool err_before(const struct loader *L, const struct rule_error *a,
-		       const struct rule_error *b)
+static int err_key_cmp(const void *a, const void *b)
 {
-	size_t ra = file_rank(L, a->file), rb = file_rank(L, b->file);
+	const struct err_key *x = a, *y = b;
 
-	return ra < rb || (ra == rb && a->line < b->line);
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
 /* Errors of one load in file order, then line order (stable). */
 static void sort_errors(const struct loader *L, size_t start)
 {
-	struct rule_error *v = L->errs->v, tmp;
+	size_t n = L->errs->n - start;
+	struct err_key *keys = malloc((n ? n : 1) * sizeof(*keys));
+	struct rule_error *v = L->errs->v + start, *sorted = malloc((n ? n : 1) * sizeof(*v));
 
-	for (size_t i = start + 1; i < L->errs->n; i++) {
-		size_t j = i;
-
-		tmp = v[i];
-		for (; j > start && err_before(L, &tmp, &v[j - 1]); j--)
-			v[j] = v[j - 1];
-		v[j] = tmp;
+	for (size_t i = 0; keys && sorted && i < n; i++) {
+		keys[i] = (struct err_key){ .rank = L->n_files, .idx = i, .line = v[i].line };
+		strmap_get(&L->file_rank, v[i].file, &keys[i].rank);
 	}
+	if (keys && sorted) { /* else: unsorted, but all there */
+		qsort(keys, n, sizeof(*keys), err_key_cmp);
+		for (size_t i = 0; i < n; i++)
+			sorted[i] = v[keys[i].idx];
+		memcpy(v, sorted, n * sizeof(*v));
+	}
+	free(keys);
+	free(sorted);
 }
 
 static void loader_free(struct loader *L)
 {
-	while (L->docs) {
-		struct ydoc *d = L->docs;
-
-		L->docs = d->next;
-		yaml_document_delete(&d->doc);
-		free(d);
-	}
+	ryaml_free(L->docs);
 	free(L->files);
-	free(L->lists);
-	free(L->macros);
-	free(L->rules);
+	strmap_free(&L->file_rank);
+	loader_symtab_free(L);
 }
 
 struct rule_set *rules__load(const char *const *paths, size_t n, struct rule_errors *errs)
@@ -592,77 +340,16 @@ struct rule_set *rules__load(const char *const *paths, size_t n, struct rule_err
 	for (size_t i = 0; i < n; i++)
 		load_path(&L, paths[i]);
 	loader_compile(&L);
+	if (L.errs->n == start && rules_index(L.rs))
+		rule_err(L.errs, n ? paths[0] : "rules", 0, "out of memory indexing the rules");
 	sort_errors(&L, start);
+	rule_errors_close(L.errs);
 	loader_free(&L);
 	failed = L.errs->n != start;
 	rule_errors_free(&local);
-	if (!failed && rules_index(L.rs)) {
-		rules__free(L.rs);
-		return NULL;
-	}
 	if (failed) {
 		rules__free(L.rs);
 		return NULL;
 	}
 	return L.rs;
-}
-
-void rules__free(struct rule_set *rs)
-{
-	if (!rs)
-		return;
-	free(rs->r);
-	free(rs->cand);
-	ar_free(&rs->ar);
-	free(rs);
-}
-
-size_t rules__count(const struct rule_set *rs)
-{
-	return rs ? rs->n : 0;
-}
-
-const struct rule *rules__get(const struct rule_set *rs, size_t i)
-{
-	return rs && i < rs->n ? rs->r[i] : NULL;
-}
-
-const char *rule_name(const struct rule *r)
-{
-	return r->name;
-}
-
-const char *rule_description(const struct rule *r)
-{
-	return r->description;
-}
-
-enum rule_priority rule_priority(const struct rule *r)
-{
-	return r->priority;
-}
-
-enum rule_action rule_action(const struct rule *r)
-{
-	return r->action;
-}
-
-const char *rule_priority_name(enum rule_priority p)
-{
-	return (unsigned)p <= PRIO_INFO ? prio_names[p] : "?";
-}
-
-const char *rule_action_name(enum rule_action a)
-{
-	return (unsigned)a <= ACT_DENY ? action_names[a] : "?";
-}
-
-const char *rule_file(const struct rule *r)
-{
-	return r->file;
-}
-
-int rule_line(const struct rule *r)
-{
-	return r->line;
 }

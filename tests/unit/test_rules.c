@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <asm/unistd.h>
 
@@ -341,7 +342,8 @@ static void test_default_cases(void **state)
 
 /* The per-syscall index changes nothing: every case's event, re-typed as
  * each syscall of the table, matches the same rules through
- * rules__candidates() as through all of them; and it does prune. */
+ * rules__candidate_ids() as through all of them, and the 16-bit
+ * rules__candidates() lists the same; and it does prune. */
 static void candidates_same_alerts(const struct rule_set *rs, size_t *pruned_out,
 				   size_t *checked_out)
 {
@@ -352,13 +354,19 @@ static void candidates_same_alerts(const struct rule_set *rs, size_t *pruned_out
 
 		for (size_t k = 0; k < cactus_syscalls_count; k++) {
 			const struct cactus_syscall *sc = &cactus_syscalls[k];
-			const uint16_t *cand;
-			size_t j = 0;
+			const uint32_t *cand;
+			const uint16_t *cand16;
+			size_t j = 0, n16;
 
 			b->e.syscall_nr = sc->nr;
 			event_view_init(&b->v, &b->e, cases[i].ev.host ? &host_rec : &web, 0);
-			cand = rules__candidates(rs, sc->nr, &n);
+			cand = rules__candidate_ids(rs, sc->nr, &n);
+			cand16 = rules__candidates(rs, sc->nr, &n16);
 			assert_non_null(cand);
+			assert_non_null(cand16);
+			assert_int_equal(n16, n);
+			for (size_t c = 0; c < n; c++)
+				assert_int_equal(cand16[c], cand[c]);
 			pruned += rules__count(rs) - n;
 			for (size_t r = 0; r < rules__count(rs); r++) {
 				bool full = rule_matches(rules__get(rs, r), &b->v);
@@ -375,7 +383,9 @@ static void candidates_same_alerts(const struct rule_set *rs, size_t *pruned_out
 		}
 		free(b);
 	}
-	assert_null(rules__candidates(rs, CACTUS_MAX_SYSCALLS, &n));
+	assert_null(rules__candidate_ids(rs, CACTUS_MAX_SYSCALLS, &n));
+	assert_int_equal(n, rules__count(rs));
+	assert_null(rules__candidate_ids(rs, __NR_getpid, &n)); /* not classified: all */
 	assert_int_equal(n, rules__count(rs));
 	*pruned_out = pruned;
 	*checked_out = checked;
@@ -403,18 +413,18 @@ static void test_candidates_conditions(void **state)
 	static const char *const want_connect[] = { "by_category_list", "not_category",
 						    "not_syscalls", "syscall_and_category",
 						    "no_syscall_condition" };
-	const uint16_t *cand;
+	const uint32_t *cand;
 	size_t pruned, checked, n;
 
 	(void)state;
 	assert_non_null(rs);
 	candidates_same_alerts(rs, &pruned, &checked);
 	assert_true(pruned > 0);
-	cand = rules__candidates(rs, cactus_syscall_by_name("openat")->nr, &n);
+	cand = rules__candidate_ids(rs, cactus_syscall_by_name("openat")->nr, &n);
 	assert_int_equal(n, ARRAY_SIZE(want_openat));
 	for (size_t i = 0; i < n; i++)
 		assert_string_equal(rule_name(rules__get(rs, cand[i])), want_openat[i]);
-	cand = rules__candidates(rs, cactus_syscall_by_name("connect")->nr, &n);
+	cand = rules__candidate_ids(rs, cactus_syscall_by_name("connect")->nr, &n);
 	assert_int_equal(n, ARRAY_SIZE(want_connect));
 	for (size_t i = 0; i < n; i++)
 		assert_string_equal(rule_name(rules__get(rs, cand[i])), want_connect[i]);
@@ -814,6 +824,373 @@ static void test_builtin_rules(void **state)
 	assert_int_equal(count_rules(p), count_rules("rules/default.yaml"));
 }
 
+/* ---- new errors: empty file, ranges, signals, duplicate keys ---- */
+
+/* Loads @path, which must fail with exactly @n errors, each as wanted. */
+static void expect_errors(const char *path, const struct want_err *want, size_t n)
+{
+	struct rule_errors errs = { 0 };
+
+	assert_null(rules__load(&path, 1, &errs));
+	for (size_t i = 0; i < errs.n && i < n; i++)
+		assert_error(&errs.v[i], path, want[i].line, want[i].msg);
+	if (errs.n != n)
+		fail_msg("%s: %zu errors, want %zu (first: %s)", path, errs.n, n,
+			 errs.n ? errs.v[0].msg : "-");
+	rule_errors_free(&errs);
+}
+
+static void test_check_empty(void **state)
+{
+	static const struct want_err empty[] = { { 1, "no rules, lists or macros in the file" } };
+	static const struct want_err nofiles[] = {
+		{ 0, "no rule files (*.yaml, *.yml) in the directory" },
+	};
+	const char *both[] = { FIX "empty.yaml", FIX "split/20-define.yaml" };
+	struct rule_errors errs = { 0 };
+
+	(void)state;
+	expect_errors(FIX "empty.yaml", empty, 1);
+	expect_errors(FIX "nofiles", nofiles, 1);
+	/* beside a good file it is still an error */
+	assert_null(rules__load(both, 2, &errs));
+	assert_int_equal(errs.n, 1);
+	rule_errors_free(&errs);
+}
+
+static void test_check_ranges(void **state)
+{
+	static const struct want_err want[] = {
+		{ 3, "-1 out of range for field 'port' (0..65535)" },
+		{ 5, "70000 out of range for field 'port' (0..65535)" },
+		{ 7, "99 out of range for field 'signal_nr' (0..64)" },
+		{ 9, "-5 out of range for field 'uid' (0..4294967295)" },
+		{ 11, "4294967296 out of range for field 'gid'" },
+		{ 13, "5000000 out of range for field 'pid'" },
+		{ 15, "0200000 out of range for field 'mode'" },
+	};
+
+	(void)state;
+	expect_errors(FIX "ranges.yaml", want, ARRAY_SIZE(want));
+}
+
+static void test_check_signals(void **state)
+{
+	static const struct want_err want[] = {
+		{ 2, "unknown signal 'SIGFOO'" },
+		{ 4, "unknown signal '65'" },
+		{ 6, "unknown signal 'SIG'" },
+	};
+
+	(void)state;
+	expect_errors(FIX "signals_bad.yaml", want, ARRAY_SIZE(want));
+}
+
+/* kill(28, @sig) against the rules of signals.yaml, by name. */
+static bool sig_fires(const struct rule_set *rs, const char *rule, int sig)
+{
+	struct ev_spec sp = { .sc = "kill", .a = { 28, (uint64_t)sig } };
+	struct built *b = build(&sp);
+	bool hit = rule_matches(find(rs, rule), &b->v);
+
+	free(b);
+	return hit;
+}
+
+static void test_signal_forms_match(void **state)
+{
+	const char *path = FIX "signals.yaml";
+	struct rule_errors errs = { 0 };
+	struct rule_set *rs = load(&path, 1, &errs);
+
+	(void)state;
+	assert_non_null(rs);
+	/* SIGTERM, term and 15 are one signal */
+	assert_true(sig_fires(rs, "sig_full_name", 15));
+	assert_true(sig_fires(rs, "sig_bare_name", 15));
+	assert_true(sig_fires(rs, "sig_number", 15));
+	assert_false(sig_fires(rs, "sig_number", 9));
+	assert_false(sig_fires(rs, "sig_bare_name", 14));
+	assert_true(sig_fires(rs, "sig_realtime", 34));
+	assert_false(sig_fires(rs, "sig_realtime", 35));
+	assert_true(sig_fires(rs, "sig_not_kill", 15));
+	assert_false(sig_fires(rs, "sig_not_kill", 9));
+	assert_false(sig_fires(rs, "sig_not_kill", 19));
+	assert_true(sig_fires(rs, "sig_prefix_as_written", 40));
+	assert_false(sig_fires(rs, "sig_prefix_as_written", 15));
+	rules__free(rs);
+	rule_errors_free(&errs);
+}
+
+static void test_check_duplicate_keys(void **state)
+{
+	static const struct want_err want[] = {
+		{ 5, "duplicate key 'match' (first at line 3)" },
+		{ 10, "duplicate key 'filename' (first at line 9)" },
+		{ 13, "duplicate key 'prefix' (first at line 13)" },
+		{ 16, "duplicate key 'items' (first at line 15)" },
+	};
+
+	(void)state;
+	expect_errors(FIX "dupkeys.yaml", want, ARRAY_SIZE(want));
+}
+
+/* ---- scale and limits: generated files ---- */
+
+struct gen {
+	char path[64];
+	FILE *f;
+};
+
+static void gen_open(struct gen *g)
+{
+	int fd;
+
+	snprintf(g->path, sizeof(g->path), "/tmp/cactus-rules-XXXXXX");
+	fd = mkstemp(g->path);
+	assert_true(fd >= 0);
+	g->f = fdopen(fd, "w");
+	assert_non_null(g->f);
+}
+
+static const char *gen_close(struct gen *g)
+{
+	assert_int_equal(fclose(g->f), 0);
+	return g->path;
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* @n rules over 8 syscalls, each with its own comm, all using one macro
+ * and one list (names resolved through the symbol tables). */
+static const char *gen_rules(struct gen *g, size_t n)
+{
+	static const char *const scs[] = { "openat", "execve", "connect", "unlinkat",
+					   "kill", "chmod", "mkdir", "setuid" };
+
+	gen_open(g);
+	fputs("- list: shells\n  items: [sh, bash]\n"
+	      "- macro: in_c\n  match: {container_id: {prefix: \"\"}}\n", g->f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(g->f, "- rule: r%zu\n  match:\n    syscall: %s\n    comm: c%zu\n"
+			"    exe: {list: shells}\n    macro: in_c\n", i, scs[i % 8], i);
+	return gen_close(g);
+}
+
+/* 100,000 rules load in linear time: generous bound for a slow CI machine
+ * (here: well under a second), the index right, the 16-bit compat view off. */
+static void test_scale_100k(void **state)
+{
+	struct rule_errors errs = { 0 };
+	struct gen g;
+	const char *path = gen_rules(&g, 100000);
+	double t0 = now_s(), dt;
+	struct rule_set *rs = load(&path, 1, &errs);
+	const uint32_t *cand;
+	size_t n;
+
+	(void)state;
+	dt = now_s() - t0;
+	print_message("100,000 rules loaded in %.2f s\n", dt);
+	assert_non_null(rs);
+	assert_true(dt < 20);
+	assert_int_equal(rules__count(rs), 100000);
+	assert_string_equal(rule_name(rules__get(rs, 99999)), "r99999");
+	cand = rules__candidate_ids(rs, __NR_kill, &n);
+	assert_int_equal(n, 12500);
+	assert_int_equal(cand[0], 4);
+	assert_int_equal(cand[12499], 99996);
+	assert_string_equal(rule_name(rules__get(rs, cand[1])), "r12");
+	assert_null(rules__candidates(rs, __NR_kill, &n)); /* more than 65,535: all */
+	assert_int_equal(n, 100000);
+	rules__free(rs);
+	rule_errors_free(&errs);
+	unlink(path);
+}
+
+/* 200,000: loads (the limit is 250,000 items), or says which limit; never
+ * "out of memory". */
+static void test_scale_200k(void **state)
+{
+	struct rule_errors errs = { 0 };
+	struct gen g;
+	const char *path = gen_rules(&g, 200000);
+	double t0 = now_s();
+	struct rule_set *rs = rules__load(&path, 1, &errs);
+
+	(void)state;
+	print_message("200,000 rules: %s in %.2f s\n", rs ? "loaded" : "refused", now_s() - t0);
+	if (rs)
+		assert_int_equal(rules__count(rs), 200000);
+	else
+		assert_non_null(strstr(errs.v[0].msg, "limit"));
+	for (size_t i = 0; i < errs.n; i++)
+		assert_null(strstr(errs.v[i].msg, "out of memory"));
+	rules__free(rs);
+	rule_errors_free(&errs);
+	unlink(path);
+}
+
+/* Loads the generated file; exactly one error, at @line, saying @msg. */
+static void expect_one(struct gen *g, int line, const char *msg, double max_s)
+{
+	const char *path = gen_close(g);
+	struct rule_errors errs = { 0 };
+	double t0 = now_s(), dt;
+
+	assert_null(rules__load(&path, 1, &errs));
+	dt = now_s() - t0;
+	if (errs.n != 1)
+		fail_msg("%zu errors (first: %s), want one: %s", errs.n,
+			 errs.n ? errs.v[0].msg : "-", msg);
+	assert_error(&errs.v[0], path, line, msg);
+	if (dt > max_s)
+		fail_msg("%s: %.2f s, want < %.2f s", msg, dt, max_s);
+	rule_errors_free(&errs);
+	unlink(path);
+}
+
+/* 100,000 levels took libyaml 25 s before; refused at level 33 now. */
+static void test_limit_depth(void **state)
+{
+	struct gen g;
+
+	(void)state;
+	gen_open(&g);
+	fputs("- rule: deep\n  match: ", g.f);
+	for (int i = 0; i < 100000; i++)
+		fputc('[', g.f);
+	for (int i = 0; i < 100000; i++)
+		fputc(']', g.f);
+	fputc('\n', g.f);
+	expect_one(&g, 2, "nested deeper than 32 levels", 1.0);
+}
+
+static void test_limit_items(void **state)
+{
+	struct gen g;
+
+	(void)state;
+	gen_open(&g);
+	for (int i = 0; i <= RULES_MAX_ITEMS; i++)
+		fprintf(g.f, "- {list: l%d, items: []}\n", i);
+	expect_one(&g, RULES_MAX_ITEMS + 1, "more than 250000 rules, lists and macros", 20);
+}
+
+static void test_limit_nodes(void **state)
+{
+	struct gen g;
+
+	(void)state;
+	gen_open(&g);
+	fputs("- list: big\n  items:\n", g.f);
+	for (int i = 0; i < RULES_MAX_NODES; i++)
+		fputs("  - a\n", g.f);
+	expect_one(&g, RULES_MAX_NODES - 3, "more than 4000000 YAML nodes", 20);
+}
+
+static void test_limit_list_items(void **state)
+{
+	struct gen g;
+
+	(void)state;
+	gen_open(&g);
+	fputs("- list: big\n  items: [", g.f);
+	for (int i = 0; i <= RULES_MAX_LIST_ITEMS; i++)
+		fprintf(g.f, "%sv%d", i ? "," : "", i);
+	fputs("]\n", g.f);
+	expect_one(&g, 1, "list 'big' has more than 100000 items", 5);
+}
+
+static void test_limit_string(void **state)
+{
+	struct gen g;
+
+	(void)state;
+	gen_open(&g);
+	fputs("- rule: long\n  match: {path: \"/", g.f);
+	for (int i = 0; i < RULES_MAX_STRING; i++)
+		fputc('a', g.f);
+	fputs("\"}\n", g.f);
+	expect_one(&g, 2, "a value longer than 4096 bytes", 1.0);
+}
+
+static void test_limit_anchors(void **state)
+{
+	struct gen g;
+
+	(void)state;
+	gen_open(&g);
+	fputs("- list: l\n  items:\n", g.f);
+	for (int i = 0; i <= RULES_MAX_ANCHORS; i++)
+		fprintf(g.f, "  - &a%d v%d\n", i, i);
+	expect_one(&g, RULES_MAX_ANCHORS + 3, "more than 1000 YAML anchors or aliases", 1.0);
+}
+
+static void test_limit_file_size(void **state)
+{
+	struct gen g;
+
+	(void)state;
+	gen_open(&g);
+	assert_int_equal(ftruncate(fileno(g.f), RULES_MAX_FILE_BYTES + 1), 0); /* sparse */
+	expect_one(&g, 0, "larger than 64 MiB", 1.0);
+}
+
+/* m1 uses m0 twice, m2 uses m1 twice...: conditions double each level. */
+static void test_limit_conditions(void **state)
+{
+	struct gen g;
+
+	(void)state;
+	gen_open(&g);
+	fputs("- macro: m0\n  match: {comm: a}\n", g.f);
+	for (int i = 1; i <= 12; i++)
+		fprintf(g.f, "- macro: m%d\n  match: {macro: [m%d, m%d]}\n", i, i - 1, i - 1);
+	expect_one(&g, 24, "more than 1024 conditions in one match", 1.0);
+}
+
+static void test_limit_macro_depth(void **state)
+{
+	struct gen g;
+
+	(void)state;
+	gen_open(&g);
+	for (int i = 0; i < 40; i++)
+		fprintf(g.f, "- macro: m%d\n  match: {macro: m%d}\n", i, i + 1);
+	fputs("- macro: m40\n  match: {comm: a}\n", g.f);
+	expect_one(&g, 64, "macros nested deeper than 32", 1.0);
+}
+
+/* Past RULES_MAX_ERRORS, errors are counted, and the last line says so. */
+static void test_limit_errors(void **state)
+{
+	const char *path;
+	struct rule_errors errs = { 0 };
+	struct gen g;
+
+	(void)state;
+	gen_open(&g);
+	for (int i = 0; i < RULES_MAX_ERRORS + 500; i++)
+		fprintf(g.f, "- rulez: x%d\n", i);
+	path = gen_close(&g);
+	assert_null(rules__load(&path, 1, &errs));
+	assert_int_equal(errs.n, RULES_MAX_ERRORS + 1);
+	assert_error(&errs.v[0], path, 1, "unknown top-level key 'rulez'");
+	assert_error(&errs.v[RULES_MAX_ERRORS - 1], path, RULES_MAX_ERRORS,
+		     "unknown top-level key 'rulez'");
+	assert_error(&errs.v[RULES_MAX_ERRORS], path, 0,
+		     "500 more errors not shown (at most 1000 are)");
+	rule_errors_free(&errs);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest default_tests[] = {
@@ -843,6 +1220,25 @@ int main(void)
 		cmocka_unit_test(test_kernel_glob_notsup),
 		cmocka_unit_test(test_render_unknown),
 	};
+	const struct CMUnitTest limit_tests[] = {
+		cmocka_unit_test(test_check_empty),
+		cmocka_unit_test(test_check_ranges),
+		cmocka_unit_test(test_check_signals),
+		cmocka_unit_test(test_signal_forms_match),
+		cmocka_unit_test(test_check_duplicate_keys),
+		cmocka_unit_test(test_scale_100k),
+		cmocka_unit_test(test_scale_200k),
+		cmocka_unit_test(test_limit_depth),
+		cmocka_unit_test(test_limit_items),
+		cmocka_unit_test(test_limit_nodes),
+		cmocka_unit_test(test_limit_list_items),
+		cmocka_unit_test(test_limit_string),
+		cmocka_unit_test(test_limit_anchors),
+		cmocka_unit_test(test_limit_file_size),
+		cmocka_unit_test(test_limit_conditions),
+		cmocka_unit_test(test_limit_macro_depth),
+		cmocka_unit_test(test_limit_errors),
+	};
 	int fails = 0;
 
 	fails += cmocka_run_group_tests_name("default rules", default_tests, setup_default,
@@ -850,5 +1246,6 @@ int main(void)
 	fails += cmocka_run_group_tests_name("rules check", check_tests, NULL, NULL);
 	fails += cmocka_run_group_tests_name("kernel spec", kernel_tests, setup_kernel,
 					     teardown_default);
+	fails += cmocka_run_group_tests_name("limits and new errors", limit_tests, NULL, NULL);
 	return fails;
 }

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Choosing a format, and handing one rendered event to its destination. */
+#include <errno.h>
+#include <string.h>
+#include "output/output.h"
+
+/* Most records fit: rendering needs no allocation (hot path). */
+#define RECORD_STACK 16384
+
+int output_format_parse(const char *name)
+{
+	if (!strcmp(name, "text"))
+		return OUT_TEXT;
+	if (!strcmp(name, "json"))
+		return OUT_JSON;
+	if (!strcmp(name, "block"))
+		return OUT_BLOCK;
+	return -1;
+}
+
+const char *output_container_label(const struct container *c)
+{
+	if (!c || !c->id[0])
+		return "-";
+	return c->name[0] ? c->name : c->id;
+}
+
+void output_render(struct out_buf *ob, enum output_format fmt, const struct event_view *v)
+{
+	switch (fmt) {
+	case OUT_JSON:
+		output_json(ob, v);
+		break;
+	case OUT_BLOCK:
+		output_block(ob, v);
+		break;
+	default:
+		output_text(ob, v);
+	}
+}
+
+int output_write(struct out_stream *s, enum output_format fmt, const struct event_view *v)
+{
+	char storage[RECORD_STACK];
+	struct out_buf ob;
+	int err;
+
+	ob_init(&ob, storage, sizeof(storage));
+	output_render(&ob, fmt, v);
+	err = ob.oom ? -ENOMEM : out_stream__write(s, ob.b, ob.len);
+	ob_free(&ob);
+	return err;
+}
+
+void output_event(FILE *f, enum output_format fmt, const struct event_view *v)
+{
+	char storage[RECORD_STACK];
+	struct out_buf ob;
+
+	ob_init(&ob, storage, sizeof(storage));
+	output_render(&ob, fmt, v);
+	if (!ob.oom)
+		fwrite_unlocked(ob.b, 1, ob.len, f);
+	ob_free(&ob);
+}
