@@ -56,8 +56,9 @@ $(OUT)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
 
-test-unit: $(UNIT_BINS)
+test-unit: $(UNIT_BINS) cactus
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+	scripts/check-deps $(OUT)
 
 test-e2e: cactus
 	$(PYTEST) -v tests/e2e

@@ -7,9 +7,10 @@
  *   task namespaces == host's?        (direct loads; host task: return, at
  *                                      exit too, before any map lookup)
  *   the thread's stash                (task storage or LRU hash, see maps.h)
- *   ns_watch[(pid-ns, mnt-ns)]        (cached in the stash until watch_gen
- *                                      changes; NS_IGNORE: filtered out;
- *                                      absent: a new container, watched)
+ *   cgroup_watch[cgroup id]           (cached in the stash until watch_gen
+ *                                      changes; WATCH_IGNORE: filtered out;
+ *                                      absent: a new cgroup, watched, its
+ *                                      names sent)
  *   entry: stash args + time          (kill rules: kill.h; deny learning: deny.h)
  *   exit: build the record, read strings, emit          (capture.h)
  *
@@ -17,13 +18,15 @@
  * per-syscall facts user space wrote; stash.h the per-thread stash; record.h
  * the record's string slots; path.h dentry walks; capture.h building and
  * emitting a record; kill.h kill rules at entry; deny.h network and file
- * deny. This file holds every program: the attach flavours, then the deny
- * programs.
+ * deny; lifecycle.h a container's init exit and cgroup removal. This file
+ * holds every program: the attach flavours, the lifecycle programs, then the
+ * deny programs.
  */
 #include "base.h"
 #include "capture.h"
 #include "deny.h"
 #include "kill.h"
+#include "lifecycle.h"
 #include "maps.h"
 #include "stash.h"
 #include "stats.h"
@@ -49,6 +52,7 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 	unsigned int level = 0;
 	struct stash *st;
 	bool known;
+	__u64 cg;
 
 	if (calibrating) {
 		__u32 k = c != NULL;
@@ -67,7 +71,8 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 		count(STAT_STASH_FULL);
 		return 0;
 	}
-	if (!stash_watched(st, &key, &known))
+	cg = task_cgroup_id(task);
+	if (!stash_watched(st, cg, &known))
 		return 0;
 	st->ts = bpf_ktime_get_boot_ns();
 	if (tp_args)
@@ -75,11 +80,12 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 	else
 		regs_args(regs, st->args);
 	st->key = key;
+	st->cg = cg;
 	st->level = level;
 	st->known = known;
 	st->exec_len = 0;
-	learn_cgroup(task, &key, st);
-	st->kill_rule = enforce_kill(task, c, nr, st->args, &key);
+	learn_cgroup(task, &key, cg, st);
+	st->kill_rule = enforce_kill(task, c, nr, st->args, cg);
 	if (c->flags & SC_NORET) {
 		/* exit/exit_group: there is no sys_exit to wait for */
 		struct cactus_event *e = event_begin();
@@ -92,7 +98,7 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 		e->syscall_nr = nr;
 		e->ret = 0;
 		e->flags |= EF_NO_EXIT;
-		fill_task(e, task, &key, level);
+		fill_task(e, task, &key, level, cg);
 		if (!known)
 			append_cgroup_name(e, task);
 		emit(e);
@@ -119,6 +125,7 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	unsigned int level = 0;
 	struct stash *st;
 	bool known = true, in_ct;
+	__u64 cg = 0;
 
 	if (!c)
 		return 0;
@@ -129,7 +136,7 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	if (!in_ct && !(c->flags & SC_NSCHANGE))
 		return 0;
 	/* a stash for this syscall means entry saw a watched task: its
-	 * namespaces then, no ns_watch lookup */
+	 * namespaces and cgroup then, no cgroup_watch lookup */
 	st = stash_get(task, false, tls);
 	if (st && st->nr >= 0 && st->nr != nr && (c->flags & SC_EXEC)) {
 		/* a successful execveat leaves sys_exit with execve's number */
@@ -142,9 +149,10 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	}
 	if (st && st->nr >= 0 && st->nr == nr) {
 		key = st->key;
+		cg = st->cg;
 		level = st->level;
 		known = st->known;
-	} else if (!in_ct || !stash_watched(st, &key, &known)) {
+	} else if (!in_ct || !stash_watched(st, cg = task_cgroup_id(task), &known)) {
 		return 0;
 	} else {
 		st = NULL;
@@ -173,7 +181,7 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	e->ret = ret;
 	e->family = 0;
 	e->port = 0;
-	fill_task(e, task, &key, level);
+	fill_task(e, task, &key, level, cg);
 	read_details(e, task, c, st);
 	if (!known)
 		append_cgroup_name(e, task);
@@ -290,6 +298,21 @@ int BPF_KRETPROBE(cactus_exit_kp, long ret)
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 
 	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs, false);
+}
+
+/*
+ * Lifecycle programs (lifecycle.h): attached in every mode.
+ */
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(cactus_task_exit, struct task_struct *p)
+{
+	return on_task_exit();
+}
+
+SEC("raw_tp/cgroup_rmdir")
+int BPF_PROG(cactus_cgroup_rmdir, struct cgroup *cgrp, const char *path)
+{
+	return on_cgroup_rmdir(cgrp);
 }
 
 /*

@@ -30,12 +30,13 @@ static __always_inline struct cactus_event *event_begin(void)
 		return NULL;
 	s->e.flags = 0;
 	s->e.kill_rule = 0;
+	s->e.type = REC_SYSCALL;
 	record_clear_strs(&s->e);
 	return &s->e;
 }
 
 static __always_inline void fill_task(struct cactus_event *e, struct task_struct *task,
-				      const struct ns_key *key, unsigned int level)
+				      const struct ns_key *key, unsigned int level, __u64 cg)
 {
 	struct task_struct *parent = task->real_parent;
 	struct pid_namespace *ns = pid_upid_any(task->thread_pid, level).ns;
@@ -51,7 +52,7 @@ static __always_inline void fill_task(struct cactus_event *e, struct task_struct
 	e->ppid = tgid_in_ns(parent, level, ns);
 	e->uid = (__u32)ug;
 	e->gid = ug >> 32;
-	e->cgroup_id = bpf_get_current_cgroup_id();
+	e->cgroup_id = cg;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
@@ -187,11 +188,28 @@ static __always_inline void read_details(struct cactus_event *e, struct task_str
 		append_task_path(e, dir_slot, task, &dir);
 }
 
+/* "parent/leaf" of the task's cgroup v2, for a cgroup user space does not
+ * know yet: enough to name the container if the cgroup is gone by the time
+ * user space reads the record ("docker/<id>", "k8s.io/<ctr id>",
+ * "libpod-<id>.scope/container"). */
 static __always_inline void append_cgroup_name(struct cactus_event *e, struct task_struct *task)
 {
-	const char *name = task->cgroups->dfl_cgrp->kn->name;
+	struct kernfs_node *kn = task->cgroups->dfl_cgrp->kn;
+	struct kernfs_node *parent = kn_parent(kn);
+	__u32 off = e->data_len;
 
-	append_kernel_str(e, STR_CGROUP, name);
+	if (off > CACTUS_DATA_MAX - 2 * CACTUS_STR_MAX)
+		return;
+	/* the parent's NUL becomes the separator; the root's name is "" */
+	if (parent && kn_parent(parent) &&
+	    !append_kernel_str(e, STR_CGROUP, BPF_CORE_READ(parent, name)) && e->data_len > off + 1)
+		e->data[data_off(e->data_len - 1)] = '/';
+	if (append_kernel_str(e, STR_CGROUP, BPF_CORE_READ(kn, name)) && e->data_len > off)
+		e->data[data_off(e->data_len - 1)] = 0; /* leaf unreadable: "parent/" ends here */
+	if (e->data_len > off + 1) {
+		e->str_off[STR_CGROUP] = off;
+		e->str_len[STR_CGROUP] = e->data_len - 1 - off;
+	}
 }
 
 static __always_inline void emit(struct cactus_event *e)
@@ -209,15 +227,14 @@ static __always_inline void emit(struct cactus_event *e)
 		flags = BPF_RB_FORCE_WAKEUP;
 	}
 	if (bpf_ringbuf_output(&events, e, CACTUS_EVENT_HDR_SIZE + len, flags)) {
-		struct ns_key key = { .pid_ns = e->pid_ns, .mnt_ns = e->mnt_ns };
-		__u64 one = 1, *n;
+		__u64 one = 1, *n, cg = e->cgroup_id;
 
 		count(STAT_DROPS);
-		n = bpf_map_lookup_elem(&drops_by_ns, &key);
+		n = bpf_map_lookup_elem(&drops_by_cgroup, &cg);
 		if (n)
 			__sync_fetch_and_add(n, 1);
-		else
-			bpf_map_update_elem(&drops_by_ns, &key, &one, BPF_NOEXIST);
+		else if (bpf_map_update_elem(&drops_by_cgroup, &cg, &one, BPF_NOEXIST))
+			count(STAT_DROPS_UNATTRIBUTED);
 	} else {
 		count(STAT_EVENTS);
 	}

@@ -59,7 +59,7 @@ static __always_inline bool container_cgroup_name(const char *name)
 }
 
 struct learn_ctx {
-	struct ns_key key;
+	__u64 cg;
 	__u32 mask;
 };
 
@@ -67,7 +67,7 @@ struct learn_ctx {
 static long learn_rule_step(__u32 i, struct learn_ctx *l)
 {
 	struct deny_rule *r = bpf_map_lookup_elem(&deny_rules, &i);
-	struct scope_key sk = { .ns = l->key, .idx = SCOPE_DENY + i };
+	struct scope_key sk = { .cgroup_id = l->cg, .idx = SCOPE_DENY + i };
 
 	if (!r || !r->used)
 		return 1;
@@ -83,14 +83,12 @@ static long learn_rule_step(__u32 i, struct learn_ctx *l)
  * host cgroup, and denying that cgroup would deny the host.
  */
 static __always_inline void learn_cgroup(struct task_struct *task, const struct ns_key *key,
-					 struct stash *st)
+					 __u64 cg, struct stash *st)
 {
-	struct learn_ctx l = { .key = *key };
-	__u64 cg;
+	struct learn_ctx l = { .cg = cg };
 
 	if (!n_deny_rules)
 		return;
-	cg = bpf_get_current_cgroup_id();
 	/* this thread's last syscall was in the same cgroup, known by then */
 	if (st->cgroup_learnt == cg)
 		return;
@@ -202,7 +200,7 @@ static __always_inline bool deny_path(const struct path *path)
 	bool known;
 	long n;
 
-	if (!task_ns(task, &ns, &level) || !pair_watched(&ns, &known))
+	if (!task_ns(task, &ns, &level) || !cgroup_watched(task_cgroup_id(task), &known))
 		return false;
 	n = bpf_d_path((struct path *)path, key.path, sizeof(key.path));
 	if (n <= 0 || n > (long)sizeof(key.path))

@@ -19,7 +19,7 @@ const volatile __u32 n_kill_rules = 0;
 
 struct kill_ctx {
 	const char *path;          /* resolved path of the syscall, or NULL */
-	struct ns_key key;
+	__u64 cg;                  /* the task's cgroup v2 id (rule scopes) */
 	__u32 nr;
 	__u16 port;                /* destination/bind port, 0 if none */
 	__u16 has_port;
@@ -41,7 +41,7 @@ static __always_inline bool str_match(const char *have, const struct kill_rule *
 
 static long kill_rule_step(__u32 i, struct kill_ctx *k)
 {
-	struct scope_key sk = { .ns = k->key, .idx = i };
+	struct scope_key sk = { .cgroup_id = k->cg, .idx = i };
 	struct kill_rule *r = bpf_map_lookup_elem(&kill_rules, &i);
 	bool port_ok;
 
@@ -98,9 +98,9 @@ static __always_inline const char *enforce_path(struct cactus_event *e, struct t
 
 /* Returns index + 1 of the kill rule that matched (and kills), else 0. */
 static __always_inline __u32 enforce_kill(struct task_struct *task, const struct syscall_conf *c,
-					  long nr, const __u64 *args, const struct ns_key *key)
+					  long nr, const __u64 *args, __u64 cg)
 {
-	struct kill_ctx k = { .key = *key, .nr = (__u32)nr };
+	struct kill_ctx k = { .cg = cg, .nr = (__u32)nr };
 	struct cactus_event *e;
 	__u32 zero = 0;
 	struct scratch *s;

@@ -14,20 +14,23 @@ struct {
 	__type(value, struct syscall_conf);
 } syscall_conf SEC(".maps");
 
-/* (pid-ns, mnt-ns) of known containers -> NS_WATCH or NS_IGNORE. A pair that
- * differs from the host's and is absent is watched too, so a container's first
- * syscall is seen before user space has heard of it. */
+/* cgroup v2 id of cgroups user space knows -> WATCH_KNOWN or WATCH_IGNORE.
+ * A task in a container's namespaces whose cgroup is absent is watched too
+ * (and its records carry the cgroup's names), so a container's first syscall
+ * is seen before user space has heard of it. LRU: an evicted entry only
+ * costs a few names in the next records until user space sets it again.
+ * Size set by user space (--max-containers). */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 8192);
-	__type(key, struct ns_key);
+	__type(key, __u64);
 	__type(value, __u8);
-} ns_watch SEC(".maps");
+} cgroup_watch SEC(".maps");
 
 /* What sys_enter saw, per thread, until sys_exit. An entry is reused by
  * the thread's next syscall (no delete per syscall); `nr` tells a stale entry
  * from a syscall that reached sys_exit without sys_enter (refused by
- * seccomp). It also caches the thread's ns_watch verdict (valid while
+ * seccomp). It also caches the thread's cgroup_watch verdict (valid while
  * watch_gen is unchanged), so a watched thread's entry costs one lookup. */
 struct stash {
 	__u64 cgroup_learnt; /* cgroup id learn_cgroup() saw last: no lookup */
@@ -39,8 +42,9 @@ struct stash {
 	__u32 kill_rule;    /* index + 1 of the kill rule that fired at entry */
 	__s32 nr;           /* syscall in flight, -1 when none */
 	__u32 exec_len;     /* > 0: exec_name holds execve's filename */
-	struct ns_key vkey; /* verdict cache: ns_watch said `watched`, `known` */
-	__u32 vgen;         /* for vkey, when watch_gen was vgen - 1 (0: none) */
+	__u64 cg;           /* the task's cgroup v2 id at entry */
+	__u64 vcg;          /* verdict cache: cgroup_watch said `watched`, `known` */
+	__u32 vgen;         /* for vcg, when watch_gen was vgen - 1 (0: none) */
 	__u8 vwatched;
 	__u8 vknown;
 	__u8 vpad[2];
@@ -120,10 +124,12 @@ struct {
 	__type(value, struct deny_rule);
 } deny_rules SEC(".maps");
 
-/* Which containers a rule scoped by container name/image selects. */
+/* Which containers (by cgroup id) a rule scoped by container name/image
+ * selects. Not LRU: an evicted entry would silently stop a kill rule; user
+ * space removes a container's entries when it ends, and counts a full table. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
+	__uint(max_entries, 8192);
 	__type(key, struct scope_key);
 	__type(value, __u8);
 } rule_scope SEC(".maps");
@@ -131,9 +137,12 @@ struct {
 /* cgroup v2 id of container tasks -> bitmask of deny rules that apply. The
  * sock_addr programs cannot see the task's namespaces, only its cgroup: the
  * tracing programs learn a container's cgroup at its first traced syscall,
- * user space corrects the mask once it knows the container. */
+ * user space corrects the mask once it knows the container and removes it
+ * when the container ends. LRU: an evicted entry is learnt again at the
+ * task's next traced syscall (connect and bind are traced when a deny rule
+ * exists, so before the deny program runs). */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 8192);
 	__type(key, __u64);
 	__type(value, __u32);
@@ -149,14 +158,15 @@ struct {
 	__type(value, __u8);
 } deny_paths SEC(".maps");
 
-/* Records lost because the ring was full, per (pid-ns, mnt-ns): the summary
- * says which container lost how many. */
+/* Records lost because the ring was full, per cgroup v2 id: user space says
+ * which container lost how many, and removes the entry when it ends. When
+ * the table is full the drop is counted in STAT_DROPS_UNATTRIBUTED. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct ns_key);
+	__uint(max_entries, 8192);
+	__type(key, __u64);
 	__type(value, __u64);
-} drops_by_ns SEC(".maps");
+} drops_by_cgroup SEC(".maps");
 
 /* Start-up calibration (src/calibrate.c): syscalls seen while `calibrating`
  * is set, [0] untraced, [1] traced, to weigh the attach modes' costs. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The per-thread stash (struct stash, maps.h): what sys_enter saw until
- * sys_exit, and the thread's cached ns_watch verdict.
+ * sys_exit, and the thread's cached cgroup_watch verdict.
  */
 #ifndef CACTUS_BPF_STASH_H
 #define CACTUS_BPF_STASH_H
@@ -9,17 +9,18 @@
 #include "base.h"
 #include "maps.h"
 
-/* Bumped by user space after every change to ns_watch: cached verdicts
+/* Bumped by user space after every change to cgroup_watch: cached verdicts
  * older than it are looked up again. */
 volatile __u32 watch_gen;
 
-/* A container's pair @key is watched (absent: a new container, watched). */
-static __always_inline bool pair_watched(const struct ns_key *key, bool *known)
+/* A container task in cgroup @cg is watched (absent: a cgroup user space does
+ * not know yet, watched; *known tells it to send the cgroup's names). */
+static __always_inline bool cgroup_watched(__u64 cg, bool *known)
 {
-	__u8 *v = bpf_map_lookup_elem(&ns_watch, key);
+	__u8 *v = bpf_map_lookup_elem(&cgroup_watch, &cg);
 
 	*known = v != NULL;
-	return !v || *v == NS_WATCH;
+	return !v || *v == WATCH_KNOWN;
 }
 
 /*
@@ -53,21 +54,21 @@ static __always_inline struct stash *stash_get(struct task_struct *task, bool cr
 	return st;
 }
 
-/* Is the task's pair @key watched? The thread's cached verdict if ns_watch
- * has not changed since, else a lookup (then cached, if there is a stash). */
-static __always_inline bool stash_watched(struct stash *st, const struct ns_key *key, bool *known)
+/* Is cgroup @cg watched? The thread's cached verdict if cgroup_watch has not
+ * changed since, else a lookup (then cached, if there is a stash). */
+static __always_inline bool stash_watched(struct stash *st, __u64 cg, bool *known)
 {
 	__u32 gen = watch_gen + 1;
 	bool w;
 
 	if (!st)
-		return pair_watched(key, known);
-	if (st->vgen == gen && st->vkey.pid_ns == key->pid_ns && st->vkey.mnt_ns == key->mnt_ns) {
+		return cgroup_watched(cg, known);
+	if (st->vgen == gen && st->vcg == cg) {
 		*known = st->vknown;
 		return st->vwatched;
 	}
-	w = pair_watched(key, known);
-	st->vkey = *key;
+	w = cgroup_watched(cg, known);
+	st->vcg = cg;
 	st->vwatched = w;
 	st->vknown = *known;
 	st->vgen = gen;

@@ -107,6 +107,30 @@ static __always_inline bool task_ns(struct task_struct *task, struct ns_key *key
 	return key->pid_ns != host_pid_ns || key->mnt_ns != host_mnt_ns;
 }
 
+/* The task's cgroup v2 id (what bpf_get_current_cgroup_id() returns), by
+ * direct loads. */
+static __always_inline __u64 task_cgroup_id(struct task_struct *task)
+{
+	return task->cgroups->dfl_cgrp->kn->id;
+}
+
+/* kernfs_node's parent was renamed __parent in 6.15 (RCU-protected): both
+ * spellings, chosen by CO-RE at load. */
+struct kernfs_node___new {
+	struct kernfs_node *__parent;
+} __attribute__((preserve_access_index));
+
+struct kernfs_node___old {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(((struct kernfs_node___new *)0)->__parent))
+		return BPF_CORE_READ((struct kernfs_node___new *)kn, __parent);
+	return BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
+}
+
 /* tgid of @task as seen in the pid namespace at @level of @ns, 0 if it is
  * not visible there (a container init's parent lives outside). */
 static __always_inline __u32 tgid_in_ns(struct task_struct *task, unsigned int level,

@@ -41,6 +41,8 @@ static const char usage_text[] =
 "                          path as the container sees it) fails with EPERM\n"
 "                          (BPF-LSM); repeatable\n"
 "      --docker-sock PATH  Docker Engine API socket (default /var/run/docker.sock)\n"
+"      --max-containers N  size of the kernel's per-container tables (default 8192;\n"
+"                          entries of ended containers are removed)\n"
 "  -r, --rules FILE|DIR    rule files (YAML) instead of the default set; repeatable\n"
 "      --no-default-rules  no rules at all unless --rules is given\n"
 "      --alerts-only       print only events that match a rule\n"
@@ -134,6 +136,19 @@ static int parse_ring_size(const char *arg, unsigned long *bytes)
 	return 0;
 }
 
+static int parse_count(const char *arg, unsigned long min, unsigned long max, unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max)
+		return -EINVAL;
+	*out = (unsigned int)v;
+	return 0;
+}
+
 static int cmd_monitor(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -149,6 +164,7 @@ static int cmd_monitor(int argc, char **argv)
 		{ "rules", required_argument, NULL, 'r' },
 		{ "no-default-rules", no_argument, NULL, 'N' },
 		{ "alerts-only", no_argument, NULL, 'a' },
+		{ "max-containers", required_argument, NULL, 'M' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -221,6 +237,10 @@ static int cmd_monitor(int argc, char **argv)
 		case 'a':
 			o.alerts_only = true;
 			break;
+		case 'M':
+			if (parse_count(optarg, 16, 1 << 20, &o.max_containers))
+				return usage_error("--max-containers '%s': a number, 16..1048576", optarg);
+			break;
 		case 'v':
 			log_set_verbose(true);
 			break;
@@ -239,8 +259,9 @@ static int cmd_monitor(int argc, char **argv)
 
 static void print_container_json(const struct container *c, bool first)
 {
-	printf("%s\n  {\"runtime\":\"%s\",\"id\":\"%s\",", first ? "" : ",", c->runtime, c->id);
-	printf("\"name\":");
+	printf("%s\n  {\"runtime\":\"%s\",\"id\":", first ? "" : ",", c->runtime);
+	json_write_str(stdout, c->id);
+	printf(",\"name\":");
 	json_write_str(stdout, c->name);
 	printf(",\"image\":");
 	json_write_str(stdout, c->image);
@@ -248,9 +269,14 @@ static void print_container_json(const struct container *c, bool first)
 	json_write_str(stdout, c->k8s_namespace);
 	printf(",\"k8s_pod\":");
 	json_write_str(stdout, c->k8s_pod);
+	printf(",\"k8s_pod_uid\":");
+	json_write_str(stdout, c->k8s_pod_uid);
 	printf(",\"k8s_container\":");
 	json_write_str(stdout, c->k8s_container);
-	printf(",\"init_pid\":%d,\"pid_ns\":%u,\"mnt_ns\":%u}", c->init_pid, c->pid_ns, c->mnt_ns);
+	printf(",\"k8s_sandbox\":%s,\"cgroup\":", c->k8s_sandbox ? "true" : "false");
+	json_write_str(stdout, c->cgroup);
+	printf(",\"cgroup_id\":%llu,\"init_pid\":%d,\"pid_ns\":%u,\"mnt_ns\":%u}",
+	       (unsigned long long)c->cgroup_id, c->init_pid, c->pid_ns, c->mnt_ns);
 }
 
 static int cmd_containers(int argc, char **argv)
@@ -262,7 +288,7 @@ static int cmd_containers(int argc, char **argv)
 		{},
 	};
 	struct containers_opts copts = {};
-	const struct container **list = NULL;
+	struct container **list = NULL;
 	bool json = false;
 	struct containers *cs;
 	size_t n = 0;
@@ -288,7 +314,7 @@ static int cmd_containers(int argc, char **argv)
 	cs = containers__new(&copts);
 	if (!cs)
 		return 1;
-	err = containers__scan(cs);
+	err = containers__start(cs, false);
 	if (!err)
 		err = containers__list(cs, &list, &n);
 	if (err) {

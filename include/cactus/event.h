@@ -54,23 +54,26 @@ struct syscall_conf {
 };
 _Static_assert(sizeof(struct syscall_conf) == 8, "syscall_conf layout");
 
-/* Key of the ns_watch map: a container is a (pid-ns, mnt-ns) inode pair. */
+/* A task's (pid-ns, mnt-ns) inode pair: differs from the host's inside a
+ * container. Inode numbers are reused once a namespace dies: the pair says
+ * "in a container", the cgroup id says which one. */
 struct ns_key {
 	__u32 pid_ns;
 	__u32 mnt_ns;
 };
 _Static_assert(sizeof(struct ns_key) == 8, "ns_key layout");
 
-/* ns_watch map values */
-#define NS_IGNORE 0 /* known, and filtered out by the user (--container ...) */
-#define NS_WATCH  1 /* known container: user space already has its metadata */
+/* cgroup_watch map values (key: cgroup v2 id, never reused by the kernel) */
+#define WATCH_IGNORE 0 /* known, and filtered out by the user (--container ...) */
+#define WATCH_KNOWN  1 /* known to user space: no cgroup names in records */
 
 /* Strings in the variable data area of an event, by slot. */
 enum cactus_str {
 	STR_PATH = 0,   /* path argument as the process passed it; exe for execve */
 	STR_BASE = 1,   /* directory a relative STR_PATH is relative to (cwd or dirfd) */
 	STR_EXTRA = 2,  /* second path (rename/link) or argv (NUL separated) */
-	STR_CGROUP = 3, /* leaf name of the task's cgroup v2 (only for unknown ns pairs) */
+	STR_CGROUP = 3, /* "parent/leaf" names of the task's cgroup v2 (only for
+			 * cgroups user space does not know yet) */
 	STR_NSLOTS = 4,
 };
 
@@ -81,6 +84,17 @@ enum cactus_str {
 #define EF_HAS_ADDR   0x08 /* family/port/addr are valid */
 #define EF_ARGV_NUL   0x10 /* STR_EXTRA holds NUL-separated argv */
 #define EF_KILLED     0x20 /* a kill rule sent SIGKILL at this syscall's entry */
+
+/* What a record in the ring is (cactus_event.type). Lifecycle records come
+ * through the same ring as syscalls, so user space sees them in order: every
+ * record of a container's processes precedes its init's exit and the removal
+ * of its cgroup. */
+enum cactus_rec {
+	REC_SYSCALL = 0,      /* a syscall (every field) */
+	REC_INIT_EXIT = 1,    /* a container's init (pid 1 of its pid namespace)
+			       * exited: task fields, ret = its exit_code */
+	REC_CGROUP_RMDIR = 2, /* cgroup v2 cgroup_id, known to user space, was removed */
+};
 
 /* One record in the ring buffer: header + data_len bytes of strings. */
 struct cactus_event {
@@ -99,7 +113,7 @@ struct cactus_event {
 	__u32 gid;             /* real gid */
 	__u32 syscall_nr;
 	__u32 kill_rule;       /* EF_KILLED: index + 1 of the kernel rule that killed */
-	__u32 pad;
+	__u32 type;            /* enum cactus_rec */
 	__u16 flags;           /* EF_* */
 	__u16 data_len;        /* bytes used in data[] */
 	__u16 str_off[STR_NSLOTS]; /* offset of each string in data[] */
@@ -123,7 +137,8 @@ enum cactus_stat {
 	STAT_READ_ERR = 4,    /* failed reads of user or kernel memory */
 	STAT_KILLS = 5,       /* processes killed by a kill rule */
 	STAT_DENIES = 6,      /* connect/bind refused by a deny rule */
-	STAT_NSTATS = 7,
+	STAT_DROPS_UNATTRIBUTED = 7, /* drops not counted per container (table full) */
+	STAT_NSTATS = 8,
 };
 
 /*
@@ -169,9 +184,10 @@ struct deny_rule {
 };
 _Static_assert(sizeof(struct deny_rule) == 44, "deny_rule layout");
 
-/* rule_scope key: this (pid-ns, mnt-ns) is selected by kernel rule idx. */
+/* rule_scope key: the container of cgroup v2 @cgroup_id is selected by
+ * kernel rule @idx. */
 struct scope_key {
-	struct ns_key ns;
+	__u64 cgroup_id;
 	__u32 idx;                     /* kill rule index, or SCOPE_DENY + deny rule index */
 	__u32 pad;
 };

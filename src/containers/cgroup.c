@@ -27,11 +27,11 @@ static const struct {
 	{ "libpod-", "podman" },                /* libpod-<id>.scope, libpod_parent/libpod-<id> */
 };
 
-static bool is_id(const char *s, size_t len)
+bool ct_is_hex_id(const char *s, size_t len)
 {
 	size_t i;
 
-	if (len != CONTAINER_ID_LEN)
+	if (len != CT_HEX_ID_LEN)
 		return false;
 	for (i = 0; i < len; i++) {
 		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
@@ -91,14 +91,14 @@ static const char *parse_component(const char *path, const char *s, size_t len,
 
 	if (len > 6 && !memcmp(s + len - 6, ".scope", 6))
 		len -= 6;
-	else if (is_id(s, len)) {
+	else if (ct_is_hex_id(s, len)) {
 		*id = s;
 		return bare_runtime(path, s - path);
 	}
 	for (i = 0; i < sizeof(ct_prefixes) / sizeof(ct_prefixes[0]); i++) {
 		plen = strlen(ct_prefixes[i].prefix);
 		if (has_prefix(s, len, ct_prefixes[i].prefix) &&
-		    is_id(s + plen, len - plen)) {
+		    ct_is_hex_id(s + plen, len - plen)) {
 			*id = s + plen;
 			return ct_prefixes[i].runtime;
 		}
@@ -113,7 +113,7 @@ int cgroup_path_parse(const char *path, char *runtime, size_t runtime_len,
 
 	if (!path || !runtime || !id)
 		return -EINVAL;
-	if (id_len < CONTAINER_ID_LEN + 1 || runtime_len <= strlen("containerd"))
+	if (id_len < CT_HEX_ID_LEN + 1 || runtime_len <= strlen("containerd"))
 		return -ENOSPC;
 
 	end = path + strlen(path);
@@ -131,7 +131,7 @@ int cgroup_path_parse(const char *path, char *runtime, size_t runtime_len,
 	if (!rt)
 		return -ENOENT;
 
-	memcpy(id, found_id, CONTAINER_ID_LEN);
-	id[CONTAINER_ID_LEN] = '\0';
+	memcpy(id, found_id, CT_HEX_ID_LEN);
+	id[CT_HEX_ID_LEN] = '\0';
 	return ct_strlcpy(runtime, rt, runtime_len) ? -ENOSPC : 0;
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* The cgroup v2 filesystem: where it is mounted, the cgroup id of a process. */
+/* The cgroup v2 filesystem: where it is mounted, ids, paths. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "containers/internal.h"
 
@@ -55,4 +57,57 @@ uint64_t cgroup2_id_of_pid(const char *mount, int pid)
 	snprintf(path, sizeof(path), "%s%s", mount, rel);
 	/* the cgroup id the kernel reports is the inode of its directory */
 	return stat(path, &st) ? 0 : st.st_ino;
+}
+
+int ct_cgroup2_open(const char *mount)
+{
+	int fd;
+
+	if (!mount[0])
+		return -ENOENT;
+	fd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * A cgroup id is its kernfs node id, which is also the file handle of its
+ * directory (FILEID_KERNFS, 8 bytes): open_by_handle_at() opens it while it
+ * exists, whatever its name, and /proc/self/fd tells its path. Needs
+ * CAP_DAC_READ_SEARCH (root has it).
+ */
+int ct_cgroup2_path(int mount_fd, uint64_t cg, char *out, size_t len)
+{
+	struct {
+		struct file_handle fh;
+		uint64_t id;
+	} h = { .fh = { .handle_bytes = sizeof(uint64_t), .handle_type = 0xfe /* FILEID_KERNFS */ } };
+	char link[64], target[PATH_MAX], mnt[PATH_MAX];
+	ssize_t n, m;
+	int fd;
+
+	if (mount_fd < 0 || !cg)
+		return -EINVAL;
+	memcpy(h.fh.f_handle, &cg, sizeof(cg));
+	fd = open_by_handle_at(mount_fd, &h.fh, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	close(fd);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", mount_fd);
+	m = readlink(link, mnt, sizeof(mnt) - 1);
+	if (n < 0 || m < 0)
+		return -errno;
+	target[n] = mnt[m] = 0;
+	/* below the mount: "/docker/<id>"; the root itself is "/" */
+	if (strncmp(target, mnt, m) || (target[m] && target[m] != '/'))
+		return -EXDEV;
+	return ct_strlcpy(out, target[m] ? target + m : "/", len);
+}
+
+uint64_t ct_cgroup2_id_of_dir(const char *dir)
+{
+	struct stat st;
+
+	return stat(dir, &st) || !S_ISDIR(st.st_mode) ? 0 : st.st_ino;
 }

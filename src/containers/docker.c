@@ -166,9 +166,9 @@ cleanup:
 }
 
 /* Ids of running containers (GET /containers/json lists only those). */
-int ct_docker_list(struct ct_docker *d, char (**ids)[CONTAINER_ID_LEN + 1], size_t *n)
+int ct_docker_list(struct ct_docker *d, char (**ids)[CONTAINER_ID_MAX], size_t *n)
 {
-	char (*v)[CONTAINER_ID_LEN + 1] = NULL;
+	char (*v)[CONTAINER_ID_MAX] = NULL;
 	json_object *root = NULL;
 	size_t i, len, k = 0;
 	const char *id;
@@ -189,25 +189,14 @@ int ct_docker_list(struct ct_docker *d, char (**ids)[CONTAINER_ID_LEN + 1], size
 	}
 	for (i = 0; i < len; i++) {
 		id = json_str(json_object_array_get_idx(root, i), "Id");
-		if (id && strlen(id) == CONTAINER_ID_LEN)
-			memcpy(v[k++], id, CONTAINER_ID_LEN + 1);
+		if (id && strlen(id) == CT_HEX_ID_LEN)
+			memcpy(v[k++], id, CT_HEX_ID_LEN + 1);
 	}
 	*ids = v;
 	*n = k;
 cleanup:
 	json_object_put(root);
 	return err;
-}
-
-/* The io.kubernetes.* labels cactus shows; other labels are ignored. */
-void ct_labels_set(struct container *c, const char *key, const char *val)
-{
-	if (!strcmp(key, "io.kubernetes.pod.namespace"))
-		ct_strlcpy(c->k8s_namespace, val, sizeof(c->k8s_namespace));
-	else if (!strcmp(key, "io.kubernetes.pod.name"))
-		ct_strlcpy(c->k8s_pod, val, sizeof(c->k8s_pod));
-	else if (!strcmp(key, "io.kubernetes.container.name"))
-		ct_strlcpy(c->k8s_container, val, sizeof(c->k8s_container));
 }
 
 static void inspect_fill(json_object *root, struct container *c)
@@ -252,12 +241,13 @@ int ct_docker_inspect(struct ct_docker *d, const char *id, struct container *c)
 	if (err)
 		return err;
 	full = json_str(root, "Id");
-	if (!full || strlen(full) != CONTAINER_ID_LEN) {
+	if (!full || strlen(full) != CT_HEX_ID_LEN) {
 		err = -EBADMSG;
 		goto cleanup;
 	}
 	memset(c, 0, sizeof(*c));
-	memcpy(c->id, full, CONTAINER_ID_LEN + 1);
+	memcpy(c->id, full, CT_HEX_ID_LEN + 1);
+	c->exit_code = -1;
 	ct_strlcpy(c->runtime, "docker", sizeof(c->runtime));
 	inspect_fill(root, c);
 cleanup:

@@ -6,9 +6,11 @@
  * arrives, and curl_multi_wakeup() from ct_events_stop() ends the wait at
  * once, so stopping never waits for the next event or a timeout.
  *
- * If the stream breaks (daemon restart) the thread reconnects every second;
- * events in the gap are lost, containers__resolve() still learns such
- * containers on demand.
+ * The thread also waits for the daemon: if there is none at start-up, or the
+ * stream breaks (daemon restart), it asks for /version every second and,
+ * once the daemon answers, lists its running containers again before
+ * following /events. It never touches the registry: what it learns is
+ * posted (ct_post) for the consumer thread.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -25,6 +27,8 @@
 struct ct_events {
 	struct containers *cs;
 	struct ct_docker docker;
+	bool connected;         /* /version answered since the last loss */
+	bool scanned;           /* the start-up scan listed the daemon's containers */
 	CURLM *multi;
 	pthread_t thread;
 	atomic_bool stop;
@@ -32,12 +36,23 @@ struct ct_events {
 	size_t len, cap;
 };
 
+/* exitCode of a "die" event, as a wait status (exit code << 8), or -1. */
+static int die_status(json_object *attrs)
+{
+	json_object *v;
+	const char *s;
+
+	if (!attrs || !json_object_object_get_ex(attrs, "exitCode", &v) ||
+	    !(s = json_object_get_string(v)) || !*s)
+		return -1;
+	return (atoi(s) & 0xff) << 8;
+}
+
 static void handle_event(struct ct_events *ev, json_object *o)
 {
 	json_object *actor, *attrs = NULL, *v;
 	const char *type, *action, *id;
-	struct container a = { 0 };
-	bool started = false;
+	struct container a = { .exit_code = -1 }, t;
 
 	type = json_object_object_get_ex(o, "Type", &v) ? json_object_get_string(v) : NULL;
 	action = json_object_object_get_ex(o, "Action", &v) ? json_object_get_string(v) : NULL;
@@ -45,9 +60,9 @@ static void handle_event(struct ct_events *ev, json_object *o)
 	    !json_object_object_get_ex(o, "Actor", &actor))
 		return;
 	id = json_object_object_get_ex(actor, "ID", &v) ? json_object_get_string(v) : NULL;
-	if (!id || strlen(id) != CONTAINER_ID_LEN)
+	if (!id || strlen(id) != CT_HEX_ID_LEN)
 		return;
-	memcpy(a.id, id, CONTAINER_ID_LEN + 1);
+	memcpy(a.id, id, CT_HEX_ID_LEN + 1);
 	ct_strlcpy(a.runtime, "docker", sizeof(a.runtime));
 	/* docker puts name, image and every label in Actor.Attributes */
 	json_object_object_get_ex(actor, "Attributes", &attrs);
@@ -65,8 +80,18 @@ static void handle_event(struct ct_events *ev, json_object *o)
 				ct_labels_set(&a, key, s);
 		}
 	}
-	/* the registry tells its listener what changed */
-	ct_registry_event(ev->cs, action, &a, &started);
+	if (!strcmp(action, "create")) {
+		ct_post(ev->cs, CT_MSG_INFO, &a, -1);
+	} else if (!strcmp(action, "start")) {
+		/* the init pid: the container runs */
+		if (!ct_docker_inspect(&ev->docker, a.id, &t))
+			a = t;
+		ct_post(ev->cs, CT_MSG_INFO, &a, -1);
+	} else if (!strcmp(action, "die")) {
+		ct_post(ev->cs, CT_MSG_DIE, &a, die_status(attrs));
+	} else if (!strcmp(action, "destroy")) {
+		ct_post(ev->cs, CT_MSG_GONE, &a, -1);
+	}
 }
 
 static void handle_line(struct ct_events *ev, const char *line)
@@ -155,26 +180,66 @@ static void stream_run(struct ct_events *ev)
 	curl_easy_cleanup(curl);
 }
 
+/* The daemon's running containers, when it answers (again). */
+static void list_running(struct ct_events *ev)
+{
+	char (*ids)[CONTAINER_ID_MAX] = NULL;
+	struct container c;
+	size_t n = 0;
+
+	if (ct_docker_list(&ev->docker, &ids, &n))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!ct_docker_inspect(&ev->docker, ids[i], &c))
+			ct_post(ev->cs, CT_MSG_INFO, &c, -1);
+	}
+	free(ids);
+}
+
+/* Asks /version until the daemon answers (or stop): true when it does. */
+static bool connect_daemon(struct ct_events *ev)
+{
+	struct container note = { 0 };
+
+	while (!atomic_load(&ev->stop)) {
+		if (!ct_docker_version(&ev->docker)) {
+			/* others read cs->docker once docker_ok says so */
+			ev->cs->docker = ev->docker;
+			__atomic_store_n(&ev->cs->docker_ok, true, __ATOMIC_RELEASE);
+			snprintf(note.name, sizeof(note.name), "docker API %s: connected (%s)",
+				 ev->docker.sock, ev->docker.api);
+			if (!ev->connected)
+				ct_post(ev->cs, CT_MSG_SOURCE, &note, -1);
+			ev->connected = true;
+			return true;
+		}
+		/* sleep 1 s, woken early by ct_events_stop() */
+		curl_multi_poll(ev->multi, NULL, 0, 1000, NULL);
+	}
+	return false;
+}
+
 static void *events_main(void *arg)
 {
 	struct ct_events *ev = arg;
-	bool warned = false;
+	bool first = true;
 
-	while (!atomic_load(&ev->stop)) {
+	while (connect_daemon(ev)) {
+		/* the start-up scan may have listed them the first time */
+		if (!first || !ev->scanned)
+			list_running(ev);
+		first = false;
 		stream_run(ev);
 		if (atomic_load(&ev->stop))
 			break;
-		if (!warned) {
-			fprintf(stderr, CT_LOG_PREFIX "docker events stream lost, reconnecting\n");
-			warned = true;
-		}
-		/* sleep 1 s, woken early by ct_events_stop() */
+		ev->connected = false;
+		fprintf(stderr, CT_LOG_PREFIX "docker events stream lost, reconnecting\n");
 		curl_multi_poll(ev->multi, NULL, 0, 1000, NULL);
 	}
 	return NULL;
 }
 
-int ct_events_start(struct containers *cs, const struct ct_docker *d, struct ct_events **out)
+int ct_events_start(struct containers *cs, struct ct_events **out)
 {
 	struct ct_events *ev;
 	int err;
@@ -183,7 +248,9 @@ int ct_events_start(struct containers *cs, const struct ct_docker *d, struct ct_
 	if (!ev)
 		return -ENOMEM;
 	ev->cs = cs;
-	ev->docker = *d;
+	ev->docker = cs->docker;
+	ev->connected = __atomic_load_n(&cs->docker_ok, __ATOMIC_ACQUIRE);
+	ev->scanned = ev->connected;
 	atomic_init(&ev->stop, false);
 	ev->cap = 4096;
 	ev->line = malloc(ev->cap);

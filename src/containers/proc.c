@@ -86,7 +86,7 @@ int ct_proc_ns(const char *proc_root, int pid, uint32_t *pid_ns, uint32_t *mnt_n
 int ct_proc_cgroup(const char *proc_root, int pid, char *runtime, size_t runtime_len,
 		   char *id, size_t id_len)
 {
-	char path[PATH_MAX], v1_rt[16], v1_id[CONTAINER_ID_LEN + 1];
+	char path[PATH_MAX], v1_rt[16], v1_id[CONTAINER_ID_MAX];
 	char *line = NULL, *p, *q;
 	bool have_v1 = false;
 	size_t cap = 0;
@@ -146,6 +146,31 @@ int ct_proc_ppid(const char *proc_root, int pid, int *ppid)
 	if (parse_ulong(p + 4, &end, INT32_MAX, &v))
 		return -EINVAL;
 	*ppid = (int)v;
+	return 0;
+}
+
+int ct_proc_start(const char *proc_root, int pid, uint64_t *start)
+{
+	char path[PATH_MAX], buf[1024], *p, *end;
+	unsigned long v;
+	size_t len;
+	FILE *f;
+
+	if (snprintf(path, sizeof(path), "%s/%d/stat", proc_root, pid) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	/* after "(comm)": state is field 3, starttime field 22 */
+	p = strrchr(buf, ')');
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || parse_ulong(p + 1, &end, ULONG_MAX, &v))
+		return -EINVAL;
+	*start = v;
 	return 0;
 }
 

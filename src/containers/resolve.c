@@ -1,233 +1,314 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Learning containers after the start-up scan: from docker events (called by
- * events.c) and on demand for a namespace pair an event carried that no
- * record knows yet (containers__resolve()).
- *
- * No lock is held across I/O (/proc reads, docker requests); after the I/O
- * the indexes are checked again, so two threads resolving the same pair
- * agree on one record.
+ * Joining a record with its container, on the consumer thread. By cgroup id
+ * first: the registry knows the cgroups of the containers it learnt; a cgroup
+ * it does not know is looked up (its path, from the kernel's handle or the
+ * names the kernel sent; the runtimes' state dirs; a container id in the
+ * path). A container whose runtime has not written its state yet (runc's
+ * init makes syscalls before it does) is learnt provisionally from its state
+ * dir's name or the id in its cgroup path: its metadata follows when the
+ * state is written (the watcher), and the monitor holds its records until
+ * then. A cgroup of no container is remembered as such; then the record's
+ * mount namespace may still name a running container (a runtime process
+ * that entered it from a host cgroup).
  */
-#include <errno.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <unistd.h>
 
 #include "containers/internal.h"
 
-#define CT_CREATE_WAIT_MS 200
+/* What a cgroup path says of a container nobody describes yet. */
+struct guess {
+	char id[CONTAINER_ID_MAX];
+	char runtime[16];
+	bool by_name;           /* the runtime names such containers by id */
+};
 
-/* Returned only when memory runs out: resolve() never returns NULL. */
-static const struct container ct_unknown = { .runtime = "unknown" };
-
-/* Name, image and labels from src where dst lacks them. */
-static void merge_meta(struct container *dst, const struct container *src)
+/* @path is container @r's cgroup or below it. A path made of the kernel's
+ * names ("/parent/leaf", @full false) is only the end of one: it fits if the
+ * container's own cgroup ends in the component its state dir was found by. */
+static bool under(const char *path, bool full, const char *comp, const struct ct_rec *r)
 {
-	if (!dst->name[0])
-		memcpy(dst->name, src->name, sizeof(dst->name));
-	if (!dst->image[0])
-		memcpy(dst->image, src->image, sizeof(dst->image));
-	if (!dst->k8s_namespace[0])
-		memcpy(dst->k8s_namespace, src->k8s_namespace, sizeof(dst->k8s_namespace));
-	if (!dst->k8s_pod[0])
-		memcpy(dst->k8s_pod, src->k8s_pod, sizeof(dst->k8s_pod));
-	if (!dst->k8s_container[0])
-		memcpy(dst->k8s_container, src->k8s_container, sizeof(dst->k8s_container));
+	size_t n = strlen(r->c.cgroup), m = strlen(comp);
+
+	if (!n)
+		return false;
+	if (full)
+		return !strncmp(path, r->c.cgroup, n) && (path[n] == 0 || path[n] == '/');
+	return n > m && !strcmp(r->c.cgroup + n - m, comp) && r->c.cgroup[n - m - 1] == '/';
 }
 
-/* "start": inspect for the init pid, then its namespaces. */
-static const struct container *event_start(struct containers *cs, const struct container *attrs)
+/* The state dir <root>[/<ns>]/<name>: learnt if it holds state.json for
+ * @path; a guess if it exists without one yet. */
+static struct ct_rec *try_dir(struct containers *cs, const char *dir, size_t root,
+			      const char *ns, const char *path, bool full, struct guess *g)
 {
-	const struct container *c;
-	struct container t;
-
-	if (ct_docker_inspect(&cs->docker, attrs->id, &t)) {
-		t = *attrs;
-		t.running = true;
-	}
-	merge_meta(&t, attrs);
-	ct_fill_ns(cs, &t);
-	pthread_mutex_lock(&cs->lock);
-	c = ct_publish(cs, &t);
-	pthread_mutex_unlock(&cs->lock);
-	return c;
-}
-
-const struct container *ct_registry_event(struct containers *cs, const char *action,
-					  const struct container *attrs, bool *started)
-{
-	const struct container *c = NULL, *old;
-	struct container t;
-
-	if (!strcmp(action, "start")) {
-		*started = true;
-		return event_start(cs, attrs);
-	}
-	pthread_mutex_lock(&cs->lock);
-	old = ct_cur_get(cs, attrs->id);
-	if (!strcmp(action, "create")) {
-		/* no pid yet: the record lets resolve() name the id meanwhile */
-		t = old ? *old : *attrs;
-		merge_meta(&t, attrs);
-		t.running = false;
-		ct_publish(cs, &t);
-	} else if (!strcmp(action, "die")) {
-		t = old ? *old : *attrs;
-		merge_meta(&t, attrs);
-		t.running = false;
-		c = ct_publish(cs, &t);
-		*started = false;
-		/*
-		 * Its namespace inodes are free for reuse now. A late event from
-		 * the container goes through resolve(), whose cgroup leaf finds
-		 * this record by id again.
-		 */
-		if (c)
-			ct_ns_drop(cs, c);
-	} else if (!strcmp(action, "destroy")) {
-		ct_cur_drop(cs, attrs->id);
-	}
-	pthread_mutex_unlock(&cs->lock);
-	return c;
-}
-
-/*
- * Runtime and id of the process's container. /proc/<pid>/cgroup is trusted
- * only while the pid still lives in the event's namespaces (it may have exited
- * and its pid been reused); otherwise the leaf the kernel captured is used.
- */
-static int cgroup_of(const struct containers *cs, uint32_t pid_ns, uint32_t mnt_ns,
-		     int host_pid, const char *leaf, struct container *t)
-{
-	uint32_t p_ns, m_ns;
+	struct container c;
+	struct ct_rec *r;
 	int err;
 
-	if (host_pid > 0 && !ct_proc_ns(cs->proc_root, host_pid, &p_ns, &m_ns) &&
-	    (!pid_ns || (p_ns == pid_ns && m_ns == mnt_ns))) {
-		err = ct_proc_cgroup(cs->proc_root, host_pid, t->runtime, sizeof(t->runtime),
-				     t->id, sizeof(t->id));
-		if (err != -ENOENT || !leaf)
-			return err;
-		/* a v2 host whose v1 lines say nothing, while the leaf does */
+	if (access(dir, F_OK))
+		return NULL;
+	err = ct_oci_learn(cs, dir, &ct_oci_roots[root], ns, &c);
+	if (err == -ENOENT && !g->id[0]) {
+		/* made, but its state not written yet: being created */
+		ct_strlcpy(g->id, strrchr(dir, '/') + 1, sizeof(g->id));
+		ct_strlcpy(g->runtime, ct_oci_roots[root].runtime ?: "runc", sizeof(g->runtime));
+		/* a state dir not named by a 64-hex id: ctr's or runc's own name */
+		g->by_name = !ct_is_hex_id(g->id, strlen(g->id));
 	}
-	if (!leaf)
-		return -ENOENT;
-	return cgroup_path_parse(leaf, t->runtime, sizeof(t->runtime), t->id, sizeof(t->id));
+	if (err)
+		return NULL;
+	r = ct_apply_info(cs, &c);
+	return r && under(path, full, strrchr(dir, '/') + 1, r) ? r : NULL;
+}
+
+/* Every state dir that could hold container @name. */
+static struct ct_rec *try_state_dirs(struct containers *cs, const char *name, const char *path,
+				     bool full, struct guess *g)
+{
+	char dir[PATH_MAX], base[PATH_MAX];
+	struct ct_rec *r = NULL;
+
+	for (size_t i = 0; i < ct_oci_nroots && !r; i++) {
+		const struct ct_oci_root *root = &ct_oci_roots[i];
+		struct dirent *de;
+		DIR *d;
+
+		snprintf(base, sizeof(base), "%s%s", cs->prefix, root->path);
+		if (!root->namespaces) {
+			if (ct_path_join(dir, sizeof(dir), base, name))
+				continue;
+			r = try_dir(cs, dir, i, NULL, path, full, g);
+			continue;
+		}
+		d = opendir(base);
+		while (d && !r && (de = readdir(d))) {
+			char nsdir[PATH_MAX];
+
+			if (de->d_name[0] == '.')
+				continue;
+			if (ct_path_join(nsdir, sizeof(nsdir), base, de->d_name) ||
+			    ct_path_join(dir, sizeof(dir), nsdir, name))
+				continue;
+			r = try_dir(cs, dir, i, de->d_name, path, full, g);
+		}
+		if (d)
+			closedir(d);
+	}
+	return r;
 }
 
 /*
- * With cs->lock held: the current record of id, indexed under the pair too.
- * A record without namespaces (from a create event, or whose init is gone)
- * is republished with the pair, the best namespaces known for it.
+ * A container already gone, whose state dir is gone too: containerd puts a
+ * container of namespace NS in cgroup /NS/<id> by default (ctr), so a leaf
+ * under a dir named like one of its namespaces is taken as that container,
+ * named by its id as ctr names it.
  */
-static const struct container *adopt_locked(struct containers *cs, const char *id,
-					    uint32_t pid_ns, uint32_t mnt_ns)
+static void guess_namespaced(const struct containers *cs, const char *path, struct guess *g)
 {
-	const struct container *c = ct_cur_get(cs, id);
-	struct container t;
+	const char *leaf = strrchr(path, '/'), *parent;
+	char dir[PATH_MAX], ns[NAME_MAX + 1];
 
-	if (!c)
-		return NULL;
-	if (!c->pid_ns && pid_ns && mnt_ns) {
-		t = *c;
-		t.pid_ns = pid_ns;
-		t.mnt_ns = mnt_ns;
-		t.running = true;
-		return ct_publish(cs, &t) ?: c;
+	if (!leaf || leaf == path || !leaf[1])
+		return;
+	for (parent = leaf - 1; parent > path && parent[-1] != '/'; parent--)
+		;
+	if ((size_t)(leaf - parent) >= sizeof(ns))
+		return;
+	memcpy(ns, parent, leaf - parent);
+	ns[leaf - parent] = 0;
+	for (size_t i = 0; i < ct_oci_nroots; i++) {
+		if (!ct_oci_roots[i].namespaces ||
+		    snprintf(dir, sizeof(dir), "%s%s/%s", cs->prefix, ct_oci_roots[i].path, ns) >=
+		    (int)sizeof(dir) || access(dir, F_OK))
+			continue;
+		ct_strlcpy(g->id, leaf + 1, sizeof(g->id));
+		ct_strlcpy(g->runtime, ct_oci_roots[i].runtime, sizeof(g->runtime));
+		g->by_name = true;
+		return;
 	}
-	ct_ns_put(cs, pid_ns, mnt_ns, c);
-	return c;
 }
 
-/* Waits up to CT_CREATE_WAIT_MS for the events thread to publish id. */
-static const struct container *wait_for_id(struct containers *cs, const char *id,
-					   uint32_t pid_ns, uint32_t mnt_ns)
+/* The container of cgroup @path, if anything knows it now; else @g says
+ * what the path and the state dirs tell of a container being created. */
+static struct ct_rec *find_for_path(struct containers *cs, const char *path, bool full,
+				    struct guess *g)
 {
-	const struct container *c;
-	struct timespec dl;
+	char comp[NAME_MAX + 1];
+	struct ct_rec *r = ct_by_cgroup_path(cs, path);
+	const char *end = path + strlen(path), *start;
 
-	clock_gettime(CLOCK_MONOTONIC, &dl);
-	dl.tv_nsec += CT_CREATE_WAIT_MS * 1000000L;
-	if (dl.tv_nsec >= 1000000000L) {
-		dl.tv_sec++;
-		dl.tv_nsec -= 1000000000L;
+	if (r)
+		return r;
+	if (!cgroup_path_parse(path, g->runtime, sizeof(g->runtime), g->id, sizeof(g->id))) {
+		/* its runtime's state first: it knows the init */
+		r = try_state_dirs(cs, g->id, path, full, g);
+		if (!r)
+			r = ct_by_id(cs, g->id);
+		if (r)
+			return r;
 	}
-	pthread_mutex_lock(&cs->lock);
-	while (!(c = adopt_locked(cs, id, pid_ns, mnt_ns))) {
-		if (pthread_cond_timedwait(&cs->published, &cs->lock, &dl))
-			break;
-	}
-	pthread_mutex_unlock(&cs->lock);
-	return c;
-}
-
-/* A container id from cgroups: the events cache, docker, or runtime+id only. */
-static const struct container *resolve_id(struct containers *cs, struct container *t,
-					  uint32_t pid_ns, uint32_t mnt_ns)
-{
-	const struct container *c;
-	struct container d;
-	int err = -ENOTCONN;
-
-	pthread_mutex_lock(&cs->lock);
-	c = adopt_locked(cs, t->id, pid_ns, mnt_ns);
-	pthread_mutex_unlock(&cs->lock);
-	if (c)
-		return c;
-	if (containers__docker_ok(cs)) {
-		err = ct_docker_inspect(&cs->docker, t->id, &d);
-		if (!err) {
-			ct_fill_ns(cs, &d);
-			*t = d;
-		} else if (err == -ENOENT && !strcmp(t->runtime, "docker") &&
-			   __atomic_load_n(&cs->events, __ATOMIC_ACQUIRE)) {
-			/* between runc starting it and docker knowing it */
-			c = wait_for_id(cs, t->id, pid_ns, mnt_ns);
-			if (c)
-				return c;
+	/* the leaf, then its parents: a sub-cgroup of a container */
+	for (int depth = 0; depth < 3 && end > path; depth++) {
+		start = end;
+		while (start > path && start[-1] != '/')
+			start--;
+		if ((size_t)(end - start) < sizeof(comp) && end > start) {
+			memcpy(comp, start, end - start);
+			comp[end - start] = 0;
+			r = try_state_dirs(cs, comp, path, full, g);
+			if (r)
+				return r;
 		}
+		end = start > path ? start - 1 : path;
 	}
-	if (err) {
-		t->running = true; /* it ran a moment ago */
-		t->pid_ns = pid_ns;
-		t->mnt_ns = mnt_ns;
+	if (!g->id[0])
+		guess_namespaced(cs, path, g);
+	return NULL;
+}
+
+/* Nothing describes it yet: a provisional record with the id the path or
+ * the state dir gives (docker, asked now, may name it at once). */
+static struct ct_rec *from_guess(struct containers *cs, uint64_t cg, const char *path,
+				 const struct guess *g, bool full, int init_pid, uint32_t pid_ns,
+				 uint32_t mnt_ns)
+{
+	struct container c = { .exit_code = -1 }, d;
+
+	if (!g->id[0])
+		return NULL;
+	if (!strcmp(g->runtime, "docker") && __atomic_load_n(&cs->docker_ok, __ATOMIC_ACQUIRE)) {
+		struct ct_docker dk = cs->docker;
+
+		if (!ct_docker_inspect(&dk, g->id, &d))
+			c = d;
+		else
+			cs->st.lookup_failures++;
 	}
-	pthread_mutex_lock(&cs->lock);
-	c = adopt_locked(cs, t->id, pid_ns, mnt_ns);
-	if (!c) {
-		c = ct_publish(cs, t);
-		if (c)
-			ct_ns_put(cs, pid_ns, mnt_ns, c);
+	ct_strlcpy(c.id, g->id, sizeof(c.id));
+	if (!c.runtime[0])
+		ct_strlcpy(c.runtime, g->runtime, sizeof(c.runtime));
+	if (!c.name[0] && g->by_name)
+		ct_strlcpy(c.name, g->id, sizeof(c.name));
+	if (full)
+		ct_strlcpy(c.cgroup, path, sizeof(c.cgroup));
+	c.cgroup_id = cg;
+	if (init_pid > 0 && !ct_proc_start(cs->proc_root, init_pid, &c.init_start)) {
+		c.init_pid = init_pid;
+		c.pid_ns = pid_ns;
+		c.mnt_ns = mnt_ns;
 	}
-	pthread_mutex_unlock(&cs->lock);
+	cs->st.unresolved += !c.name[0];
+	return ct_apply_info(cs, &c);
+}
+
+static void init_from_record(struct containers *cs, struct ct_rec *r, int pid, uint32_t pid_ns,
+			     uint32_t mnt_ns);
+
+static struct ct_rec *resolve_cgroup(struct containers *cs, uint64_t cg, const char *names,
+				     int init_pid, uint32_t pid_ns, uint32_t mnt_ns)
+{
+	struct guess g = { "", "", false };
+	char path[PATH_MAX];
+	struct ct_rec *r;
+	bool full;
+
+	/* its path while it exists, else the names the kernel sent */
+	full = !ct_cgroup2_path(cs->cgroup2_fd, cg, path, sizeof(path));
+	if (!full && !names)
+		return NULL;
+	if (!full)
+		snprintf(path, sizeof(path), "/%s", names);
+	r = find_for_path(cs, path, full, &g);
+	if (!r)
+		r = from_guess(cs, cg, path, &g, full, init_pid, pid_ns, mnt_ns);
+	else if (!r->c.running)
+		init_from_record(cs, r, init_pid, pid_ns, mnt_ns);
+	if (r)
+		ct_add_cgroup(cs, r, cg, full ? path : NULL);
+	return r;
+}
+
+/* The running container whose init has this pair (and still lives). */
+static struct container *by_pair(struct containers *cs, uint32_t pid_ns, uint32_t mnt_ns)
+{
+	struct ct_rec *r = ct_by_pair(cs, pid_ns, mnt_ns);
+	uint64_t start;
+
+	if (!r || !r->c.running)
+		return NULL;
+	if (ct_proc_start(cs->proc_root, r->c.init_pid, &start) || start != r->c.init_start) {
+		ct_forget_pair(cs, r);
+		return NULL;
+	}
+	return &r->c;
+}
+
+/* A container that starts at this record: its init, if the record is it
+ * (runc's init makes syscalls before the runtime writes its state). */
+static void init_from_record(struct containers *cs, struct ct_rec *r, int pid, uint32_t pid_ns,
+			     uint32_t mnt_ns)
+{
+	if (r->c.init_pid || pid <= 0 || ct_proc_start(cs->proc_root, pid, &r->c.init_start))
+		return;
+	r->c.init_pid = pid;
+	r->c.pid_ns = pid_ns;
+	r->c.mnt_ns = mnt_ns;
+}
+
+static struct container *join_cgroup(struct containers *cs, const struct container_key *k)
+{
+	struct ct_rec *r = ct_by_cg(cs, k->cgroup_id);
+
+	if (r || ct_neg_has(cs, k->cgroup_id))
+		return r ? &r->c : NULL;
+	ct_drain(cs);
+	r = ct_by_cg(cs, k->cgroup_id);
+	if (!r)
+		r = resolve_cgroup(cs, k->cgroup_id, k->names, k->is_init ? k->host_pid : 0,
+				   k->pid_ns, k->mnt_ns);
+	if (r)
+		return &r->c;
+	ct_neg_add(cs, k->cgroup_id);
+	return NULL;
+}
+
+/* The cgroup the record's process is in now, if it is still that process
+ * (same mount namespace): a runtime's child, moved into the container's
+ * cgroup after its first syscalls. */
+static struct container *join_moved(struct containers *cs, const struct container_key *k)
+{
+	struct container_key now = *k;
+	uint32_t pid_ns, mnt_ns;
+
+	if (k->host_pid <= 0 || !cs->cgroup2[0] ||
+	    ct_proc_ns(cs->proc_root, k->host_pid, &pid_ns, &mnt_ns) || mnt_ns != k->mnt_ns)
+		return NULL;
+	now.cgroup_id = cgroup2_id_of_pid(cs->cgroup2, k->host_pid);
+	now.names = NULL;
+	if (!now.cgroup_id || now.cgroup_id == k->cgroup_id)
+		return NULL;
+	return join_cgroup(cs, &now);
+}
+
+struct container *containers__join(struct containers *cs, const struct container_key *k)
+{
+	struct container *c = k->cgroup_id ? join_cgroup(cs, k) : NULL;
+
+	if (!c)
+		c = by_pair(cs, k->pid_ns, k->mnt_ns);
+	if (!c)
+		c = join_moved(cs, k);
 	return c;
 }
 
-const struct container *containers__resolve(struct containers *cs, uint32_t pid_ns,
-					    uint32_t mnt_ns, int host_pid,
-					    const char *cgroup_leaf)
+struct container *containers__by_cgroup(struct containers *cs, uint64_t cg)
 {
-	const struct container *c;
-	struct container t = { 0 };
+	struct ct_rec *r = ct_by_cg(cs, cg);
 
-	c = containers__by_ns(cs, pid_ns, mnt_ns);
-	if (c)
-		return c;
-	if (!cgroup_of(cs, pid_ns, mnt_ns, host_pid, cgroup_leaf, &t)) {
-		c = resolve_id(cs, &t, pid_ns, mnt_ns);
-		return c ?: &ct_unknown;
-	}
-
-	/* not a container: remember that, so /proc is read once per pair */
-	memset(&t, 0, sizeof(t));
-	ct_strlcpy(t.runtime, "unknown", sizeof(t.runtime));
-	t.pid_ns = pid_ns;
-	t.mnt_ns = mnt_ns;
-	pthread_mutex_lock(&cs->lock);
-	c = ct_ns_get(cs, pid_ns, mnt_ns);
-	if (!c)
-		c = ct_publish(cs, &t);
-	pthread_mutex_unlock(&cs->lock);
-	return c ?: &ct_unknown;
+	return r ? &r->c : NULL;
 }

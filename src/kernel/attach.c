@@ -168,6 +168,25 @@ static int attach_dispatcher(struct kernel *k, struct bpf_program *enter,
 	return err ?: keep_link(k, bpf_program__attach(exit));
 }
 
+/* A container's init exit and cgroup removal: in every mode. */
+static int attach_lifecycle(struct kernel *k)
+{
+	struct bpf_program *progs[2] = {
+		k->skel->progs.cactus_task_exit, k->skel->progs.cactus_cgroup_rmdir,
+	};
+
+	for (int i = 0; i < 2; i++) {
+		k->life_links[i] = bpf_program__attach(progs[i]);
+		if (!k->life_links[i]) {
+			int err = -errno;
+
+			log_err("cannot attach %s: %s", bpf_program__name(progs[i]), strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 int kernel__attach(struct kernel *k, const bool *traced)
 {
 	int err = attach_lsm(k);
@@ -176,6 +195,9 @@ int kernel__attach(struct kernel *k, const bool *traced)
 		log_err("cannot attach the BPF-LSM deny programs: %s", strerror(-err));
 		return err;
 	}
+	err = attach_lifecycle(k);
+	if (err)
+		return err;
 	if (k->calibrate) {
 		k->mode = calibrate_mode(k, traced, k->reason, sizeof(k->reason));
 		k->calibrate = false;
@@ -285,6 +307,8 @@ void attach_detach(struct kernel *k)
 	for (int i = 0; i < 2; i++) {
 		bpf_link__destroy(k->lsm_links[i]);
 		k->lsm_links[i] = NULL;
+		bpf_link__destroy(k->life_links[i]);
+		k->life_links[i] = NULL;
 	}
 	if (k->skel)
 		cactus_bpf__detach(k->skel);

@@ -39,6 +39,8 @@ struct kernel {
 	struct bpf_link *lsm_links[2];
 	/* cgroup sock_addr deny programs */
 	struct bpf_link *deny_links[4];
+	/* lifecycle programs */
+	struct bpf_link *life_links[2];
 };
 
 /* Names of the syscalls the kernel has no hook for, for one warning line. */

@@ -123,6 +123,22 @@ static bool lsm_listed(struct kernel *k)
 	return ok;
 }
 
+/* The per-cgroup tables: one entry per container cgroup (and per host
+ * cgroup whose tasks entered a container's namespaces); rule_scope has one
+ * per container and scoped rule. */
+static int set_table_sizes(struct cactus_bpf *skel, __u32 n)
+{
+	int err = bpf_map__set_max_entries(skel->maps.cgroup_watch, n);
+
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.container_cgroups, n);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.drops_by_cgroup, n);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.rule_scope, 2 * n);
+	return err;
+}
+
 /* Start-up settings into rodata, map sizes, which programs load. */
 static int setup(struct kernel *k, const struct kernel_opts *o, const struct ns_key *host,
 		 enum attach_mode mode, bool lsm)
@@ -144,6 +160,8 @@ static int setup(struct kernel *k, const struct kernel_opts *o, const struct ns_
 	skel->rodata->n_kill_rules = o->n_kill_rules;
 	skel->rodata->n_deny_rules = o->n_deny_rules;
 	err = bpf_map__set_max_entries(skel->maps.events, o->ring_bytes);
+	if (!err)
+		err = set_table_sizes(skel, o->max_containers ? o->max_containers : 8192);
 	if (err || mode != ATTACH_FENTRY)
 		return err;
 	/* loaded (verified) once against openat (the function the prefix was
@@ -354,34 +372,26 @@ int kernel__add_deny_path(struct kernel *k, const char *path)
 	return map_update(k->skel->maps.deny_paths, &key, &one);
 }
 
-/* Threads cache their ns_watch verdict in the kernel until this bumps. */
+/* Threads cache their cgroup_watch verdict in the kernel until this bumps. */
 static void watch_changed(struct kernel *k)
 {
 	__atomic_fetch_add(&k->skel->bss->watch_gen, 1, __ATOMIC_SEQ_CST);
 }
 
-int kernel__set_watch(struct kernel *k, const struct ns_key *key, __u8 verdict)
+int kernel__set_watch(struct kernel *k, __u64 cg, __u8 verdict)
 {
 	int err;
 
-	if (!key->pid_ns || !key->mnt_ns)
+	if (!cg)
 		return 0;
-	err = map_update(k->skel->maps.ns_watch, key, &verdict);
+	err = map_update(k->skel->maps.cgroup_watch, &cg, &verdict);
 	watch_changed(k);
 	return err;
 }
 
-int kernel__forget_watch(struct kernel *k, const struct ns_key *key)
+int kernel__set_scope(struct kernel *k, __u64 cg, __u32 idx, bool on)
 {
-	int err = bpf_map_delete_elem(bpf_map__fd(k->skel->maps.ns_watch), key) ? -errno : 0;
-
-	watch_changed(k);
-	return err == -ENOENT ? 0 : err;
-}
-
-int kernel__set_scope(struct kernel *k, const struct ns_key *key, __u32 idx, bool on)
-{
-	struct scope_key sk = { .ns = *key, .idx = idx };
+	struct scope_key sk = { .cgroup_id = cg, .idx = idx };
 	__u8 one = 1;
 
 	if (on)
@@ -390,9 +400,27 @@ int kernel__set_scope(struct kernel *k, const struct ns_key *key, __u32 idx, boo
 	return 0;
 }
 
-int kernel__set_cgroup_mask(struct kernel *k, __u64 cgroup_id, __u32 mask)
+int kernel__set_cgroup_mask(struct kernel *k, __u64 cg, __u32 mask)
 {
-	return map_update(k->skel->maps.container_cgroups, &cgroup_id, &mask);
+	return map_update(k->skel->maps.container_cgroups, &cg, &mask);
+}
+
+__u64 kernel__forget_cgroup(struct kernel *k, __u64 cg)
+{
+	struct cactus_bpf *skel = k->skel;
+	int drops_fd = bpf_map__fd(skel->maps.drops_by_cgroup);
+	__u64 drops = 0;
+
+	bpf_map_delete_elem(bpf_map__fd(skel->maps.cgroup_watch), &cg);
+	watch_changed(k);
+	bpf_map_delete_elem(bpf_map__fd(skel->maps.container_cgroups), &cg);
+	for (__u32 i = 0; i < CACTUS_MAX_KRULES; i++) {
+		kernel__set_scope(k, cg, i, false);
+		kernel__set_scope(k, cg, SCOPE_DENY + i, false);
+	}
+	if (!bpf_map_lookup_elem(drops_fd, &cg, &drops))
+		bpf_map_delete_elem(drops_fd, &cg);
+	return drops;
 }
 
 void kernel__quiesce(struct kernel *k)
@@ -426,19 +454,42 @@ void kernel__stats(const struct kernel *k, __u64 *out)
 	free(vals);
 }
 
-void kernel__drops_foreach(const struct kernel *k,
-			   void (*fn)(void *ctx, const struct ns_key *key, __u64 n), void *ctx)
+void kernel__drops_foreach(const struct kernel *k, void (*fn)(void *ctx, __u64 cg, __u64 n),
+			   void *ctx)
 {
-	int fd = bpf_map__fd(k->skel->maps.drops_by_ns);
-	struct ns_key key, next, *prev = NULL;
-	__u64 n;
+	int fd = bpf_map__fd(k->skel->maps.drops_by_cgroup);
+	__u64 key, next, *prev = NULL, n;
 
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		key = next;
 		prev = &key;
 		if (!bpf_map_lookup_elem(fd, &key, &n))
-			fn(ctx, &key, n);
+			fn(ctx, key, n);
 	}
+}
+
+static __u32 map_count(const struct bpf_map *map, size_t key_size)
+{
+	char key[32], next[32];
+	int fd = bpf_map__fd(map);
+	void *prev = NULL;
+	__u32 n = 0;
+
+	while (key_size <= sizeof(key) && !bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, key_size);
+		prev = key;
+		n++;
+	}
+	return n;
+}
+
+void kernel__tables(const struct kernel *k, struct kernel_tables *out)
+{
+	out->watch = map_count(k->skel->maps.cgroup_watch, sizeof(__u64));
+	out->cgroups = map_count(k->skel->maps.container_cgroups, sizeof(__u64));
+	out->scope = map_count(k->skel->maps.rule_scope, sizeof(struct scope_key));
+	out->drops = map_count(k->skel->maps.drops_by_cgroup, sizeof(__u64));
+	out->max = bpf_map__max_entries(k->skel->maps.cgroup_watch);
 }
 
 enum attach_mode kernel__mode(const struct kernel *k)

@@ -47,6 +47,7 @@ struct kernel_opts {
 	unsigned long ring_bytes;      /* events ring, a power of 2 */
 	__u32 n_kill_rules;            /* entries kernel__set_kill_rules() will write */
 	__u32 n_deny_rules;            /* > 0: the cgroup deny programs are loaded */
+	__u32 max_containers;          /* size of the per-cgroup tables (0: 8192) */
 };
 
 struct kernel;
@@ -67,15 +68,17 @@ int kernel__set_deny_rules(struct kernel *k, const struct deny_rule *rules, __u3
 /* A full path whose open or exec fails with EPERM (BPF-LSM, kernel__lsm()). */
 int kernel__add_deny_path(struct kernel *k, const char *path);
 
-/* A known container's verdict: watched (NS_WATCH) or filtered out in the
- * kernel (NS_IGNORE). */
-int kernel__set_watch(struct kernel *k, const struct ns_key *key, __u8 verdict);
-/* The container of @key is gone: its pair may be reused by the next one. */
-int kernel__forget_watch(struct kernel *k, const struct ns_key *key);
-/* Scoped kill/deny rule @idx (SCOPE_DENY + i for deny rules) selects @key. */
-int kernel__set_scope(struct kernel *k, const struct ns_key *key, __u32 idx, bool on);
-/* Deny rules (bit per rule) that apply to cgroup v2 @cgroup_id. */
-int kernel__set_cgroup_mask(struct kernel *k, __u64 cgroup_id, __u32 mask);
+/* What user space knows of cgroup v2 @cg: WATCH_KNOWN (its records are
+ * watched and carry no names) or WATCH_IGNORE (filtered out in the kernel).
+ * Also makes the kernel report the cgroup's removal. */
+int kernel__set_watch(struct kernel *k, __u64 cg, __u8 verdict);
+/* Scoped kill/deny rule @idx (SCOPE_DENY + i for deny rules) selects @cg. */
+int kernel__set_scope(struct kernel *k, __u64 cg, __u32 idx, bool on);
+/* Deny rules (bit per rule) that apply to cgroup v2 @cg. */
+int kernel__set_cgroup_mask(struct kernel *k, __u64 cg, __u32 mask);
+/* @cg is gone: every entry of it leaves the kernel's tables. Returns the
+ * records the ring lost for it (drops_by_cgroup), now counted by the caller. */
+__u64 kernel__forget_cgroup(struct kernel *k, __u64 cg);
 
 /* ---- attaching ---- */
 
@@ -94,9 +97,14 @@ void kernel__quiesce(struct kernel *k);
 int kernel__events_fd(const struct kernel *k);
 /* Sums the per-CPU counters into out[STAT_NSTATS]. */
 void kernel__stats(const struct kernel *k, __u64 *out);
-/* Calls @fn for every container pair that lost records (ring full). */
-void kernel__drops_foreach(const struct kernel *k,
-			   void (*fn)(void *ctx, const struct ns_key *key, __u64 n), void *ctx);
+/* Calls @fn for every cgroup that lost records (ring full). */
+void kernel__drops_foreach(const struct kernel *k, void (*fn)(void *ctx, __u64 cg, __u64 n),
+			   void *ctx);
+/* Entries in use in the per-cgroup tables (for tests and metrics). */
+struct kernel_tables {
+	__u32 watch, cgroups, scope, drops, max;
+};
+void kernel__tables(const struct kernel *k, struct kernel_tables *out);
 
 enum attach_mode kernel__mode(const struct kernel *k);
 /* Why this mode: one phrase for the start-up line. */

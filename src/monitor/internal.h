@@ -14,11 +14,19 @@
 #include "rules/rules.h"
 
 struct ring_buffer;
+struct out_stream;
+struct held;
 
 /* What the pipeline counted, for the summary. */
 struct monitor_counts {
 	unsigned long long seen, printed, filtered, malformed, alerts;
 	unsigned long long per_category[CAT_COUNT];
+	unsigned long long no_container;    /* records of container namespaces
+					     * that no container claims */
+	unsigned long long unnamed;         /* ... of a container without a name */
+	unsigned long long drops_no_container; /* drops of a cgroup of no container */
+	unsigned long long lifecycle;       /* start and end records printed */
+	unsigned long long unnamed_released; /* held containers released without a name */
 };
 
 struct monitor {
@@ -28,18 +36,24 @@ struct monitor {
 	struct containers *cs;
 	struct rule_set *rules;
 	struct enforce *enforce;
+	struct out_stream *out;                  /* stdout, records counted when written */
+	int out_err;                             /* first write error: stop (-EPIPE: quietly) */
 	/* what the kernel traces: shown, or needed to enforce */
 	bool kernel_traced[CACTUS_MAX_SYSCALLS];
 	bool kernel_kill[CACTUS_MAX_SYSCALLS];   /* entry checks the kill rules */
 	char cgroup2[512];                       /* cgroup v2 mount, for deny */
 	uint64_t own_cgroup;                     /* cactus's own: a host cgroup */
 	int64_t boot_to_real_ns;
-	/* the join's last answer: consecutive records of one container */
-	struct ns_key last_key;
-	const struct container *last_c;
-	bool last_pass;
+	/* the join's last answer: consecutive records of one cgroup; stale
+	 * once the registry's generation moves */
+	uint64_t last_cg, last_gen;
+	struct ns_key last_pair;
+	struct container *last_c;
+	bool last_valid;
 	struct monitor_counts n;
 	struct event_view view;
+	struct held *held;                       /* hold.c */
+	size_t held_bytes;
 };
 
 /* filter.c: does @c pass --container and --k8s-namespace? (NULL: unknown) */
@@ -47,10 +61,30 @@ bool filter_passes(const struct monitor_opts *o, const struct container *c);
 
 /* pipeline.c: the ring buffer callback (ctx: struct monitor). */
 int pipeline_record(void *ctx, void *data, size_t size);
+/* A container's start or end record, if it passes the filter. */
+void pipeline_lifecycle(struct monitor *m, const struct container *c, bool start);
+/* A syscall record of container @c (joined): filter, match, print. */
+void pipeline_emit(struct monitor *m, const struct cactus_event *e, struct container *c);
+
+/* pipeline.c: a held container's records go out (hold.c), with its start
+ * record first: this one's, the due ones (@all: every one). */
+void pipeline_release(struct monitor *m, const struct container *c);
+void pipeline_release_due(struct monitor *m, bool all);
+
+/* hold.c: the store of records of containers whose name is not known yet. */
+int hold_start(struct monitor *m, struct container *c);
+bool hold_active(struct monitor *m, const struct container *c);
+int hold_record(struct monitor *m, struct container *c, const void *data, size_t size);
+struct held *hold_take(struct monitor *m, const struct container *c);
+struct held *hold_take_due(struct monitor *m, bool all);
+struct held *hold_take_oldest(struct monitor *m);
+struct container *held_container(const struct held *h);
+/* The next held record (free() it), NULL when none is left. */
+void *held_pop(struct held *h, size_t *size);
+void held_free(struct held *h);
 
 /* sync.c: the registry's listener (containers_cb). */
-void sync_container(void *ctx, const struct container *c, uint32_t pid_ns, uint32_t mnt_ns,
-		    enum container_change change);
+void sync_container(void *ctx, struct container *c, uint64_t cg, enum container_change change);
 
 /* policy.c: rules (--rules or the default set) and what the kernel enforces
  * (before the kernel is loaded); then into the loaded kernel. */

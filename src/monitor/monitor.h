@@ -37,6 +37,7 @@ struct monitor_opts {
 	int n_rules;
 	bool no_default_rules;                           /* --no-default-rules */
 	bool alerts_only;                                /* --alerts-only */
+	unsigned int max_containers;                     /* --max-containers (kernel tables) */
 };
 
 /* Runs until SIGINT/SIGTERM. Returns the process exit code. */

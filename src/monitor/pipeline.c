@@ -4,40 +4,83 @@
  * print it. The join only reads and learns through the registry; what the
  * kernel must know about a container reaches it through sync.c.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include "log.h"
 #include "monitor/internal.h"
 #include "output/output.h"
 
-/* The record's container, and whether it passes the filter. */
-static const struct container *join(struct monitor *m, const struct cactus_event *e, bool *pass)
-{
-	struct ns_key key = { .pid_ns = e->pid_ns, .mnt_ns = e->mnt_ns };
-	const struct container *c;
+_Static_assert(CAT_COUNT <= sizeof(((struct container_totals *)0)->per_category) /
+	       sizeof(uint64_t), "container_totals.per_category holds every category");
 
-	if (m->last_c && !memcmp(&key, &m->last_key, sizeof(key))) {
-		*pass = m->last_pass;
+/* The first write error stops the monitor (run.c); later records are not
+ * rendered at all. */
+static void wrote(struct monitor *m, int err)
+{
+	if (err && !m->out_err)
+		m->out_err = err;
+}
+
+/* The record's container (NULL: none claims it). The last answer is kept
+ * while the registry has not changed. */
+static struct container *join(struct monitor *m, const struct cactus_event *e)
+{
+	struct ns_key pair = { .pid_ns = e->pid_ns, .mnt_ns = e->mnt_ns };
+	struct container_key key = {
+		.cgroup_id = e->cgroup_id, .pid_ns = e->pid_ns, .mnt_ns = e->mnt_ns,
+		.host_pid = (int)e->host_pid, .is_init = e->pid == 1,
+		.names = event_str(e, STR_CGROUP),
+	};
+	struct container *c;
+
+	if (m->last_valid && m->last_cg == e->cgroup_id &&
+	    m->last_gen == containers__generation(m->cs) &&
+	    !memcmp(&pair, &m->last_pair, sizeof(pair)))
 		return m->last_c;
-	}
-	c = containers__by_ns(m->cs, key.pid_ns, key.mnt_ns);
-	if (!c)
-		c = containers__resolve(m->cs, key.pid_ns, key.mnt_ns, (int)e->host_pid,
-					event_str(e, STR_CGROUP));
-	m->last_key = key;
+	c = containers__join(m->cs, &key);
+	m->last_cg = e->cgroup_id;
+	m->last_pair = pair;
+	m->last_gen = containers__generation(m->cs);
 	m->last_c = c;
-	m->last_pass = filter_passes(m->opts, c);
-	*pass = m->last_pass;
+	m->last_valid = true;
 	return c;
 }
 
+void pipeline_lifecycle(struct monitor *m, const struct container *c, bool start)
+{
+	struct timespec ts;
+	char time[48];
+
+	if (m->out_err || m->opts->alerts_only || !filter_passes(m->opts, c))
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	format_rfc3339((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec, time, sizeof(time));
+	if (!output_lifecycle(m->out, m->opts->format, c, start, time))
+		m->n.lifecycle++;
+	else
+		wrote(m, out_stream__error(m->out) ?: -ENOMEM);
+}
+
+/* What the kernel says about a container's end (lifecycle.h). */
+static void lifecycle_record(struct monitor *m, const struct cactus_event *e)
+{
+	if (e->type == REC_INIT_EXIT)
+		containers__init_exit(m->cs, e->cgroup_id, e->pid_ns, e->mnt_ns, (int)e->ret);
+	else if (e->type == REC_CGROUP_RMDIR)
+		containers__cgroup_gone(m->cs, e->cgroup_id);
+}
+
 /* Prints the event once per rule it matches (with the alert), or once
- * plain when it matches none. */
-static void print_event(struct monitor *m)
+ * plain when it matches none; counts it for its container. */
+static void print_event(struct monitor *m, struct container *c)
 {
 	const struct cactus_event *e = m->view.e;
 	bool shown = m->opts->traced[e->syscall_nr & (CACTUS_MAX_SYSCALLS - 1)];
 	size_t n = 0;
-	const uint16_t *cand = m->rules ? rules__candidates(m->rules, e->syscall_nr, &n) : NULL;
+	const uint32_t *cand = m->rules ? rules__candidate_ids(m->rules, e->syscall_nr, &n) : NULL;
 	char message[512];
 	bool alerted = false;
 
@@ -55,39 +98,120 @@ static void print_event(struct monitor *m)
 			.outcome = enforce__outcome(m->enforce, r, e),
 			.message = message,
 		};
+		if (c) {
+			c->totals.alerts++;
+			c->totals.denies += !strcmp(a.outcome, "denied");
+		}
 		m->view.alert = &a;
-		output_event(stdout, m->opts->format, &m->view);
+		wrote(m, output_write(m->out, m->opts->format, &m->view));
 		m->view.alert = NULL;
 		m->n.alerts++;
 		alerted = true;
 	}
 	/* a syscall traced only for enforcement is shown when it alerts */
 	if (!alerted && shown && !m->opts->alerts_only)
-		output_event(stdout, m->opts->format, &m->view);
+		wrote(m, output_write(m->out, m->opts->format, &m->view));
 	if (alerted || (shown && !m->opts->alerts_only))
 		m->n.printed++;
+}
+
+void pipeline_emit(struct monitor *m, const struct cactus_event *e, struct container *c)
+{
+	if (!filter_passes(m->opts, c)) {
+		m->n.filtered++;
+		return;
+	}
+	event_view_init(&m->view, e, c, m->boot_to_real_ns);
+	if (!c) {
+		m->n.no_container++;
+		log_debug("no container for cgroup %llu (%s), pid_ns %u mnt_ns %u, %s",
+			  (unsigned long long)e->cgroup_id, event_str(e, STR_CGROUP) ?: "known",
+			  e->pid_ns, e->mnt_ns, e->comm);
+	} else if (!c->name[0]) {
+		m->n.unnamed++;
+	}
+	if (m->view.sc) {
+		m->n.per_category[m->view.sc->category]++;
+		if (c)
+			c->totals.per_category[m->view.sc->category]++;
+	}
+	if (c) {
+		c->totals.events++;
+		c->totals.kills += !!(e->flags & EF_KILLED);
+	}
+	print_event(m, c);
+}
+
+/* ---- containers whose name is not known yet (hold.c) ---- */
+
+#define HOLD_MAX_BYTES (8u << 20)
+
+static void release(struct monitor *m, struct held *h)
+{
+	struct container *c = held_container(h);
+	size_t size;
+	void *r;
+
+	if (!c->name[0])
+		m->n.unnamed_released++;
+	pipeline_lifecycle(m, c, true);
+	while ((r = held_pop(h, &size))) {
+		pipeline_emit(m, r, c);
+		free(r);
+	}
+	held_free(h);
+}
+
+void pipeline_release(struct monitor *m, const struct container *c)
+{
+	struct held *h = hold_take(m, c);
+
+	if (h)
+		release(m, h);
+}
+
+void pipeline_release_due(struct monitor *m, bool all)
+{
+	struct held *h;
+
+	while ((h = hold_take_due(m, all)))
+		release(m, h);
+}
+
+/* Held when its container's name is not known yet; false: print it now. */
+static bool held(struct monitor *m, struct container *c, const void *data, size_t size)
+{
+	struct held *h;
+
+	if (!hold_active(m, c))
+		return false;
+	/* bounded: the oldest held container's records go out first */
+	while (m->held_bytes + size > HOLD_MAX_BYTES && (h = hold_take_oldest(m)))
+		release(m, h);
+	return !hold_record(m, c, data, size);
 }
 
 int pipeline_record(void *ctx, void *data, size_t size)
 {
 	struct monitor *m = ctx;
 	const struct cactus_event *e = data;
-	const struct container *c;
-	bool pass;
+	struct container *c;
 
 	if (size < CACTUS_EVENT_HDR_SIZE || e->data_len > size - CACTUS_EVENT_HDR_SIZE) {
 		m->n.malformed++;
 		return 0;
 	}
-	m->n.seen++;
-	c = join(m, e, &pass);
-	if (!pass) {
-		m->n.filtered++;
+	/* the reader is gone or the disk full: stop consuming (run.c ends) */
+	if (m->out_err)
+		return m->out_err;
+	if (e->type != REC_SYSCALL) {
+		lifecycle_record(m, e);
 		return 0;
 	}
-	event_view_init(&m->view, e, c, m->boot_to_real_ns);
-	if (m->view.sc)
-		m->n.per_category[m->view.sc->category]++;
-	print_event(m);
+	m->n.seen++;
+	c = join(m, e);
+	if (held(m, c, data, CACTUS_EVENT_HDR_SIZE + e->data_len))
+		return 0;
+	pipeline_emit(m, e, c);
 	return 0;
 }

@@ -7,8 +7,10 @@
 #include <string.h>
 #include <time.h>
 #include <bpf/libbpf.h>
+#include <unistd.h>
 #include "log.h"
 #include "monitor/internal.h"
+#include "output/output.h"
 
 static volatile sig_atomic_t stop;
 
@@ -44,6 +46,7 @@ static int load_kernel(struct monitor *m)
 		.ring_bytes = m->opts->ring_bytes,
 		.n_kill_rules = enforce__n_kill(m->enforce),
 		.n_deny_rules = enforce__n_deny(m->enforce),
+		.max_containers = m->opts->max_containers,
 	};
 
 	m->kernel = kernel__load(&ko);
@@ -52,8 +55,8 @@ static int load_kernel(struct monitor *m)
 	return policy_apply(m);
 }
 
-/* The registry, filled by a scan: every container reaches the kernel maps
- * through sync_container() as it is learnt. */
+/* The registry, filled by a scan, then by the source threads: every
+ * container reaches the kernel maps through sync_container() as it is learnt. */
 static int start_containers(struct monitor *m)
 {
 	struct containers_opts copts = {
@@ -64,7 +67,7 @@ static int start_containers(struct monitor *m)
 	int err;
 
 	m->cs = containers__new(&copts);
-	err = m->cs ? containers__scan(m->cs) : -ENOMEM;
+	err = m->cs ? containers__start(m->cs, true) : -ENOMEM;
 	if (err) {
 		log_err("container discovery failed: %s", strerror(-err));
 		return err;
@@ -94,28 +97,45 @@ static int start(struct monitor *m)
 		err = kernel__attach(m->kernel, m->kernel_traced);
 	if (err)
 		return err;
-	if (containers__follow(m->cs))
-		log_warn("not following docker events: new containers are learnt from /proc");
 	enforce__describe(m->enforce, m->cgroup2);
 	log_info("monitoring (attach=%s: %s; %d syscalls traced, %zu rules, ring %lu KiB, "
-		 "docker %s)", attach_mode_name(kernel__mode(m->kernel)),
+		 "metadata: %s)", attach_mode_name(kernel__mode(m->kernel)),
 		 kernel__reason(m->kernel), count_traced(m->kernel_traced),
 		 m->rules ? rules__count(m->rules) : 0, m->opts->ring_bytes >> 10,
-		 containers__docker_ok(m->cs) ? "connected" : "absent");
+		 containers__sources(m->cs));
 	return 0;
+}
+
+/* Output failed: EPIPE (the reader went away, as behind `head`) ends the
+ * monitor quietly with status 0, any other error with a message and 1. */
+static int output_failed(struct monitor *m)
+{
+	if (m->out_err == -EPIPE) {
+		log_info("output closed by its reader: stopping");
+		return 0;
+	}
+	log_err("cannot write events to stdout: %s", strerror(-m->out_err));
+	return m->out_err;
 }
 
 static int poll_loop(struct monitor *m)
 {
 	int err = 0;
 
-	while (!stop) {
+	while (!stop && !m->out_err) {
 		/* a timeout bounds latency: the kernel side batches wake-ups */
 		err = ring_buffer__poll(m->rb, 50);
 		/* records written without a wake-up are not signalled to epoll */
 		if (err >= 0)
 			err = ring_buffer__consume(m->rb);
-		fflush(stdout);
+		/* what the source threads learnt, and containers gone unsaid
+		 * (after the ring is drained: their last records are in) */
+		containers__poll(m->cs);
+		pipeline_release_due(m, false);
+		if (!m->out_err && out_stream__flush(m->out))
+			m->out_err = out_stream__error(m->out);
+		if (m->out_err)
+			break;
 		if (err == -EINTR) {
 			err = 0;
 			continue;
@@ -126,13 +146,14 @@ static int poll_loop(struct monitor *m)
 		}
 		err = 0;
 	}
-	return err;
+	return m->out_err ? output_failed(m) : err;
 }
 
 static void cleanup(struct monitor *m)
 {
-	containers__free(m->cs); /* first: its thread writes kernel maps */
+	containers__free(m->cs); /* first: its threads post to the registry */
 	ring_buffer__free(m->rb);
+	out_stream__free(m->out);
 	kernel__free(m->kernel);
 	enforce__free(m->enforce);
 	rules__free(m->rules);
@@ -160,14 +181,18 @@ int monitor_run(const struct monitor_opts *opts)
 		cleanup(m);
 		return 2;
 	}
-	err = start(m);
+	m->out = out_stream__new(STDOUT_FILENO);
+	err = m->out ? start(m) : -ENOMEM;
 	if (!err) {
-		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 		err = poll_loop(m);
 		/* stop producing, then drain what is already in the ring */
 		kernel__quiesce(m->kernel);
-		ring_buffer__consume(m->rb);
-		fflush(stdout);
+		if (!m->out_err) {
+			ring_buffer__consume(m->rb);
+			pipeline_release_due(m, true);
+			if (out_stream__flush(m->out) && out_stream__error(m->out) != -EPIPE)
+				err = out_stream__error(m->out);
+		}
 		summary_print(m);
 	}
 	cleanup(m);

@@ -1,52 +1,85 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The one path by which a container reaches the kernel maps: the registry
- * (src/containers) tells this listener whenever a namespace pair is learnt or
- * freed, whoever learnt it (the start-up scan, docker events, the join).
- * It sets the pair's verdict (watched, or filtered out in the kernel), the
- * rule scopes that select it, and the deny rules of its cgroup.
+ * The one path by which containers reach the kernel maps and the lifecycle
+ * records: the registry (src/containers) tells this listener whenever a
+ * container starts, changes or ends, or a cgroup is learnt or gone, whoever
+ * learnt it (the start-up scan, the source threads, a join). Per cgroup it
+ * sets the verdict (watched, or filtered out in the kernel), the rule scopes
+ * that select its container and the deny rules of the cgroup; when a cgroup
+ * goes, its entries leave the kernel and its drops are added to its
+ * container's totals.
  */
 #include "containers/containers.h"
 #include "monitor/internal.h"
 
-static void sync_enforce(struct monitor *m, const struct container *c, const struct ns_key *key)
+static void sync_enforce(struct monitor *m, const struct container *c, uint64_t cg)
 {
 	struct enforce_container ec;
-	uint64_t cgroup_id;
 
 	enforce__container(m->enforce, c, &ec);
 	if (!ec.applies)
 		return;
 	for (__u32 i = 0; i < enforce__n_kill(m->enforce); i++) {
 		if (ec.kill_scoped & (1U << i))
-			kernel__set_scope(m->kernel, key, i, ec.kill_in & (1U << i));
+			kernel__set_scope(m->kernel, cg, i, ec.kill_in & (1U << i));
 	}
 	for (__u32 i = 0; i < enforce__n_deny(m->enforce); i++) {
 		if (ec.deny_scoped_in & (1U << i))
-			kernel__set_scope(m->kernel, key, SCOPE_DENY + i, true);
+			kernel__set_scope(m->kernel, cg, SCOPE_DENY + i, true);
 	}
-	if (!enforce__n_deny(m->enforce))
-		return;
-	/* the cgroup from its init, never from a record: a runtime process may
-	 * act in a container's namespaces while still in a host cgroup */
-	cgroup_id = cgroup2_id_of_pid(m->cgroup2, c->init_pid);
 	/* never cactus's own cgroup (all of the host, on a flat hierarchy) */
-	if (cgroup_id && cgroup_id != m->own_cgroup)
-		kernel__set_cgroup_mask(m->kernel, cgroup_id, ec.deny_mask);
+	if (enforce__n_deny(m->enforce) && cg != m->own_cgroup)
+		kernel__set_cgroup_mask(m->kernel, cg, ec.deny_mask);
 }
 
-void sync_container(void *ctx, const struct container *c, uint32_t pid_ns, uint32_t mnt_ns,
-		    enum container_change change)
+/* A container's cgroup: verdict, scopes, deny mask. A container without a
+ * name yet is watched whatever the filter: its name may select it. */
+static void sync_cgroup(struct monitor *m, const struct container *c, uint64_t cg)
+{
+	bool pass = !c->name[0] || filter_passes(m->opts, c);
+
+	if (!cg)
+		return;
+	kernel__set_watch(m->kernel, cg, pass ? WATCH_KNOWN : WATCH_IGNORE);
+	sync_enforce(m, c, cg);
+}
+
+void sync_container(void *ctx, struct container *c, uint64_t cg, enum container_change change)
 {
 	struct monitor *m = ctx;
-	struct ns_key key = { .pid_ns = pid_ns, .mnt_ns = mnt_ns };
 
-	if (!m->kernel)
-		return;
-	if (change == CONTAINER_GONE) {
-		kernel__forget_watch(m->kernel, &key);
-		return;
+	switch (change) {
+	case CONTAINER_START:
+		sync_cgroup(m, c, cg);
+		/* its start record, and its records until its name is known */
+		if (c->name[0] || hold_start(m, c))
+			pipeline_lifecycle(m, c, true);
+		break;
+	case CONTAINER_ALIAS:
+		sync_cgroup(m, c, cg);
+		break;
+	case CONTAINER_UPDATE:
+		sync_cgroup(m, c, cg);
+		if (c->name[0])
+			pipeline_release(m, c);
+		break;
+	case CONTAINER_END:
+		pipeline_release(m, c);
+		pipeline_lifecycle(m, c, false);
+		break;
+	case CGROUP_NOT_CONTAINER:
+		/* its records may belong to a container's namespaces (a runtime
+		 * process): user space filters them one by one */
+		kernel__set_watch(m->kernel, cg, WATCH_KNOWN);
+		break;
+	case CGROUP_GONE: {
+		__u64 drops = kernel__forget_cgroup(m->kernel, cg);
+
+		if (c)
+			c->totals.drops += drops;
+		else
+			m->n.drops_no_container += drops;
+		break;
 	}
-	kernel__set_watch(m->kernel, &key, filter_passes(m->opts, c) ? NS_WATCH : NS_IGNORE);
-	sync_enforce(m, c, &key);
+	}
 }

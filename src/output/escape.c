@@ -2,6 +2,7 @@
 /* The reversible escape of the text and block formats (see escape.h). */
 #include <stdint.h>
 #include "output/escape.h"
+#include "output/output.h"
 
 /* A valid character a terminal or viewer acts on: C1 controls (CSI, NEL),
  * line/paragraph separators, bidi marks, embeddings, overrides, isolates
@@ -90,4 +91,12 @@ void esc_value(struct out_buf *ob, const char *s, const char *sep)
 	esc_body(ob, (const unsigned char *)s, quoted);
 	if (quoted)
 		ob_ch(ob, '"');
+}
+
+/* Shared by the text and block formats. */
+const char *output_container_label(const struct container *c)
+{
+	if (!c || !c->id[0])
+		return "-";
+	return c->name[0] ? c->name : c->id;
 }

@@ -146,7 +146,20 @@ static inline void kv_str(struct out_buf *ob, const char *key, size_t klen, cons
 	json_raw(ob, s);
 }
 
-static void json_container(struct out_buf *ob, const struct container *c)
+void json_kv_str(struct out_buf *ob, const char *key, const char *s)
+{
+	ob_str(ob, ",\"");
+	ob_str(ob, key);
+	ob_str(ob, "\":");
+	if (!json_str(ob, s))
+		return;
+	ob_str(ob, ",\"");
+	ob_str(ob, key);
+	ob_str(ob, "_raw\":");
+	json_raw(ob, s);
+}
+
+void json_container(struct out_buf *ob, const struct container *c)
 {
 	KV_STR(ob, "container_id", c ? c->id : "");
 	KV_STR(ob, "container_name", c ? c->name : "");
@@ -154,6 +167,7 @@ static void json_container(struct out_buf *ob, const struct container *c)
 	KV_STR(ob, "runtime", c ? c->runtime : "");
 	KV_STR(ob, "k8s_namespace", c ? c->k8s_namespace : "");
 	KV_STR(ob, "k8s_pod", c ? c->k8s_pod : "");
+	KV_STR(ob, "k8s_pod_uid", c ? c->k8s_pod_uid : "");
 	KV_STR(ob, "k8s_container", c ? c->k8s_container : "");
 }
 

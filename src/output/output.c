@@ -18,13 +18,6 @@ int output_format_parse(const char *name)
 	return -1;
 }
 
-const char *output_container_label(const struct container *c)
-{
-	if (!c || !c->id[0])
-		return "-";
-	return c->name[0] ? c->name : c->id;
-}
-
 void output_render(struct out_buf *ob, enum output_format fmt, const struct event_view *v)
 {
 	switch (fmt) {

@@ -44,6 +44,19 @@ void output_event(FILE *f, enum output_format fmt, const struct event_view *v);
  * `cactus containers` listing. */
 void json_write_str(FILE *f, const char *s);
 
+/* A container's start or end record (src/output/lifecycle.c): JSON
+ * {"type":"container_start"|"container_end", ...}, a text line, a block.
+ * @time: RFC 3339. Returns like output_write(). */
+int output_lifecycle(struct out_stream *s, enum output_format fmt, const struct container *c,
+		     bool start, const char *time);
+void output_lifecycle_render(struct out_buf *ob, enum output_format fmt,
+			     const struct container *c, bool start, const char *time);
+
+/* For the formats' own files: ,"key":"value" (and "key_raw" if needed), and
+ * the container's identity fields of an event. */
+void json_kv_str(struct out_buf *ob, const char *key, const char *s);
+void json_container(struct out_buf *ob, const struct container *c);
+
 /* The container's name, else its id, else "-" (no container). */
 const char *output_container_label(const struct container *c);
 

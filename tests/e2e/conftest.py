@@ -206,7 +206,8 @@ class Agent:
         self._cv = threading.Condition()
         self._out = []          # stdout lines
         self._err = []          # stderr lines
-        self._events = []       # parsed JSON events (json output)
+        self._events = []       # parsed JSON syscall events (json output)
+        self._lifecycle = []    # container_start / container_end records
         self._bad = []          # stdout lines that are not JSON objects
         self._closed = 0        # number of reader threads at EOF
         self.returncode = None
@@ -236,7 +237,9 @@ class Agent:
                             ev = json.loads(line)
                         except ValueError:
                             ev = None
-                        if isinstance(ev, dict):
+                        if isinstance(ev, dict) and "type" in ev:
+                            self._lifecycle.append(ev)
+                        elif isinstance(ev, dict):
                             self._events.append(ev)
                         else:
                             self._bad.append(line)
@@ -259,6 +262,11 @@ class Agent:
         """Snapshot of the JSON events received so far."""
         with self._cv:
             return list(self._events)
+
+    def lifecycle(self):
+        """Snapshot of the container start/end records received so far."""
+        with self._cv:
+            return list(self._lifecycle)
 
     def blocks(self):
         """Snapshot of the `--output block` records received so far."""
@@ -294,6 +302,11 @@ class Agent:
     def wait_for(self, predicate, timeout=WAIT_TIMEOUT, what="matching event"):
         """Return the first JSON event for which predicate(event) is true."""
         return self._wait(lambda: self._events, predicate, timeout, what)
+
+    def wait_for_lifecycle(self, predicate, timeout=WAIT_TIMEOUT,
+                           what="matching lifecycle record"):
+        """Return the first container_start/_end record matching."""
+        return self._wait(lambda: self._lifecycle, predicate, timeout, what)
 
     def wait_for_block(self, predicate, timeout=WAIT_TIMEOUT,
                        what="matching block"):

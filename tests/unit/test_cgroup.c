@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * src/containers: cgroup path parsing (a table of real-shaped paths), the
- * /proc readers against a fake proc tree in a temporary directory, and the
- * registry (scan, by_ns, resolve, list, find) on that tree with no docker.
+ * /proc readers against a fake proc tree in a temporary directory (the
+ * registry: test_containers.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -102,7 +102,7 @@ static const struct parse_case parse_cases[] = {
 
 static void test_parse_table(void **state)
 {
-	char runtime[16], id[CONTAINER_ID_LEN + 1];
+	char runtime[16], id[CONTAINER_ID_MAX];
 	size_t i;
 	int err;
 
@@ -127,13 +127,13 @@ static void test_parse_table(void **state)
 
 static void test_parse_args(void **state)
 {
-	char runtime[16], id[CONTAINER_ID_LEN + 1], small_rt[4];
+	char runtime[16], id[CONTAINER_ID_MAX], small_rt[4];
 
 	(void)state;
 	assert_int_equal(cgroup_path_parse(NULL, runtime, sizeof(runtime), id, sizeof(id)),
 			 -EINVAL);
 	assert_int_equal(cgroup_path_parse("/docker/" ID_A, runtime, sizeof(runtime), id,
-					   CONTAINER_ID_LEN), -ENOSPC);
+					   CT_HEX_ID_LEN), -ENOSPC);
 	assert_int_equal(cgroup_path_parse("/docker/" ID_A, small_rt, sizeof(small_rt), id,
 					   sizeof(id)), -ENOSPC);
 }
@@ -286,7 +286,7 @@ static void test_proc_ns(void **state)
 static void test_proc_cgroup(void **state)
 {
 	struct fake_proc *fp = *state;
-	char rt[16], id[CONTAINER_ID_LEN + 1];
+	char rt[16], id[CONTAINER_ID_MAX];
 	int ppid = -1;
 
 	assert_int_equal(ct_proc_cgroup(fp->root, 100, rt, sizeof(rt), id, sizeof(id)), 0);
@@ -339,178 +339,6 @@ static void test_proc_scan(void **state)
 	assert_int_equal(ct_proc_scan("/nonexistent-proc", &v, &n), -ENOENT);
 }
 
-static struct containers *fake_containers(struct fake_proc *fp)
-{
-	struct containers_opts opts = {
-		.docker_sock = "/nonexistent/docker.sock",
-		.proc_root = fp->root,
-	};
-	struct containers *cs = containers__new(&opts);
-
-	assert_non_null(cs);
-	assert_int_equal(containers__scan(cs), 0);
-	assert_false(containers__docker_ok(cs));
-	return cs;
-}
-
-static void test_registry_scan(void **state)
-{
-	struct containers *cs = fake_containers(*state);
-	const struct container **v = NULL, *c;
-	size_t n = 0;
-
-	assert_int_equal(containers__list(cs, &v, &n), 0);
-	assert_int_equal(n, 4);
-	/* sorted by name (empty without docker), then id */
-	assert_string_equal(v[0]->id, ID_C);
-	assert_string_equal(v[1]->id, ID_A);
-	assert_string_equal(v[2]->id, ID_B);
-	assert_string_equal(v[3]->id, ID_D);
-	assert_int_equal(v[3]->init_pid, 600);
-	free(v);
-
-	c = containers__by_ns(cs, 4026532180u, 4026532177u);
-	assert_non_null(c);
-	assert_string_equal(c->id, ID_A);
-	assert_string_equal(c->runtime, "docker");
-	assert_int_equal(c->init_pid, 100);
-	assert_true(c->running);
-	assert_null(containers__by_ns(cs, HOST_PID_NS, HOST_MNT_NS));
-	assert_int_equal(containers__follow(cs), -ENOTCONN);
-
-	/* --container: full id, any prefix of >= 4 (a filter may select
-	 * several), not a shorter one, not another case */
-	assert_true(container_matches(c, ID_A));
-	assert_true(container_matches(c, "abcd1"));
-	assert_true(container_matches(c, "abcd"));
-	assert_false(container_matches(c, "abc"));
-	assert_false(container_matches(c, "ABCD1"));
-	assert_false(container_matches(c, ""));
-	assert_false(container_matches(NULL, "abcd"));
-	assert_int_equal(containers__count_matching(cs, ID_A), 1);
-	assert_int_equal(containers__count_matching(cs, "abcd1"), 1);
-	assert_int_equal(containers__count_matching(cs, "abcd"), 2);     /* ID_A and ID_B */
-	assert_int_equal(containers__count_matching(cs, "abc"), 0);      /* too short */
-	assert_int_equal(containers__count_matching(cs, "0123"), 1);     /* ID_C */
-	assert_int_equal(containers__count_matching(cs, "ABCD1"), 0);
-	assert_int_equal(containers__count_matching(cs, "nosuch"), 0);
-	assert_int_equal(containers__count_matching(cs, ""), 0);
-	containers__free(cs);
-}
-
-static void test_registry_resolve(void **state)
-{
-	struct containers *cs = fake_containers(*state);
-	const struct container *c, *c2;
-
-	/* known pair */
-	c = containers__resolve(cs, 4026532300u, 4026532301u, 200, NULL);
-	assert_string_equal(c->id, ID_B);
-
-	/* a host process: a negative answer, cached */
-	c = containers__resolve(cs, HOST_PID_NS, HOST_MNT_NS, 400, NULL);
-	assert_non_null(c);
-	assert_string_equal(c->runtime, "unknown");
-	assert_string_equal(c->id, "");
-	assert_int_equal(c->pid_ns, HOST_PID_NS);
-	assert_ptr_equal(containers__by_ns(cs, HOST_PID_NS, HOST_MNT_NS), c);
-	assert_ptr_equal(containers__resolve(cs, HOST_PID_NS, HOST_MNT_NS, 1, NULL), c);
-
-	/* the process is gone: the captured leaf names the container */
-	c = containers__resolve(cs, 4026532500u, 4026532501u, 9999,
-				"cri-containerd-" ID_E ".scope");
-	assert_string_equal(c->runtime, "containerd");
-	assert_string_equal(c->id, ID_E);
-	assert_int_equal(c->pid_ns, 4026532500u);
-	assert_int_equal(c->mnt_ns, 4026532501u);
-	assert_true(c->running);
-	assert_ptr_equal(containers__by_ns(cs, 4026532500u, 4026532501u), c);
-	assert_int_equal(containers__count_matching(cs, "eeee"), 1);
-
-	/* pid 101 now runs in other namespaces, in container A: the pid was
-	 * reused, so the leaf the kernel captured wins over /proc */
-	c = containers__resolve(cs, 4026532800u, 4026532801u, 101, "docker-" ID_B ".scope");
-	assert_string_equal(c->id, ID_B);
-	assert_int_equal(c->pid_ns, 4026532300u); /* B's own record, from the scan */
-	/* and when the namespaces match, /proc wins over a stale leaf */
-	c = containers__resolve(cs, 4026532180u, 4026532190u, 160, "docker-" ID_B ".scope");
-	assert_string_equal(c->id, ID_A);
-	assert_ptr_equal(c, containers__by_ns(cs, 4026532180u, 4026532177u));
-
-	/* pid 400 lives in other namespaces (pid reuse): trust the leaf, not /proc */
-	c = containers__resolve(cs, 4026532600u, 4026532601u, 400, ID_C);
-	assert_string_equal(c->id, ID_C);
-	/* same container as the scan found, now indexed under a second pair */
-	assert_ptr_equal(c, containers__by_ns(cs, 4026532400u, 4026532401u));
-	assert_ptr_equal(containers__by_ns(cs, 4026532600u, 4026532601u), c);
-
-	/* gone and no leaf: nothing to go on */
-	c = containers__resolve(cs, 4026532700u, 4026532701u, 9999, NULL);
-	assert_string_equal(c->runtime, "unknown");
-	c2 = containers__resolve(cs, 4026532700u, 4026532701u, 9999, NULL);
-	assert_ptr_equal(c, c2);
-	containers__free(cs);
-}
-
-/* The registry's record of @name (running or not), or NULL. */
-static const struct container *first_matching(struct containers *cs, const char *name)
-{
-	const struct container *c = NULL;
-
-	pthread_mutex_lock(&cs->lock);
-	for (size_t i = 0; i < cs->ncur && !c; i++) {
-		if (container_matches(cs->cur[i], name))
-			c = cs->cur[i];
-	}
-	pthread_mutex_unlock(&cs->lock);
-	return c;
-}
-
-/* The events thread's side, fed directly: no docker needed. */
-static void test_registry_events(void **state)
-{
-	struct containers *cs = fake_containers(*state);
-	struct container attrs = { .id = ID_E, .runtime = "docker", .name = "web",
-				   .image = "nginx", .k8s_pod = "p1" };
-	const struct container *c, *created, *dead;
-	bool started = true;
-
-	/* create: no pid yet, nothing to report, but the id is known */
-	assert_null(ct_registry_event(cs, "create", &attrs, &started));
-	assert_int_equal(containers__count_matching(cs, "web"), 1);
-	created = first_matching(cs, "web");
-	assert_non_null(created);
-	assert_false(created->running);
-
-	/* a process of it shows up: the create record is adopted for the pair */
-	c = containers__resolve(cs, 4026533000u, 4026533001u, 9999, ID_E);
-	assert_ptr_not_equal(c, created);
-	assert_false(created->running); /* published records never change */
-	assert_string_equal(c->name, "web");
-	assert_string_equal(c->k8s_pod, "p1");
-	assert_true(c->running);
-	assert_int_equal(c->pid_ns, 4026533000u);
-
-	/* die: a new copy, reported as stopped, and the pair is forgotten */
-	dead = ct_registry_event(cs, "die", &attrs, &started);
-	assert_non_null(dead);
-	assert_false(started);
-	assert_false(dead->running);
-	assert_true(c->running);
-	assert_string_equal(dead->image, "nginx");
-	assert_null(containers__by_ns(cs, 4026533000u, 4026533001u));
-	assert_ptr_equal(first_matching(cs, "web"), dead);
-
-	/* a late event of the dead container still finds it by its leaf */
-	assert_ptr_equal(containers__resolve(cs, 4026533000u, 4026533001u, 9999,
-					     "docker-" ID_E ".scope"), dead);
-	/* destroy: gone from find and list */
-	assert_null(ct_registry_event(cs, "destroy", &attrs, &started));
-	assert_int_equal(containers__count_matching(cs, "web"), 0);
-	assert_null(ct_registry_event(cs, "exec_start: sh", &attrs, &started));
-	containers__free(cs);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -519,9 +347,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_proc_ns, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_proc_cgroup, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_proc_scan, fake_setup, fake_teardown),
-		cmocka_unit_test_setup_teardown(test_registry_scan, fake_setup, fake_teardown),
-		cmocka_unit_test_setup_teardown(test_registry_resolve, fake_setup, fake_teardown),
-		cmocka_unit_test_setup_teardown(test_registry_events, fake_setup, fake_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

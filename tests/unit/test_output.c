@@ -1152,12 +1152,13 @@ static void test_block_hostile(void **state)
 /* ---- JSON: lossless, and unchanged for valid UTF-8 ---- */
 
 /* Two events whose every string is valid UTF-8 (with quotes, controls, C1):
- * the lines the writer printed before "_raw" existed, byte for byte. */
+ * the lines the writer printed before "_raw" existed, byte for byte (but
+ * for "k8s_pod_uid", added since: issue 12). */
 static const char *const golden_json[] = {
 	"{\"time\":\"2023-11-14T22:13:20.123456789Z\",\"container_id\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
 	"\"container_name\":\"w\xc3\xa9""b \\\"1\\\"\",\"image\":\"nginx:1.25\","
 	"\"runtime\":\"docker\",\"k8s_namespace\":\"default\",\"k8s_pod\":\"web-0\","
-	"\"k8s_container\":\"nginx\",\"pid_ns\":4026532001,\"mnt_ns\":4026532000,"
+	"\"k8s_pod_uid\":\"\",\"k8s_container\":\"nginx\",\"pid_ns\":4026532001,\"mnt_ns\":4026532000,"
 	"\"host_pid\":4242,\"host_tid\":4243,\"host_ppid\":4000,\"pid\":7,\"ppid\":1,"
 	"\"uid\":1000,\"gid\":1001,\"comm\":\"ca t\",\"syscall\":\"openat\",\"syscall_nr\":257,"
 	"\"category\":\"File Operation\",\"activity\":\"File Open\",\"ret\":3,\"dirname\":\"/mnt\","
@@ -1167,7 +1168,7 @@ static const char *const golden_json[] = {
 	"{\"time\":\"2023-11-14T22:13:20.123456789Z\",\"container_id\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
 	"\"container_name\":\"w\xc3\xa9""b \\\"1\\\"\",\"image\":\"nginx:1.25\","
 	"\"runtime\":\"docker\",\"k8s_namespace\":\"default\",\"k8s_pod\":\"web-0\","
-	"\"k8s_container\":\"nginx\",\"pid_ns\":4026532001,\"mnt_ns\":4026532000,"
+	"\"k8s_pod_uid\":\"\",\"k8s_container\":\"nginx\",\"pid_ns\":4026532001,\"mnt_ns\":4026532000,"
 	"\"host_pid\":4242,\"host_tid\":4243,\"host_ppid\":4000,\"pid\":7,\"ppid\":1,"
 	"\"uid\":1000,\"gid\":1001,\"comm\":\"ca t\",\"syscall\":\"execve\",\"syscall_nr\":59,"
 	"\"category\":\"Process Manage\",\"activity\":\"Process Create\",\"ret\":0,"

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Container lifecycle records, in the stream beside the events: one when a
+ * container starts (or is found running when cactus starts: "existing"),
+ * one when it ends, with its exit status and what cactus counted for it.
+ * Same escaping as the events (escape.h, json.c).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include "event_view.h"
+#include "output/escape.h"
+#include "output/output.h"
+#include "syscalls.h"
+
+/* A wait status: the exit code, or the signal that killed it. */
+static void exit_of(const struct container *c, int *code, const char **sig, char *buf,
+		    size_t len)
+{
+	*code = -1;
+	*sig = NULL;
+	if (c->exit_code < 0)
+		return;
+	if (c->exit_code & 0x7f)
+		*sig = signal_name(c->exit_code & 0x7f, buf, len);
+	else
+		*code = (c->exit_code >> 8) & 0xff;
+}
+
+static void json_totals(struct out_buf *ob, const struct container *c)
+{
+	const struct container_totals *t = &c->totals;
+	bool first = true;
+
+	OB_LIT(ob, ",\"events\":");
+	ob_int(ob, (int64_t)t->events);
+	OB_LIT(ob, ",\"drops\":");
+	ob_int(ob, (int64_t)t->drops);
+	OB_LIT(ob, ",\"alerts\":");
+	ob_int(ob, (int64_t)t->alerts);
+	OB_LIT(ob, ",\"kills\":");
+	ob_int(ob, (int64_t)t->kills);
+	OB_LIT(ob, ",\"denies\":");
+	ob_int(ob, (int64_t)t->denies);
+	OB_LIT(ob, ",\"per_category\":{");
+	for (int i = 0; i < CAT_COUNT; i++) {
+		if (!t->per_category[i])
+			continue;
+		if (!first)
+			ob_ch(ob, ',');
+		first = false;
+		ob_ch(ob, '"');
+		ob_str(ob, cactus_category_name(i));
+		OB_LIT(ob, "\":");
+		ob_int(ob, (int64_t)t->per_category[i]);
+	}
+	ob_ch(ob, '}');
+}
+
+static void json_lifecycle(struct out_buf *ob, const struct container *c, bool start,
+			   const char *time)
+{
+	char sigbuf[24];
+	const char *sig;
+	int code;
+
+	OB_LIT(ob, "{\"type\":");
+	ob_str(ob, start ? "\"container_start\"" : "\"container_end\"");
+	json_kv_str(ob, "time", time);
+	json_container(ob, c);
+	ob_str(ob, c->k8s_sandbox ? ",\"k8s_sandbox\":true" : ",\"k8s_sandbox\":false");
+	ob_str(ob, c->existing ? ",\"existing\":true" : ",\"existing\":false");
+	OB_LIT(ob, ",\"init_pid\":");
+	ob_int(ob, c->init_pid);
+	OB_LIT(ob, ",\"pid_ns\":");
+	ob_int(ob, c->pid_ns);
+	OB_LIT(ob, ",\"mnt_ns\":");
+	ob_int(ob, c->mnt_ns);
+	json_kv_str(ob, "cgroup", c->cgroup);
+	OB_LIT(ob, ",\"cgroup_id\":");
+	ob_int(ob, (int64_t)c->cgroup_id);
+	if (!start) {
+		exit_of(c, &code, &sig, sigbuf, sizeof(sigbuf));
+		OB_LIT(ob, ",\"exit_code\":");
+		if (code >= 0)
+			ob_int(ob, code);
+		else
+			OB_LIT(ob, "null");
+		if (sig)
+			json_kv_str(ob, "exit_signal", sig);
+		else
+			OB_LIT(ob, ",\"exit_signal\":null");
+		json_totals(ob, c);
+	}
+	OB_LIT(ob, "}\n");
+}
+
+static void kv(struct out_buf *ob, const char *sep, const char *key, const char *val,
+	       const char *esc)
+{
+	ob_str(ob, sep);
+	ob_str(ob, key);
+	esc_value(ob, val, esc);
+}
+
+static void num(struct out_buf *ob, const char *sep, const char *key, int64_t n)
+{
+	ob_str(ob, sep);
+	ob_str(ob, key);
+	ob_int(ob, n);
+}
+
+/* text: one line; block: "Key: value" lines and a blank line. */
+static void human_lifecycle(struct out_buf *ob, const struct container *c, bool start,
+			    const char *time, bool block)
+{
+	const char *esc = block ? ESC_BLOCK_SEP : ESC_TEXT_SEP;
+	const char *sep = block ? ", " : " ", *nl = block ? "\n" : " ";
+	char sigbuf[24];
+	const char *sig;
+	int code;
+
+	if (block) {
+		kv(ob, "", "Time: ", time, esc);
+		ob_str(ob, start ? "\nRecord: container start\n" : "\nRecord: container end\n");
+	} else {
+		ob_str(ob, time);
+		ob_str(ob, start ? " container_start" : " container_end");
+	}
+	kv(ob, block ? "" : " ", block ? "ContainerName: " : "name=", c->name, esc);
+	kv(ob, sep, block ? "ContainerId: " : "id=", c->id, esc);
+	kv(ob, sep, block ? "Image: " : "image=", c->image, esc);
+	kv(ob, sep, block ? "Runtime: " : "runtime=", c->runtime, esc);
+	kv(ob, nl, block ? "Namespace: " : "k8s_namespace=", c->k8s_namespace, esc);
+	kv(ob, sep, block ? "Pod: " : "k8s_pod=", c->k8s_pod, esc);
+	kv(ob, sep, block ? "PodUid: " : "k8s_pod_uid=", c->k8s_pod_uid, esc);
+	kv(ob, sep, block ? "K8sContainer: " : "k8s_container=", c->k8s_container, esc);
+	kv(ob, sep, block ? "Sandbox: " : "k8s_sandbox=", c->k8s_sandbox ? "yes" : "no", esc);
+	num(ob, nl, block ? "InitPid: " : "init_pid=", c->init_pid);
+	num(ob, sep, block ? "PidId: " : "pid_ns=", c->pid_ns);
+	num(ob, sep, block ? "MntId: " : "mnt_ns=", c->mnt_ns);
+	kv(ob, sep, block ? "Cgroup: " : "cgroup=", c->cgroup, esc);
+	if (!start) {
+		exit_of(c, &code, &sig, sigbuf, sizeof(sigbuf));
+		if (sig)
+			kv(ob, nl, block ? "ExitSignal: " : "exit_signal=", sig, esc);
+		else if (code >= 0)
+			num(ob, nl, block ? "ExitCode: " : "exit_code=", code);
+		else
+			kv(ob, nl, block ? "ExitCode: " : "exit_code=", "-", esc);
+		num(ob, sep, block ? "Events: " : "events=", (int64_t)c->totals.events);
+		num(ob, sep, block ? "Drops: " : "drops=", (int64_t)c->totals.drops);
+		num(ob, sep, block ? "Alerts: " : "alerts=", (int64_t)c->totals.alerts);
+		num(ob, sep, block ? "Kills: " : "kills=", (int64_t)c->totals.kills);
+		num(ob, sep, block ? "Denies: " : "denies=", (int64_t)c->totals.denies);
+	}
+	ob_str(ob, block ? "\n\n" : "\n");
+}
+
+void output_lifecycle_render(struct out_buf *ob, enum output_format fmt,
+			     const struct container *c, bool start, const char *time)
+{
+	if (fmt == OUT_JSON)
+		json_lifecycle(ob, c, start, time);
+	else
+		human_lifecycle(ob, c, start, time, fmt == OUT_BLOCK);
+}
+
+int output_lifecycle(struct out_stream *s, enum output_format fmt, const struct container *c,
+		     bool start, const char *time)
+{
+	char storage[4096];
+	struct out_buf ob;
+	int err;
+
+	ob_init(&ob, storage, sizeof(storage));
+	output_lifecycle_render(&ob, fmt, c, start, time);
+	err = ob.oom ? -ENOMEM : out_stream__write(s, ob.b, ob.len);
+	ob_free(&ob);
+	return err;
+}
