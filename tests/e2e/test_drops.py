@@ -18,7 +18,7 @@ N = 20000
 def parse_summary(stderr, name):
     total = re.search(r"cactus: kernel: (\d+) events written, (\d+) drops", stderr)
     assert total, stderr
-    per = re.search(r"drops in " + re.escape(name) + r" \(pid_ns \d+, mnt_ns \d+\): (\d+)",
+    per = re.search(r"drops in " + re.escape(name) + r" \(cgroup \d+\): (\d+)",
                     stderr)
     return int(total.group(2)), int(per.group(1)) if per else 0
 

@@ -120,9 +120,9 @@ check_mode() {
 	fi
 	grep -q "attach=$m" "err.$m" || fail "$m: start-up line does not name the mode"
 	# once, that no docker daemon answers
-	nd=$(grep -c "no docker daemon" "err.$m")
-	[ "$nd" = 1 ] && ok "$m: said once: $(grep "no docker daemon" "err.$m")" \
-		|| { fail "$m: 'no docker daemon' said $nd times on stderr:"; cat "err.$m"; }
+	nd=$(grep -c "source: docker API .*: absent" "err.$m")
+	[ "$nd" = 1 ] && ok "$m: said once: $(grep "source: docker API" "err.$m")" \
+		|| { fail "$m: 'docker API ... absent' said $nd times on stderr:"; cat "err.$m"; }
 	grep -q "warning: this kernel has no" "err.$m" && fail "$m: $(grep "this kernel has no" "err.$m")"
 	# the container's own events: its pid namespace
 	awk -F'\t' -v p="$cpidns" '$1 == p' "ev.$m" >"own.$m"
