@@ -36,7 +36,6 @@ cgroup2 mount (/sys/fs/cgroup/unified here).
 
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -717,5 +716,3 @@ def up_script(name):
     return sh(["bash", str(REPO / "scripts" / name)], check=False,
               timeout=120)
 
-
-HEX64 = re.compile(r"[0-9a-f]{64}")

@@ -567,42 +567,42 @@ def run_sequence(per_runtime, label, delay=0.1):
 
 
 def assert_own_identity(agent, cs, lifecycle=True):
-    """Every file event naming /tmp/<name> comes from that container; every
-    event of one of cs carries its id and name, no identity field empty
-    (image only for bare runc); each container has a start and an end line."""
+    """Every file event naming /tmp/<name> comes from that container and
+    carries its id, name, runtime and image (empty only for bare runc);
+    each container has such an event, a start and an end line; and every
+    other event with one of their ids carries the same name (this last
+    check also covers the runtime's own init stages, e.g. comm
+    runc:[1:CHILD], which run in the container's namespaces and cgroup)."""
     by_id = {c.id: c for c in cs}
     by_name = {c.name: c for c in cs}
     evs = agent.events()
     seen = set()
     for ev in evs:
-        if not is_syscall(ev):
-            continue
-        if ev.get("dirname") == "/tmp" and ev.get("filename") in by_name:
+        if (is_syscall(ev) and ev.get("dirname") == "/tmp"
+                and ev.get("filename") in by_name):
             c = by_name[ev["filename"]]
-            assert ev.get("container_id") == c.id, (c, ev)
-            assert ev.get("container_name") == c.name, (c, ev)
+            want = {"container_id": c.id, "container_name": c.name,
+                    "runtime": c.runtime, "image": c.image}
+            for k, v in want.items():
+                assert ev.get(k) == v, f"{k} of an event of {c}: {ev}"
             seen.add(c.id)
-        c = by_id.get(ev.get("container_id"))
-        if c is None:
-            continue
-        assert ev["container_name"] == c.name, (c, ev)
-        assert ev["runtime"] == c.runtime, (c, ev)
-        for k in ("container_id", "container_name", "runtime"):
-            assert ev[k], (k, ev)
-        if c.runtime != "runc":
-            assert ev["image"] == c.image, (c, ev)
     missing = [c for c in cs if c.id not in seen]
     assert not missing, f"no event for /tmp/<name> of {missing}"
-    if not lifecycle:
-        return evs
-    for c in cs:
-        for kind in ("container_start", "container_end"):
-            ev = agent.wait_for(
-                lambda e: e.get("type") == kind
-                and e.get("container_id") == c.id,
-                timeout=LIFECYCLE_TIMEOUT, what=f"{kind} of {c}")
-            assert ev["container_name"] == c.name, (c, ev)
-            assert ev["runtime"] == c.runtime, (c, ev)
+    if lifecycle:
+        for c in cs:
+            for kind in ("container_start", "container_end"):
+                ev = agent.wait_for(
+                    lambda e: e.get("type") == kind
+                    and e.get("container_id") == c.id,
+                    timeout=LIFECYCLE_TIMEOUT, what=f"{kind} of {c}")
+                assert ev["container_name"] == c.name, (c, ev)
+                assert ev["runtime"] == c.runtime, (c, ev)
+    for ev in evs:
+        c = by_id.get(ev.get("container_id"))
+        if c is None or not is_syscall(ev):
+            continue
+        assert (ev["container_name"], ev["runtime"]) == (c.name, c.runtime), \
+            f"an event of {ev.get('comm')} in {c} names another: {ev}"
     return evs
 
 
