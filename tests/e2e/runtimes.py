@@ -592,13 +592,15 @@ def remove_session_containers(tag=None):
         wd, _workdir = _workdir, None
     if wd:
         shutil.rmtree(wd, ignore_errors=True)
-    _remove_cgroup_dirs(tag)
+    _remove_cgroup_dirs()
 
 
-def _remove_cgroup_dirs(tag):
-    """Empty cgroup directories runc left of this session's kubepods-style
-    parents (/cactus-test/kubepods/.../pod<uid> made for the tests): rmdir
-    fails on a cgroup that still has tasks or children, so this is safe."""
+def _remove_cgroup_dirs():
+    """Empty cgroup directories runc leaves of the kubepods-style parents
+    made for the tests (/cactus-test/kubepods/besteffort/pod<uid>), in every
+    hierarchy; runc removes only a container's own directory. rmdir fails
+    on a cgroup that still has tasks or children, so this is safe; the
+    /cactus-test parent itself is kept."""
     try:
         with open("/proc/self/mountinfo") as f:
             mounts = [l.split(" - ")[0].split()[4] for l in f
@@ -611,11 +613,14 @@ def _remove_cgroup_dirs(tag):
             continue
         for root, dirs, _ in os.walk(top, topdown=False):
             for d in dirs:
-                if d.startswith("pod"):
-                    try:
-                        os.rmdir(os.path.join(root, d))
-                    except OSError:
-                        pass
+                try:
+                    os.rmdir(os.path.join(root, d))
+                except OSError:
+                    pass
+        try:
+            os.rmdir(top)
+        except OSError:
+            pass
 
 
 # --------------------------------------------------------------------------
