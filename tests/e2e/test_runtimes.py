@@ -14,7 +14,8 @@ json` and assert, besides the syscall events, its lifecycle lines:
    "events", "drops", "alerts", "kills", "denies", "per_category"}
 
 where identity is container_id, container_name, image, runtime, k8s_namespace,
-k8s_pod, k8s_pod_uid, k8s_container (syscall events carry it too).
+k8s_pod, k8s_pod_uid, k8s_container (syscall events carry it too). conftest's
+Agent keeps lifecycle lines apart: agent.lifecycle(), wait_for_lifecycle().
 
 Container commands start with a short sleep where the test reads the
 container's init pid, namespaces and cgroup from /proc before the container
@@ -183,10 +184,10 @@ def run_open_and_check(agent, c, want, exit_code=3, sandbox=False):
                         what=f"openat of /mnt/test.txt in {c}")
     assert_event(ev, c, want)
     assert c.wait() == exit_code, c.output()
-    st = agent.wait_for(lambda e: is_start(e, c), timeout=LIFECYCLE_TIMEOUT,
+    st = agent.wait_for_lifecycle(lambda e: is_start(e, c), timeout=LIFECYCLE_TIMEOUT,
                         what=f"container_start of {c}")
     assert_start_line(st, c, want, sandbox=sandbox)
-    end = agent.wait_for(lambda e: is_end(e, c), timeout=LIFECYCLE_TIMEOUT,
+    end = agent.wait_for_lifecycle(lambda e: is_end(e, c), timeout=LIFECYCLE_TIMEOUT,
                          what=f"container_end of {c}")
     n = sum(1 for e in agent.events()
             if is_syscall(e) and e.get("container_id") == c.id)
@@ -441,11 +442,11 @@ def test_containerd_cri_pod_fig12(start_agent):
     started(sb)
     want_sb = expected_identity(sb, container_name=NONEMPTY, image=NONEMPTY,
                                 **k8s)
-    st = agent.wait_for(lambda e: is_start(e, sb), timeout=LIFECYCLE_TIMEOUT,
+    st = agent.wait_for_lifecycle(lambda e: is_start(e, sb), timeout=LIFECYCLE_TIMEOUT,
                         what="container_start of the sandbox")
     assert_start_line(st, sb, want_sb, sandbox=True)
     rt.remove(sb)
-    end = agent.wait_for(lambda e: is_end(e, sb), timeout=LIFECYCLE_TIMEOUT,
+    end = agent.wait_for_lifecycle(lambda e: is_end(e, sb), timeout=LIFECYCLE_TIMEOUT,
                          what="container_end of the sandbox")
     assert_identity(end, want_sb)
     assert end["exit_code"] is None and end["exit_signal"] == "SIGKILL", end
@@ -516,14 +517,14 @@ def test_existing_containers_found_at_start(start_agent):
     agent = start_agent()
     wants = {c.id: expected_identity(c) for c in cs}
     for c in cs:
-        st = agent.wait_for(lambda e: is_start(e, c),
+        st = agent.wait_for_lifecycle(lambda e: is_start(e, c),
                             timeout=LIFECYCLE_TIMEOUT,
                             what=f"container_start of {c}")
         assert_start_line(st, c, wants[c.id], existing=True)
     for c in cs:
         rt.remove(c)
     for c in cs:
-        end = agent.wait_for(lambda e: is_end(e, c),
+        end = agent.wait_for_lifecycle(lambda e: is_end(e, c),
                              timeout=LIFECYCLE_TIMEOUT,
                              what=f"container_end of {c}")
         assert_identity(end, wants[c.id])
@@ -591,7 +592,7 @@ def assert_own_identity(agent, cs, lifecycle=True):
     if lifecycle:
         for c in cs:
             for kind in ("container_start", "container_end"):
-                ev = agent.wait_for(
+                ev = agent.wait_for_lifecycle(
                     lambda e: e.get("type") == kind
                     and e.get("container_id") == c.id,
                     timeout=LIFECYCLE_TIMEOUT, what=f"{kind} of {c}")
@@ -811,7 +812,7 @@ def test_churn_past_table_sizes(tmp_path, start_agent):
     rss.append(vm_rss_kb(pid))
     ids += crowd
 
-    ended = lambda: {e["container_id"] for e in agent.events()
+    ended = lambda: {e["container_id"] for e in agent.lifecycle()
                      if e.get("type") == "container_end"}
     wait_until(lambda: set(ids) <= ended(), timeout=60,
                what=f"container_end of all {CHURN} containers")
