@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 machine for building and testing cactus:
-# packages, tracefs, a running docker daemon and the local busybox test image.
+# packages, tracefs, running docker and containerd daemons, podman's
+# configuration and the local busybox test image in every runtime.
 # Idempotent: safe to run again.
 set -euo pipefail
 
 PKGS="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make gcc pkg-config
       libcurl4-openssl-dev libjson-c-dev libyaml-dev libcmocka-dev
-      docker.io busybox-static python3 python3-pytest bpftrace"
+      docker.io busybox-static python3 python3-pytest bpftrace
+      containerd runc podman"
 
 need_pkgs() {
     local p
@@ -29,4 +31,6 @@ if ! mountpoint -q /sys/kernel/tracing 2>/dev/null; then
 fi
 
 "$(dirname "$0")/docker-up.sh"
+"$(dirname "$0")/containerd-up.sh"
 "$(dirname "$0")/test-image.sh"
+"$(dirname "$0")/podman-conf.sh"

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+import runtimes
+
 REPO = Path(__file__).resolve().parents[2]
 CACTUS = Path(os.environ.get("CACTUS_BIN", REPO / "cactus"))
 IMAGE = os.environ.get("CACTUS_TEST_IMAGE", "cactus-busybox:latest")
@@ -36,6 +38,8 @@ DOCKER_TIMEOUT = 60   # seconds for one docker command
 # Every container this session creates has this in its name, so that the
 # session finalizer can remove leftovers even after a crash in a test.
 SESSION_TAG = "cactus-test-" + secrets.token_hex(3)
+# the same tag on the containers of every runtime (tests/e2e/runtimes.py)
+runtimes.set_session_tag(SESSION_TAG)
 
 
 # --------------------------------------------------------------------------
@@ -123,17 +127,25 @@ def wait_until(fn, timeout=WAIT_TIMEOUT, interval=0.1, what="condition"):
 
 
 def remove_session_containers():
-    cp = subprocess.run(["docker", "ps", "-aq", "--filter",
-                         f"name={SESSION_TAG}"],
-                        capture_output=True, text=True, timeout=DOCKER_TIMEOUT)
-    ids = cp.stdout.split()
-    if ids:
-        subprocess.run(["docker", "rm", "-f", *ids], capture_output=True,
-                       timeout=DOCKER_TIMEOUT)
+    """Every container of this session, in every runtime (docker ones by
+    name, the others by their cactus.session label or annotation)."""
+    runtimes.remove_session_containers(SESSION_TAG)
 
 
 # --------------------------------------------------------------------------
 # session prerequisites
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "restarts_daemons: stops and restarts dockerd and "
+        "containerd; runs after every other test")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that stop the daemons run last, so that no other test meets a
+    daemon that is restarting (a stable sort keeps the order otherwise)."""
+    items.sort(key=lambda it: it.get_closest_marker("restarts_daemons")
+               is not None)
 
 def _prereq_problems():
     problems = []
