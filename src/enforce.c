@@ -340,13 +340,12 @@ static bool in_scope(const char (*scope)[KSPEC_STR], int n, const struct contain
 	return false;
 }
 
-/* Only real containers: a runtime process in a container's namespaces but
- * a host cgroup resolves to a record without an id. */
+/* Containers only (a cgroup of no container gets nothing). */
 void enforce__container(const struct enforce *ef, const struct container *c,
 			struct enforce_container *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!ef || (!ef->nk && !ef->nd) || !c->pid_ns || !c->id[0])
+	if (!ef || (!ef->nk && !ef->nd) || !c || !c->id[0])
 		return;
 	out->applies = true;
 	for (int i = 0; i < ef->nk; i++) {

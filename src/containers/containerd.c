@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * containerd's API, for what the OCI state lacks: the image of a container
- * started without CRI annotations (`ctr run`). containerd speaks gRPC: HTTP/2
+ * containerd's API, for what the OCI state lacks or has not said yet: the
+ * image of a container started without CRI annotations (`ctr run`), and,
+ * asked as soon as a container's state dir appears, the annotations of its
+ * spec (the CRI pod metadata) before runc writes its state. containerd speaks gRPC: HTTP/2
  * (libcurl, prior knowledge, over the unix socket) carrying protobuf. The one
  * call made is Containers/Get; its request and the one field read from the
  * answer are encoded by hand below (a generated protobuf library would need
@@ -9,6 +11,7 @@
  * reader is bounds-checked at every step and unit-tested on malformed input.
  */
 #include <curl/curl.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,9 +88,32 @@ static int pb_find(struct pb b, uint32_t want, struct pb *out)
 	return -ENOENT;
 }
 
-int ct_containerd_parse_get(const uint8_t *buf, size_t len, char *image, size_t image_len)
+/* The annotations of the spec, a google.protobuf.Any (value = 2) holding
+ * the OCI spec as JSON; the CRI's image-name annotation names the image as
+ * the user wrote it, so it wins over Container.image. */
+static void apply_spec(struct pb any, struct container *c)
 {
-	struct pb msg, container, img;
+	struct json_tokener *tok;
+	json_object *spec, *ann;
+	struct pb val;
+
+	if (pb_find(any, 2, &val))
+		return;
+	tok = json_tokener_new();
+	spec = tok ? json_tokener_parse_ex(tok, (const char *)val.p, (int)(val.end - val.p)) :
+		     NULL;
+	json_tokener_free(tok);
+	if (spec && json_object_object_get_ex(spec, "annotations", &ann) &&
+	    json_object_is_type(ann, json_type_object)) {
+		json_object_object_foreach(ann, key, v)
+			ct_oci_annotation(c, key, json_object_get_string(v));
+	}
+	json_object_put(spec);
+}
+
+int ct_containerd_parse_get(const uint8_t *buf, size_t len, struct container *c)
+{
+	struct pb msg, container, img, any;
 	uint32_t n;
 
 	/* gRPC frame: compressed flag (0), 4-byte big-endian length, message */
@@ -97,13 +123,15 @@ int ct_containerd_parse_get(const uint8_t *buf, size_t len, char *image, size_t 
 	if (n > len - 5)
 		return -EBADMSG;
 	msg = (struct pb){ buf + 5, buf + 5 + n };
-	/* GetContainerResponse.container = 1; Container.image = 3 */
+	/* GetContainerResponse.container = 1; Container.image = 3, .spec = 5 */
 	if (pb_find(msg, 1, &container) || pb_find(container, 3, &img))
 		return -EBADMSG;
-	if ((size_t)(img.end - img.p) >= image_len)
+	if ((size_t)(img.end - img.p) >= sizeof(c->image))
 		return -ENAMETOOLONG;
-	memcpy(image, img.p, img.end - img.p);
-	image[img.end - img.p] = 0;
+	memcpy(c->image, img.p, img.end - img.p);
+	c->image[img.end - img.p] = 0;
+	if (!pb_find(container, 5, &any))
+		apply_spec(any, c);
 	return 0;
 }
 
@@ -124,8 +152,7 @@ static size_t body_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
-int ct_containerd_image(const char *sock, const char *ns, const char *id, char *image,
-			size_t len)
+int ct_containerd_get(const char *sock, const char *ns, const char *id, struct container *c)
 {
 	uint8_t req[5 + 2 + CONTAINER_ID_MAX];
 	size_t idlen = strlen(id);
@@ -172,7 +199,7 @@ int ct_containerd_image(const char *sock, const char *ns, const char *id, char *
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
 	/* an unknown id answers 200 with grpc-status NotFound and no message */
-	err = status == 200 ? ct_containerd_parse_get(b->buf, b->len, image, len) : -EIO;
+	err = status == 200 ? ct_containerd_parse_get(b->buf, b->len, c) : -EIO;
 	if (err == -EBADMSG && b->len == 0)
 		err = -ENOENT;
 out:

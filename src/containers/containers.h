@@ -147,6 +147,9 @@ void containers__foreach(struct containers *cs, void (*fn)(void *ctx, struct con
  * or a prefix of its id of at least 4 characters. The one definition, used
  * by the filter and by the unknown-container warning. */
 bool container_matches(const struct container *c, const char *name_or_id);
+/* Everything the sources can tell of @c has come: its name, its init, and
+ * its image unless its runtime has none (bare runc, crun). */
+bool container_complete(const struct container *c);
 /* How many known containers match @name_or_id (container_matches). */
 size_t containers__count_matching(struct containers *cs, const char *name_or_id);
 

@@ -67,6 +67,8 @@ int ct_proc_ns(const char *proc_root, int pid, uint32_t *pid_ns, uint32_t *mnt_n
 int ct_proc_cgroup(const char *proc_root, int pid, char *runtime, size_t runtime_len,
 		   char *id, size_t id_len);
 int ct_proc_ppid(const char *proc_root, int pid, int *ppid);
+/* The "0::" line of /proc/<pid>/cgroup: its cgroup v2 path below the mount. */
+int ct_proc_cgroup2(const char *proc_root, int pid, char *out, size_t len);
 /* Field 22 of /proc/<pid>/stat: when it started, in clock ticks since boot. */
 int ct_proc_start(const char *proc_root, int pid, uint64_t *start);
 
@@ -142,12 +144,13 @@ void ct_labels_set(struct container *c, const char *key, const char *val);
 
 /* ---- containerd.c: containerd's API (gRPC over HTTP/2, libcurl) ---- */
 
-/* The image of container @id in namespace @ns: 0, -ENOENT, -ECONNREFUSED. */
-int ct_containerd_image(const char *sock, const char *ns, const char *id, char *image,
-			size_t len);
-/* Pure, for tests: the image (Container.image, field 3) in a gRPC-framed
- * GetContainerResponse. 0 or -EBADMSG. */
-int ct_containerd_parse_get(const uint8_t *buf, size_t len, char *image, size_t image_len);
+/* Container @id of namespace @ns as containerd's API knows it: its image,
+ * and the annotations of its spec (ct_oci_annotation()) into @c.
+ * 0, -ENOENT, -ECONNREFUSED. */
+int ct_containerd_get(const char *sock, const char *ns, const char *id, struct container *c);
+/* Pure, for tests: the same from a gRPC-framed GetContainerResponse.
+ * 0, -EBADMSG, -ENAMETOOLONG. */
+int ct_containerd_parse_get(const uint8_t *buf, size_t len, struct container *c);
 
 /* ---- podman.c: containers/storage ---- */
 
@@ -234,6 +237,8 @@ void ct_neg_drop(struct containers *cs, uint64_t cg);
 void ct_drop_cgroup(struct containers *cs, struct ct_rec *r, uint64_t cg);
 void ct_end(struct containers *cs, struct ct_rec *r, bool late);
 void ct_forget_pair(struct containers *cs, struct ct_rec *r);
+/* Indexes the mount namespace of @r's init (a running container). */
+void ct_index_pair(struct containers *cs, struct ct_rec *r);
 void ct_sweep(struct containers *cs);
 void ct_registry_free(struct containers *cs);
 uint64_t ct_now_ms(void);

@@ -19,6 +19,13 @@ bool container_matches(const struct container *c, const char *want)
 	return c->id[0] && n >= CT_MIN_PREFIX && !strncmp(c->id, want, n);
 }
 
+bool container_complete(const struct container *c)
+{
+	bool imageless = !strcmp(c->runtime, "runc") || !strcmp(c->runtime, "crun");
+
+	return c->name[0] && c->init_pid && (c->image[0] || imageless);
+}
+
 size_t containers__count_matching(struct containers *cs, const char *want)
 {
 	struct container **v;

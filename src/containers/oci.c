@@ -196,7 +196,7 @@ int ct_oci_enrich(const struct containers *cs, const struct ct_oci_root *root, c
 		added = 0;
 	if (root->api && ns && !c->image[0]) {
 		snprintf(sock, sizeof(sock), "%s%s", cs->prefix, root->api);
-		if (!ct_containerd_image(sock, ns, c->id, c->image, sizeof(c->image)))
+		if (!ct_containerd_get(sock, ns, c->id, c))
 			added = 0;
 	}
 	/* docker: the name and image now, so the container starts named */

@@ -124,6 +124,29 @@ out:
 	return err;
 }
 
+int ct_proc_cgroup2(const char *proc_root, int pid, char *out, size_t len)
+{
+	char path[PATH_MAX], *line = NULL;
+	size_t cap = 0;
+	int err = -ENOENT;
+	FILE *f;
+
+	if (snprintf(path, sizeof(path), "%s/%d/cgroup", proc_root, pid) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (err && getline(&line, &cap, f) > 0) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		err = ct_strlcpy(out, line + 3, len);
+	}
+	free(line);
+	fclose(f);
+	return err;
+}
+
 /* /proc/<pid>/stat: "pid (comm) state ppid ...", comm may hold ')' and spaces. */
 int ct_proc_ppid(const char *proc_root, int pid, int *ppid)
 {

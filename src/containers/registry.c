@@ -286,7 +286,7 @@ static bool is_stale(const struct containers *cs, const struct container *in)
 
 /* ---- records ---- */
 
-static void index_pair(struct containers *cs, struct ct_rec *r)
+void ct_index_pair(struct containers *cs, struct ct_rec *r)
 {
 	uint64_t pair = r->c.mnt_ns;
 
@@ -420,7 +420,7 @@ static void maybe_start(struct containers *cs, struct ct_rec *r, bool changed)
 	if (!c->running && (c->init_pid || c->cgroup_id)) {
 		c->running = true;
 		cs->nrunning++;
-		index_pair(cs, r);
+		ct_index_pair(cs, r);
 		tell(cs, c, c->cgroup_id, CONTAINER_START);
 		for (size_t i = 0; i < r->ncg; i++) {
 			if (r->cgs[i] != c->cgroup_id)
@@ -429,18 +429,43 @@ static void maybe_start(struct containers *cs, struct ct_rec *r, bool changed)
 		return;
 	}
 	if (changed && c->running) {
-		index_pair(cs, r);
+		ct_index_pair(cs, r);
 		tell(cs, c, c->cgroup_id, CONTAINER_UPDATE);
 	}
 }
 
-struct ct_rec *ct_apply_info(struct containers *cs, const struct container *in)
+/* A source that knows the init's pid but not what /proc tells of it (the
+ * Docker API): its namespaces and cgroup, while it is the same process. */
+static void complete_from_init(const struct containers *cs, struct container *c)
 {
+	char rel[PATH_MAX], dir[PATH_MAX + 64];
+	uint64_t start;
+
+	if (c->init_pid <= 0 || (c->pid_ns && c->cgroup_id) ||
+	    ct_proc_start(cs->proc_root, c->init_pid, &start) ||
+	    (c->init_start && start != c->init_start))
+		return;
+	c->init_start = start;
+	if (!c->pid_ns && ct_proc_ns(cs->proc_root, c->init_pid, &c->pid_ns, &c->mnt_ns))
+		c->pid_ns = c->mnt_ns = 0;
+	if (!c->cgroup_id && cs->cgroup2[0] &&
+	    !ct_proc_cgroup2(cs->proc_root, c->init_pid, rel, sizeof(rel)) &&
+	    snprintf(dir, sizeof(dir), "%s%s", cs->cgroup2, rel) < (int)sizeof(dir)) {
+		c->cgroup_id = ct_cgroup2_id_of_dir(dir);
+		if (c->cgroup_id)
+			ct_strlcpy(c->cgroup, rel, sizeof(c->cgroup));
+	}
+}
+
+struct ct_rec *ct_apply_info(struct containers *cs, const struct container *info)
+{
+	struct container tmp = *info, *in = &tmp;
 	struct ct_rec *r;
 	bool changed;
 
 	if (!in->id[0])
 		return NULL;
+	complete_from_init(cs, in);
 	r = ct_by_id(cs, in->id);
 	if (!r) {
 		if (is_stale(cs, in))
@@ -497,7 +522,6 @@ void ct_end(struct containers *cs, struct ct_rec *r, bool late)
 static void apply_msg(struct containers *cs, const struct ct_msg *m)
 {
 	struct ct_rec *r = m->kind == CT_MSG_INFO ? NULL : ct_by_id(cs, m->info.id);
-	char path[PATH_MAX];
 
 	switch (m->kind) {
 	case CT_MSG_INFO:
@@ -510,10 +534,12 @@ static void apply_msg(struct containers *cs, const struct ct_msg *m)
 			ct_forget_pair(cs, r);
 		break;
 	case CT_MSG_GONE:
-		/* deleted by its runtime: ended, unless its cgroup still exists
-		 * (the cgroup's removal or the sweep will end it) */
-		if (r && (!r->c.cgroup_id ||
-			  ct_cgroup2_path(cs->cgroup2_fd, r->c.cgroup_id, path, sizeof(path))))
+		/* deleted by its runtime: not ended here, but by the kernel's
+		 * record of its cgroup's removal, which comes in the ring after
+		 * the container's last records (the consumer may not have read
+		 * them yet); the sweep ends it if that record never comes. A
+		 * record never started has no such record. */
+		if (r && !r->c.running)
 			ct_end(cs, r, false);
 		break;
 	case CT_MSG_SOURCE:

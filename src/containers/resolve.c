@@ -299,6 +299,14 @@ struct container *containers__join(struct containers *cs, const struct container
 {
 	struct container *c = k->cgroup_id ? join_cgroup(cs, k) : NULL;
 
+	/* its init, seen before its runtime's state said which it is */
+	if (c && !c->init_pid && k->is_init) {
+		struct ct_rec *r = (struct ct_rec *)c;
+
+		init_from_record(cs, r, k->host_pid, k->pid_ns, k->mnt_ns);
+		ct_index_pair(cs, r);
+		cs->gen++;
+	}
 	if (!c)
 		c = by_pair(cs, k->pid_ns, k->mnt_ns);
 	if (!c)

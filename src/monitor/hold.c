@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Where the records of a container whose name is not known yet wait: learnt
- * from its cgroup before its runtime wrote its state (runc's init makes
- * syscalls before it does), or before docker answered. A store only: the
- * pipeline (pipeline.c) decides when a container's records go out (its name
- * came, HOLD_MS passed, it ended, or room is needed) and prints them, with
- * the container's start record first, in their order.
+ * Where the records of a container whose metadata is not all there yet wait
+ * (container_complete(): name, init, image): learnt from its cgroup before
+ * its runtime wrote its state (runc's init makes syscalls before it does),
+ * or before docker, podman's storage or containerd's API answered. A store
+ * only: the pipeline (pipeline.c) decides when a container's records go out
+ * (its metadata came, HOLD_MS passed, it ended, or room is needed) and
+ * prints them, with the container's start record first, in their order.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 #include <time.h>
 #include "monitor/internal.h"
 
-#define HOLD_MS 300
+#define HOLD_MS 1000
 
 struct held_rec {
 	struct held_rec *next;
@@ -109,7 +110,7 @@ struct held *hold_take_due(struct monitor *m, bool all)
 	uint64_t now = now_ms();
 
 	for (struct held **hp = &m->held; *hp; hp = &(*hp)->next) {
-		if (all || (*hp)->c->name[0] || now >= (*hp)->deadline_ms)
+		if (all || container_complete((*hp)->c) || now >= (*hp)->deadline_ms)
 			return detach(m, hp);
 	}
 	return NULL;

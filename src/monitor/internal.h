@@ -26,7 +26,7 @@ struct monitor_counts {
 	unsigned long long unnamed;         /* ... of a container without a name */
 	unsigned long long drops_no_container; /* drops of a cgroup of no container */
 	unsigned long long lifecycle;       /* start and end records printed */
-	unsigned long long unnamed_released; /* held containers released without a name */
+	unsigned long long unnamed_released; /* held containers released incomplete */
 };
 
 struct monitor {

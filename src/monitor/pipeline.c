@@ -152,8 +152,11 @@ static void release(struct monitor *m, struct held *h)
 	size_t size;
 	void *r;
 
-	if (!c->name[0])
+	if (!container_complete(c)) {
 		m->n.unnamed_released++;
+		log_debug("container %s released incomplete: name '%s' image '%s' init %d",
+			  c->id, c->name, c->image, c->init_pid);
+	}
 	pipeline_lifecycle(m, c, true);
 	while ((r = held_pop(h, &size))) {
 		pipeline_emit(m, r, c);

@@ -38,11 +38,14 @@ void summary_print(const struct monitor *m)
 	kernel__drops_foreach(m->kernel, print_drops, (void *)m);
 	containers__stats(m->cs, &cst);
 	fprintf(stderr, "cactus: containers: %llu learnt, %llu ended (%llu found gone by the "
-		"sweep), %zu running; records of no container %llu, of an unnamed container "
-		"%llu; drops of no container %llu, not attributed %llu\n",
+		"sweep), %zu running, %llu printed before all their metadata came; records of "
+		"no container %llu, of an unnamed container %llu; drops of no container %llu, "
+		"not attributed %llu; metadata lookups failed %llu\n",
 		(unsigned long long)cst.learnt, (unsigned long long)cst.ended,
-		(unsigned long long)cst.ended_late, cst.running, m->n.no_container, m->n.unnamed,
-		m->n.drops_no_container, (unsigned long long)k[STAT_DROPS_UNATTRIBUTED]);
+		(unsigned long long)cst.ended_late, cst.running, m->n.unnamed_released,
+		m->n.no_container, m->n.unnamed, m->n.drops_no_container,
+		(unsigned long long)k[STAT_DROPS_UNATTRIBUTED],
+		(unsigned long long)cst.lookup_failures);
 	for (int i = 0; i < CAT_COUNT; i++) {
 		if (m->n.per_category[i])
 			fprintf(stderr, "cactus:   %-20s %llu\n", cactus_category_name(i),

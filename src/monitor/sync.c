@@ -52,7 +52,7 @@ void sync_container(void *ctx, struct container *c, uint64_t cg, enum container_
 	case CONTAINER_START:
 		sync_cgroup(m, c, cg);
 		/* its start record, and its records until its name is known */
-		if (c->name[0] || hold_start(m, c))
+		if (container_complete(c) || hold_start(m, c))
 			pipeline_lifecycle(m, c, true);
 		break;
 	case CONTAINER_ALIAS:
@@ -60,7 +60,7 @@ void sync_container(void *ctx, struct container *c, uint64_t cg, enum container_
 		break;
 	case CONTAINER_UPDATE:
 		sync_cgroup(m, c, cg);
-		if (c->name[0])
+		if (container_complete(c))
 			pipeline_release(m, c);
 		break;
 	case CONTAINER_END:

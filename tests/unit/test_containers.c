@@ -583,25 +583,33 @@ static size_t read_fixture(uint8_t *buf, size_t len)
 static void test_containerd_parse(void **state)
 {
 	uint8_t buf[8192], bad[8192];
-	char image[256];
+	struct container c;
 	size_t n = read_fixture(buf, sizeof(buf));
 
 	(void)state;
-	/* captured from containerd 1.6: Containers/Get of a `ctr run` container */
+	/* captured from containerd 1.6: Containers/Get of a `ctr run` container
+	 * with CRI annotations: the spec's annotations are applied, and the
+	 * image-name annotation wins over Container.image */
 	assert_true(n > 100);
-	assert_int_equal(ct_containerd_parse_get(buf, n, image, sizeof(image)), 0);
-	assert_string_equal(image, "docker.io/library/cactus-busybox:latest");
-	assert_int_equal(ct_containerd_parse_get(buf, n, image, 8), -ENAMETOOLONG);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(ct_containerd_parse_get(buf, n, &c), 0);
+	assert_string_equal(c.image, "cactus-busybox:latest");
+	assert_string_equal(c.k8s_pod, "demo-pod");
+	assert_string_equal(c.k8s_namespace, "default");
+	assert_string_equal(c.k8s_container, "app");
+	assert_false(c.k8s_sandbox);
 	/* every truncation fails cleanly */
-	for (size_t k = 0; k < n; k += 7)
-		assert_int_not_equal(ct_containerd_parse_get(buf, k, image, sizeof(image)), 0);
+	for (size_t k = 0; k < n; k += 7) {
+		memset(&c, 0, sizeof(c));
+		assert_int_not_equal(ct_containerd_parse_get(buf, k, &c), 0);
+	}
 	/* compressed frames, lengths past the end */
 	memcpy(bad, buf, n);
 	bad[0] = 1;
-	assert_int_equal(ct_containerd_parse_get(bad, n, image, sizeof(image)), -EBADMSG);
+	assert_int_equal(ct_containerd_parse_get(bad, n, &c), -EBADMSG);
 	bad[0] = 0;
 	bad[1] = 0x7f;
-	assert_int_equal(ct_containerd_parse_get(bad, n, image, sizeof(image)), -EBADMSG);
+	assert_int_equal(ct_containerd_parse_get(bad, n, &c), -EBADMSG);
 	/* random bytes after a valid frame header: never a crash */
 	srand(1);
 	for (int round = 0; round < 2000; round++) {
@@ -612,7 +620,7 @@ static void test_containerd_parse(void **state)
 		bad[0] = 0;
 		bad[1] = bad[2] = bad[3] = 0;
 		bad[4] = (uint8_t)(len - 5);
-		ct_containerd_parse_get(bad, len, image, sizeof(image));
+		ct_containerd_parse_get(bad, len, &c);
 	}
 }
 
