@@ -6,7 +6,7 @@ set -euo pipefail
 
 PKGS="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make gcc pkg-config
       libcurl4-openssl-dev libjson-c-dev libyaml-dev libcmocka-dev
-      docker.io busybox-static python3 python3-pytest bpftrace"
+      docker.io busybox-static python3 python3-pytest bpftrace libmicrohttpd-dev prometheus systemd python3-yaml"
 
 need_pkgs() {
     local p
