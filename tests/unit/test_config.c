@@ -2,7 +2,8 @@
 /*
  * src/agent/config: each kind of error on a fixture (tests/unit/config/),
  * reported with its line and every one of them; packaging/cactus.yaml is
- * valid and names every key; typed values and the argv view. Run from the
+ * valid and names every key, the DaemonSet's ConfigMap is valid; typed
+ * values and the argv view. Run from the
  * repository root.
  */
 #include <stdarg.h>
@@ -14,11 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <yaml.h>
 
 #include "agent/config.h"
 
 #define FIX "tests/unit/config/"
 #define EXAMPLE "packaging/cactus.yaml"
+#define DAEMONSET "packaging/kubernetes/daemonset.yaml"
 
 static struct config *load(const char *path, struct config_errors *errs)
 {
@@ -207,6 +211,75 @@ static void test_argv_lists_and_bools(void **state)
 	config__free(c);
 }
 
+/* ---- the DaemonSet's ConfigMap ---- */
+
+static yaml_node_t *map_get(yaml_document_t *d, yaml_node_t *m, const char *key)
+{
+	yaml_node_pair_t *p;
+	yaml_node_t *k;
+
+	if (!m || m->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+		k = yaml_document_get_node(d, p->key);
+		if (k->type == YAML_SCALAR_NODE && !strcmp((char *)k->data.scalar.value, key))
+			return yaml_document_get_node(d, p->value);
+	}
+	return NULL;
+}
+
+/* data["cactus.yaml"] of the first document that has it, into @out. */
+static bool configmap_text(const char *path, char *out, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *v;
+	bool found = false;
+
+	assert_non_null(f);
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	while (!found && yaml_parser_load(&parser, &doc)) {
+		if (!yaml_document_get_root_node(&doc)) {
+			yaml_document_delete(&doc);
+			break;
+		}
+		v = map_get(&doc, map_get(&doc, yaml_document_get_root_node(&doc), "data"),
+			    "cactus.yaml");
+		if (v && v->type == YAML_SCALAR_NODE) {
+			snprintf(out, len, "%s", (char *)v->data.scalar.value);
+			found = true;
+		}
+		yaml_document_delete(&doc);
+	}
+	yaml_parser_delete(&parser);
+	fclose(f);
+	return found;
+}
+
+static void test_daemonset_configmap_is_valid(void **state)
+{
+	char text[4096], path[] = "/tmp/cactus-configmap-XXXXXX";
+	struct config_errors errs = { 0 };
+	struct config *c;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	assert_true(configmap_text(DAEMONSET, text, sizeof(text)));
+	fd = mkstemp(path);
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	c = load(path, &errs);
+	config_errors_print(&errs);
+	assert_non_null(c);
+	assert_string_equal(config__get(c, "metrics-addr")->values[0], ":9376");
+	config__free(c);
+	unlink(path);
+}
+
 static void test_check_status(void **state)
 {
 	(void)state;
@@ -227,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_example_has_every_key),
 		cmocka_unit_test(test_argv),
 		cmocka_unit_test(test_argv_lists_and_bools),
+		cmocka_unit_test(test_daemonset_configmap_is_valid),
 		cmocka_unit_test(test_check_status),
 	};
 
