@@ -83,6 +83,29 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/* The file holds exactly @want. */
+static void assert_file(const char *path, const char *want)
+{
+	size_t len;
+	char *s = slurp(path, &len);
+
+	assert_non_null(s);
+	assert_int_equal(len, strlen(want));
+	assert_string_equal(s, want);
+	free(s);
+}
+
+/* A sink at a fresh temporary path. */
+static struct rotfile *open_tmp(struct tmp *t, const struct rotfile_opts *o)
+{
+	struct rotfile *f;
+
+	tmp_make(t);
+	f = rotfile__new(t->path, o);
+	assert_non_null(f);
+	return f;
+}
+
 /* Line i: its number, then 0..199 filler bytes picked by a fixed LCG, so
  * lengths vary (some batches cross the max size mid-batch). */
 static size_t make_line(char *buf, size_t cap, unsigned i)
@@ -181,9 +204,7 @@ static void test_tail_is_kept_exactly(void **state)
 	int k;
 
 	(void)state;
-	tmp_make(&t);
-	f = rotfile__new(t.path, &o);
-	assert_non_null(f);
+	f = open_tmp(&t, &o);
 	all = write_all_lines(f, t.path, &total);
 	rotfile__stats(f, &st);
 	assert_int_equal(st.lines, N_LINES);
@@ -225,25 +246,19 @@ static void test_long_line_gets_own_file(void **state)
 	size_t len;
 
 	(void)state;
-	tmp_make(&t);
 	memset(long_line, 'x', sizeof(long_line) - 1);
 	long_line[sizeof(long_line) - 1] = '\n';
-	f = rotfile__new(t.path, &o);
-	assert_non_null(f);
+	f = open_tmp(&t, &o);
 	assert_int_equal(rotfile__write(f, "ab\n", 3), 0);
 	assert_int_equal(rotfile__write(f, long_line, sizeof(long_line)), 0);
 	assert_int_equal(rotfile__write(f, "cd\nef\n", 6), 0);
 	rotfile__free(f);
-	s = slurp(t.path, &len);
-	assert_string_equal(s, "cd\nef\n");
-	free(s);
+	assert_file(t.path, "cd\nef\n");
 	s = slurp(strcat(t.path, ".1"), &len);
 	assert_int_equal(len, sizeof(long_line));
 	free(s);
 	t.path[strlen(t.path) - 1] = '2';
-	s = slurp(t.path, &len);
-	assert_string_equal(s, "ab\n");
-	free(s);
+	assert_file(t.path, "ab\n");
 	tmp_remove(&t);
 }
 
@@ -252,20 +267,14 @@ static void test_exact_fit_stays(void **state)
 	struct rotfile_opts o = { .max_bytes = 6, .keep = 1 };
 	struct rotfile *f;
 	struct tmp t;
-	size_t len;
-	char *s;
 
 	(void)state;
-	tmp_make(&t);
-	f = rotfile__new(t.path, &o);
-	assert_non_null(f);
+	f = open_tmp(&t, &o);
 	assert_int_equal(rotfile__write(f, "ab\n", 3), 0);
 	assert_int_equal(rotfile__write(f, "cd\n", 3), 0); /* exactly 6: no rotation */
 	assert_int_equal(rotfile__write(f, "ef\n", 3), 0);
 	rotfile__free(f);
-	s = slurp(strcat(t.path, ".1"), &len);
-	assert_string_equal(s, "ab\ncd\n");
-	free(s);
+	assert_file(strcat(t.path, ".1"), "ab\ncd\n");
 	tmp_remove(&t);
 }
 
@@ -277,13 +286,9 @@ static void test_short_write_cut_to_line(void **state)
 	struct rotfile_stats st;
 	struct rotfile *f;
 	struct tmp t;
-	size_t len;
-	char *s;
 
 	(void)state;
-	tmp_make(&t);
-	f = rotfile__new(t.path, NULL);
-	assert_non_null(f);
+	f = open_tmp(&t, NULL);
 	signal(SIGXFSZ, SIG_IGN);
 	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
 	lim = old;
@@ -297,9 +302,7 @@ static void test_short_write_cut_to_line(void **state)
 	assert_int_equal(st.bytes, 10);
 	assert_int_equal(rotfile__write(f, "dd\n", 3), 0);
 	rotfile__free(f);
-	s = slurp(t.path, &len);
-	assert_string_equal(s, "aaaa\nbbbb\ndd\n");
-	free(s);
+	assert_file(t.path, "aaaa\nbbbb\ndd\n");
 	tmp_remove(&t);
 }
 
@@ -311,9 +314,7 @@ static void test_partial_line_refused(void **state)
 	struct stat sb;
 
 	(void)state;
-	tmp_make(&t);
-	f = rotfile__new(t.path, NULL);
-	assert_non_null(f);
+	f = open_tmp(&t, NULL);
 	assert_int_equal(rotfile__write(f, "whole\nhalf", 10), -EINVAL);
 	rotfile__stats(f, &st);
 	assert_int_equal(st.lines, 0);
@@ -345,8 +346,6 @@ static void test_existing_file_continued(void **state)
 	struct rotfile *f;
 	struct tmp t;
 	FILE *pre;
-	size_t len;
-	char *s;
 
 	(void)state;
 	tmp_make(&t);
@@ -358,9 +357,7 @@ static void test_existing_file_continued(void **state)
 	/* 6 bytes there already: a 3-byte line does not fit in 8 */
 	assert_int_equal(rotfile__write(f, "ab\n", 3), 0);
 	rotfile__free(f);
-	s = slurp(t.path, &len);
-	assert_string_equal(s, "ab\n");
-	free(s);
+	assert_file(t.path, "ab\n");
 	tmp_remove(&t);
 }
 
@@ -369,19 +366,13 @@ static void test_keep_zero_and_bad_opts(void **state)
 	struct rotfile_opts o = { .max_bytes = 4, .keep = 0 };
 	struct rotfile *f;
 	struct tmp t;
-	size_t len;
-	char *s;
 
 	(void)state;
-	tmp_make(&t);
-	f = rotfile__new(t.path, &o);
-	assert_non_null(f);
+	f = open_tmp(&t, &o);
 	assert_int_equal(rotfile__write(f, "aa\nbb\ncc\n", 9), 0);
 	rotfile__free(f);
 	assert_int_equal(count_files(t.dir), 1);
-	s = slurp(t.path, &len);
-	assert_string_equal(s, "cc\n");
-	free(s);
+	assert_file(t.path, "cc\n");
 	o.keep = ROTFILE_MAX_KEEP + 1;
 	assert_null(rotfile__new(t.path, &o));
 	assert_int_equal(errno, EINVAL);
@@ -393,25 +384,17 @@ static void test_reopen_after_move(void **state)
 	char moved[160];
 	struct rotfile *f;
 	struct tmp t;
-	size_t len;
-	char *s;
 
 	(void)state;
-	tmp_make(&t);
-	f = rotfile__new(t.path, NULL);
-	assert_non_null(f);
+	f = open_tmp(&t, NULL);
 	assert_int_equal(rotfile__write(f, "one\n", 4), 0);
 	snprintf(moved, sizeof(moved), "%s/moved", t.dir);
 	assert_int_equal(rename(t.path, moved), 0);
 	assert_int_equal(rotfile__reopen(f), 0);
 	assert_int_equal(rotfile__write(f, "two\n", 4), 0);
 	rotfile__free(f);
-	s = slurp(t.path, &len);
-	assert_string_equal(s, "two\n");
-	free(s);
-	s = slurp(moved, &len);
-	assert_string_equal(s, "one\n");
-	free(s);
+	assert_file(t.path, "two\n");
+	assert_file(moved, "one\n");
 	tmp_remove(&t);
 }
 

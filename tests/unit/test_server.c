@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "clock.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -246,14 +247,6 @@ static void test_any_and_ipv6(void **state)
 	assert_int_equal(r.status, 200);
 	free(r.body);
 	server__free(s);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void test_free_is_prompt(void **state)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "clock.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -351,14 +352,6 @@ static void test_refused_alert_dropped_not_retried(void **state)
 	webhook__free(w);
 	receiver_stop(r);
 	free(r);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void test_stop_is_bounded_when_down(void **state)
