@@ -16,7 +16,7 @@ PYTEST     ?= $(shell /usr/bin/python3 -m pytest --version >/dev/null 2>&1 && ec
 CFLAGS     ?= -g -O2
 CFLAGS     += -Wall -Wextra -Werror -std=gnu11 -MMD -MP -D_GNU_SOURCE
 CPPFLAGS   += -Iinclude -Isrc -I$(OUT)
-LDLIBS     += -lbpf -lelf -lz -lcurl -ljson-c -lyaml -lpthread
+LDLIBS     += -lbpf -lelf -lz -lcurl -ljson-c -lyaml -lmicrohttpd -lm -lpthread
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
               -Iinclude -I$(OUT) -Ibpf
 

@@ -8,7 +8,8 @@ set -euo pipefail
 PKGS="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make gcc pkg-config
       libcurl4-openssl-dev libjson-c-dev libyaml-dev libcmocka-dev
       docker.io busybox-static python3 python3-pytest bpftrace
-      containerd runc podman"
+      containerd runc podman
+      libmicrohttpd-dev prometheus systemd python3-yaml"
 
 need_pkgs() {
     local p

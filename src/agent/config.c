@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * libyaml's document API gives every node its line; validation walks the
+ * top-level mapping once and keeps going after an error so that one run of
+ * `config check` reports every problem.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "agent/config.h"
+
+struct config {
+	struct config_entry *v;
+	size_t n;
+};
+
+/* What a node being checked belongs to. */
+struct ctx {
+	const char *file;
+	yaml_document_t *doc;
+	struct config_errors *errs;
+};
+
+/* ---- errors ---- */
+
+__attribute__((format(printf, 3, 4)))
+static void add_error(struct ctx *x, int line, const char *fmt, ...)
+{
+	struct config_errors *e = x->errs;
+	struct config_error *err;
+	va_list ap;
+
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 8;
+		struct config_error *v = realloc(e->v, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		e->v = v;
+		e->cap = cap;
+	}
+	err = &e->v[e->n++];
+	snprintf(err->file, sizeof(err->file), "%s", x->file);
+	err->line = line;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
+void config_errors_free(struct config_errors *errs)
+{
+	free(errs->v);
+	memset(errs, 0, sizeof(*errs));
+}
+
+void config_errors_print(const struct config_errors *errs)
+{
+	size_t i;
+
+	for (i = 0; i < errs->n; i++) {
+		if (errs->v[i].line)
+			fprintf(stderr, "%s:%d: %s\n", errs->v[i].file, errs->v[i].line,
+				errs->v[i].msg);
+		else
+			fprintf(stderr, "%s: %s\n", errs->v[i].file, errs->v[i].msg);
+	}
+}
+
+/* ---- entries ---- */
+
+static void entry_free(struct config_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n_values; i++)
+		free(e->values[i]);
+	free(e->values);
+}
+
+void config__free(struct config *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->n; i++)
+		entry_free(&c->v[i]);
+	free(c->v);
+	free(c);
+}
+
+static int entry_add_value(struct config_entry *e, const char *s)
+{
+	char **v = realloc(e->values, (e->n_values + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	e->values = v;
+	if (!(v[e->n_values] = strdup(s)))
+		return -ENOMEM;
+	e->n_values++;
+	return 0;
+}
+
+size_t config__count(const struct config *c)
+{
+	return c->n;
+}
+
+const struct config_entry *config__entry(const struct config *c, size_t i)
+{
+	return i < c->n ? &c->v[i] : NULL;
+}
+
+const struct config_entry *config__get(const struct config *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].key->name, name))
+			return &c->v[i];
+	return NULL;
+}
+
+/* ---- values ---- */
+
+static int line_of(const yaml_node_t *n)
+{
+	return (int)n->start_mark.line + 1;
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static bool is_plain(const yaml_node_t *n)
+{
+	return n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+}
+
+/* `key:` with nothing after it, or ~ / null. */
+static bool is_null(const yaml_node_t *n)
+{
+	const char *s = scalar(n);
+
+	return is_plain(n) && (!*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
+			       !strcmp(s, "NULL"));
+}
+
+static const char *type_name(const struct config_key *k)
+{
+	static const char *const names[] = {
+		[CONFIG_STRING] = "a string", [CONFIG_INT] = "an integer",
+		[CONFIG_BOOL] = "true or false", [CONFIG_LIST] = "a list of strings",
+		[CONFIG_ENUM] = "one of its names",
+	};
+
+	return names[k->type];
+}
+
+static void enum_names(const struct config_key *k, char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	buf[0] = 0;
+	for (i = 0; k->names[i] && n < len; i++)
+		n += snprintf(buf + n, len - n, "%s%s", i ? ", " : "", k->names[i]);
+}
+
+/* A scalar for a key of any type but list: false (and an error) if not. */
+static bool check_scalar(struct ctx *x, const struct config_key *k, const yaml_node_t *v)
+{
+	const char *s = scalar(v);
+	char names[160], *end;
+	long long n;
+	size_t i;
+
+	switch (k->type) {
+	case CONFIG_STRING:
+	case CONFIG_LIST:
+		return true;
+	case CONFIG_BOOL:
+		if (is_plain(v) && (!strcmp(s, "true") || !strcmp(s, "false")))
+			return true;
+		add_error(x, line_of(v), "%s: '%s' is not true or false", k->name, s);
+		return false;
+	case CONFIG_ENUM:
+		for (i = 0; k->names[i]; i++)
+			if (!strcmp(s, k->names[i]))
+				return true;
+		enum_names(k, names, sizeof(names));
+		add_error(x, line_of(v), "%s: unknown value '%s' (%s)", k->name, s, names);
+		return false;
+	case CONFIG_INT:
+		break;
+	}
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (!is_plain(v) || !*s || *end || errno == ERANGE) {
+		add_error(x, line_of(v), "%s: '%s' is not an integer", k->name, s);
+		return false;
+	}
+	if (n < k->min || n > k->max) {
+		add_error(x, line_of(v), "%s: %lld is out of range (%lld..%lld)", k->name, n, k->min,
+			  k->max);
+		return false;
+	}
+	return true;
+}
+
+/* One value (a scalar, or one item of a list) into @e. */
+static int take_scalar(struct ctx *x, const struct config_key *k, const yaml_node_t *v,
+		       struct config_entry *e)
+{
+	const char *why;
+
+	if (v->type != YAML_SCALAR_NODE) {
+		add_error(x, line_of(v), "%s: want %s%s", k->name,
+			  k->type == CONFIG_LIST ? "a string in the list" : type_name(k),
+			  v->type == YAML_MAPPING_NODE ? ", not a mapping" : ", not a list");
+		return 0;
+	}
+	if (is_null(v) || !*scalar(v)) {
+		add_error(x, line_of(v), "%s: no value (want %s)", k->name, type_name(k));
+		return 0;
+	}
+	if (!check_scalar(x, k, v))
+		return 0;
+	if (k->check && (why = k->check(scalar(v)))) {
+		add_error(x, line_of(v), "%s: '%s': %s", k->name, scalar(v), why);
+		return 0;
+	}
+	return entry_add_value(e, scalar(v));
+}
+
+static int take_value(struct ctx *x, const struct config_key *k, const yaml_node_t *v,
+		      struct config_entry *e)
+{
+	yaml_node_item_t *it;
+	int err;
+
+	if (k->type != CONFIG_LIST || v->type != YAML_SEQUENCE_NODE)
+		return take_scalar(x, k, v, e);
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
+		if ((err = take_scalar(x, k, yaml_document_get_node(x->doc, *it), e)))
+			return err;
+	return 0;
+}
+
+/* ---- keys ---- */
+
+static const struct config_key *find_key(const struct config_key *keys, size_t n,
+					 const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(keys[i].name, name))
+			return &keys[i];
+	return NULL;
+}
+
+static struct config_entry *new_entry(struct config *c)
+{
+	struct config_entry *v = realloc(c->v, (c->n + 1) * sizeof(*v));
+
+	if (!v)
+		return NULL;
+	c->v = v;
+	memset(&v[c->n], 0, sizeof(v[c->n]));
+	return &v[c->n++];
+}
+
+static int take_pair(struct ctx *x, struct config *c, const struct config_key *keys,
+		     size_t n_keys, const yaml_node_pair_t *p)
+{
+	const yaml_node_t *kn = yaml_document_get_node(x->doc, p->key);
+	const yaml_node_t *vn = yaml_document_get_node(x->doc, p->value);
+	const struct config_entry *dup;
+	const struct config_key *k;
+	struct config_entry *e;
+
+	if (kn->type != YAML_SCALAR_NODE) {
+		add_error(x, line_of(kn), "a key must be an option name");
+		return 0;
+	}
+	if (!(k = find_key(keys, n_keys, scalar(kn)))) {
+		add_error(x, line_of(kn), "unknown key '%s'", scalar(kn));
+		return 0;
+	}
+	if ((dup = config__get(c, k->name))) {
+		add_error(x, line_of(kn), "duplicate key '%s' (first at line %d)", k->name,
+			  dup->line);
+		return 0;
+	}
+	if (!(e = new_entry(c)))
+		return -ENOMEM;
+	e->key = k;
+	e->line = line_of(kn);
+	return take_value(x, k, vn, e);
+}
+
+static int take_document(struct ctx *x, struct config *c, const struct config_key *keys,
+			 size_t n_keys)
+{
+	yaml_node_t *root = yaml_document_get_root_node(x->doc);
+	yaml_node_pair_t *p;
+	int err;
+
+	if (!root) /* an empty file sets nothing */
+		return 0;
+	if (root->type != YAML_MAPPING_NODE) {
+		add_error(x, line_of(root), "the top level must map option names to values");
+		return 0;
+	}
+	for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++)
+		if ((err = take_pair(x, c, keys, n_keys, p)))
+			return err;
+	return 0;
+}
+
+/* ---- loading ---- */
+
+static void parse_error(struct ctx *x, const yaml_parser_t *p)
+{
+	add_error(x, (int)p->problem_mark.line + 1, "malformed YAML: %s%s%s",
+		  p->problem ? p->problem : "unknown problem", p->context ? " " : "",
+		  p->context ? p->context : "");
+}
+
+/* Parses the one document of @f into @c; a second document is an error. */
+static int parse_file(struct ctx *x, FILE *f, struct config *c, const struct config_key *keys,
+		      size_t n_keys)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc, next;
+	int err = 0;
+
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &doc)) {
+		parse_error(x, &parser);
+		goto out;
+	}
+	x->doc = &doc;
+	err = take_document(x, c, keys, n_keys);
+	if (!yaml_parser_load(&parser, &next)) {
+		parse_error(x, &parser);
+	} else {
+		if (yaml_document_get_root_node(&next))
+			add_error(x, (int)next.start_mark.line + 1, "more than one YAML document");
+		yaml_document_delete(&next);
+	}
+	yaml_document_delete(&doc);
+out:
+	yaml_parser_delete(&parser);
+	return err;
+}
+
+struct config *config__load(const char *path, const struct config_key *keys, size_t n_keys,
+			    struct config_errors *errs)
+{
+	struct ctx x = { .file = path, .errs = errs };
+	size_t n_before = errs->n;
+	struct config *c;
+	FILE *f;
+	int err;
+
+	if (!(f = fopen(path, "r"))) {
+		add_error(&x, 0, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	if (!(c = calloc(1, sizeof(*c)))) {
+		fclose(f);
+		return NULL;
+	}
+	err = parse_file(&x, f, c, keys, n_keys);
+	fclose(f);
+	if (err || errs->n > n_before) {
+		config__free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* ---- as arguments ---- */
+
+void config_argv_free(char **argv)
+{
+	size_t i;
+
+	for (i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+static int push_arg(char ***argv, int *n, const char *name, const char *value)
+{
+	char **v = realloc(*argv, (*n + 2) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	*argv = v;
+	if ((value ? asprintf(&v[*n], "--%s=%s", name, value)
+		   : asprintf(&v[*n], "--%s", name)) < 0)
+		return -ENOMEM;
+	v[++*n] = NULL;
+	return 0;
+}
+
+static int entry_args(const struct config_entry *e, char ***argv, int *n)
+{
+	size_t j;
+	int err;
+
+	if (e->key->type == CONFIG_BOOL)
+		return strcmp(e->values[0], "true") ? 0 : push_arg(argv, n, e->key->name, NULL);
+	for (j = 0; j < e->n_values; j++)
+		if ((err = push_arg(argv, n, e->key->name, e->values[j])))
+			return err;
+	return 0;
+}
+
+int config__to_argv(const struct config *c, char ***out)
+{
+	char **argv = calloc(1, sizeof(*argv));
+	int n = 0, err;
+	size_t i;
+
+	if (!argv)
+		return -ENOMEM;
+	for (i = 0; i < c->n; i++) {
+		if ((err = entry_args(&c->v[i], &argv, &n))) {
+			config_argv_free(argv);
+			return err;
+		}
+	}
+	*out = argv;
+	return n;
+}
+
+int config_check(const char *path)
+{
+	struct config_errors errs = { 0 };
+	struct config *c = config__load(path, cactus_config_keys, cactus_config_keys_count, &errs);
+
+	if (!c) {
+		config_errors_print(&errs);
+		if (!errs.n)
+			fprintf(stderr, "%s: out of memory\n", path);
+		config_errors_free(&errs);
+		return 1;
+	}
+	printf("%s: %zu keys OK\n", path, config__count(c));
+	config__free(c);
+	return 0;
+}
