@@ -46,6 +46,10 @@ static const char usage_text[] =
 "  -r, --rules FILE|DIR    rule files (YAML) instead of the default set; repeatable\n"
 "      --no-default-rules  no rules at all unless --rules is given\n"
 "      --alerts-only       print only events that match a rule\n"
+"      --alert-window SEC  an alert identical to one printed within SEC seconds\n"
+"                          (same container, rule, message) is counted, not\n"
+"                          printed; one alert_repeat record tells the count\n"
+"                          (default 10; 0: print every one)\n"
 "  -v, --verbose           libbpf and debug messages on stderr\n"
 "\n"
 "containers options:\n"
@@ -165,11 +169,13 @@ static int cmd_monitor(int argc, char **argv)
 		{ "no-default-rules", no_argument, NULL, 'N' },
 		{ "alerts-only", no_argument, NULL, 'a' },
 		{ "max-containers", required_argument, NULL, 'M' },
+		{ "alert-window", required_argument, NULL, 'W' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	static struct monitor_opts o = { .format = OUT_TEXT, .ring_bytes = 16UL << 20 };
+	static struct monitor_opts o = { .format = OUT_TEXT, .ring_bytes = 16UL << 20,
+					 .alert_window_s = 10 };
 	static bool cat_sel[512], sc_sel[512];
 	bool any_cat = false, any_sc = false;
 	int opt;
@@ -236,6 +242,10 @@ static int cmd_monitor(int argc, char **argv)
 			break;
 		case 'a':
 			o.alerts_only = true;
+			break;
+		case 'W':
+			if (parse_count(optarg, 0, 3600, &o.alert_window_s))
+				return usage_error("--alert-window '%s': seconds, 0..3600", optarg);
 			break;
 		case 'M':
 			if (parse_count(optarg, 16, 1 << 20, &o.max_containers))

@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 #include <unistd.h>
 #include "log.h"
+#include "monitor/fold.h"
 #include "monitor/internal.h"
 #include "output/output.h"
 
@@ -153,6 +154,7 @@ static int poll_loop(struct monitor *m)
 		containers__poll(m->cs);
 		pipeline_release_due(m, false);
 		stale_gaps(m);
+		fold_flush(m->fold, false, NULL);
 		if (!m->out_err && out_stream__flush(m->out))
 			m->out_err = out_stream__error(m->out);
 		if (m->out_err)
@@ -175,6 +177,7 @@ static void cleanup(struct monitor *m)
 	containers__free(m->cs); /* first: its threads post to the registry */
 	ring_buffer__free(m->rb);
 	out_stream__free(m->out);
+	fold_free(m->fold);
 	kernel__free(m->kernel);
 	enforce__free(m->enforce);
 	rules__free(m->rules);
@@ -203,7 +206,8 @@ int monitor_run(const struct monitor_opts *opts)
 		return 2;
 	}
 	m->out = out_stream__new(STDOUT_FILENO);
-	err = m->out ? start(m) : -ENOMEM;
+	m->fold = fold_new(opts->alert_window_s, pipeline_repeat, m);
+	err = m->out && m->fold ? start(m) : -ENOMEM;
 	if (!err) {
 		err = poll_loop(m);
 		/* stop producing, then drain what is already in the ring */
@@ -212,6 +216,7 @@ int monitor_run(const struct monitor_opts *opts)
 			ring_buffer__consume(m->rb);
 			pipeline_release_due(m, true);
 			kernel__stale_gaps(m->kernel, 0, on_stale_gap, m);
+			fold_flush(m->fold, true, NULL);
 			if (out_stream__flush(m->out) && out_stream__error(m->out) != -EPIPE)
 				err = out_stream__error(m->out);
 		}

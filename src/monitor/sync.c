@@ -10,6 +10,7 @@
  * container's totals.
  */
 #include "containers/containers.h"
+#include "monitor/fold.h"
 #include "monitor/internal.h"
 
 static void sync_enforce(struct monitor *m, const struct container *c, uint64_t cg)
@@ -65,6 +66,7 @@ void sync_container(void *ctx, struct container *c, uint64_t cg, enum container_
 		break;
 	case CONTAINER_END:
 		pipeline_release(m, c);
+		fold_flush(m->fold, false, c);
 		pipeline_lifecycle(m, c, false);
 		break;
 	case CGROUP_NOT_CONTAINER:
