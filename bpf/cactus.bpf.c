@@ -28,6 +28,7 @@
 #include "kill.h"
 #include "lifecycle.h"
 #include "maps.h"
+#include "procs.h"
 #include "stash.h"
 #include "stats.h"
 #include "sysconf.h"
@@ -64,7 +65,12 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 	if (!c)
 		return 0;
 	task = bpf_get_current_task_btf();
-	if (!task_ns(task, &key, &level))
+	if (!task_ns(task, &key, &level)) {
+		if (c->flags & SC_NSCHANGE)
+			ns_enter_note(task);
+		return 0;
+	}
+	if (!(c->flags & SC_TRACED))
 		return 0;
 	st = stash_get(task, true, tls);
 	if (!st) {
@@ -85,7 +91,8 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 	st->known = known;
 	st->exec_len = 0;
 	learn_cgroup(task, &key, cg, st);
-	st->kill_rule = enforce_kill(task, c, nr, st->args, cg);
+	/* the runtime's set-up is not the workload: no kill rule fires on it */
+	st->kill_rule = st->setup ? 0 : enforce_kill(task, c, nr, st->args, cg);
 	if (c->flags & SC_NORET) {
 		/* exit/exit_group: there is no sys_exit to wait for */
 		struct cactus_event *e = event_begin();
@@ -97,7 +104,7 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 		__builtin_memcpy(e->args, st->args, sizeof(e->args));
 		e->syscall_nr = nr;
 		e->ret = 0;
-		e->flags |= EF_NO_EXIT;
+		e->flags |= EF_NO_EXIT | (st->setup ? EF_SETUP : 0);
 		fill_task(e, task, &key, level, cg);
 		if (!known)
 			append_cgroup_name(e, task);
@@ -133,8 +140,13 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	/* host task: done after a few loads, unless this syscall can move it
 	 * out of a container's namespaces (setns, unshare) */
 	in_ct = task_ns(task, &key, &level);
-	if (!in_ct && !(c->flags & SC_NSCHANGE))
+	if (c->flags & SC_NSCHANGE) {
+		ns_exit_check(task, ret, in_ct);
+		if (!(c->flags & SC_TRACED))
+			return 0;
+	} else if (!in_ct) {
 		return 0;
+	}
 	/* a stash for this syscall means entry saw a watched task: its
 	 * namespaces and cgroup then, no cgroup_watch lookup */
 	st = stash_get(task, false, tls);
@@ -167,6 +179,8 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 		e->kill_rule = st->kill_rule;
 		if (st->kill_rule)
 			e->flags |= EF_KILLED;
+		if (st->setup)
+			e->flags |= EF_SETUP;
 		st->nr = -1;
 	} else {
 		/* e.g. refused by seccomp before sys_enter: args are still in pt_regs */
@@ -183,6 +197,14 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	e->port = 0;
 	fill_task(e, task, &key, level, cg);
 	read_details(e, task, c, st);
+	/* an open judged by the file it opened (any spelling, hard links):
+	 * killed before it returns to user space with the fd */
+	if ((c->flags & SC_ENFORCE) && (e->flags & EF_RESOLVED) && st && !st->setup &&
+	    !e->kill_rule) {
+		e->kill_rule = enforce_kill_file(cg, nr, record_str(e, STR_PATH), e);
+		if (e->kill_rule)
+			e->flags |= EF_KILLED;
+	}
 	if (!known)
 		append_cgroup_name(e, task);
 	emit(e, c->category);
@@ -301,8 +323,20 @@ int BPF_KRETPROBE(cactus_exit_kp, long ret)
 }
 
 /*
- * Lifecycle programs (lifecycle.h): attached in every mode.
+ * Lifecycle programs (lifecycle.h, procs.h): attached in every mode.
  */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(cactus_task_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(parent, child);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(cactus_task_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return on_exec(bprm);
+}
+
 SEC("raw_tp/sched_process_exit")
 int BPF_PROG(cactus_task_exit, struct task_struct *p)
 {

@@ -31,6 +31,9 @@ static __always_inline struct cactus_event *event_begin(void)
 	s->e.flags = 0;
 	s->e.kill_rule = 0;
 	s->e.type = REC_SYSCALL;
+	s->e.file_ino = 0;
+	s->e.file_dev = 0;
+	s->e.file_nlink = 0;
 	record_clear_strs(&s->e);
 	return &s->e;
 }
@@ -54,6 +57,14 @@ static __always_inline void fill_task(struct cactus_event *e, struct task_struct
 	e->gid = ug >> 32;
 	e->cgroup_id = cg;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+/* file_* of @e: the identity of @inode. */
+static __always_inline void set_file_id(struct cactus_event *e, struct inode *inode)
+{
+	e->file_ino = BPF_CORE_READ(inode, i_ino);
+	e->file_dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	e->file_nlink = BPF_CORE_READ(inode, __i_nlink);
 }
 
 static __always_inline void read_sockaddr(struct cactus_event *e, const void *uaddr)
@@ -144,6 +155,29 @@ static __always_inline bool is_relative(struct cactus_event *e, int slot)
 	return e->str_len[slot] && e->data[data_off(e->str_off[slot])] != '/';
 }
 
+/*
+ * A successful open: the file the kernel opened, as the task sees it from
+ * its root (whatever the spelling: `..`, `//`, symlinks, /proc/self/root,
+ * /proc/self/fd/N, a path longer than a string slot) in STR_PATH, its
+ * identity in file_*, the path as passed in STR_BASE. False if the fd is
+ * not there (closed by another thread meanwhile): the spelling is used.
+ */
+static __always_inline bool resolve_opened(struct cactus_event *e, struct task_struct *task,
+					   const struct syscall_conf *c)
+{
+	struct file *f = task_fd_file(task, e->ret);
+	struct path fp;
+
+	if (!f || bpf_core_read(&fp, sizeof(fp), &f->f_path))
+		return false;
+	if (append_user_str(e, STR_BASE, (void *)arg(e->args, c->path_arg)) < 0)
+		count(STAT_READ_ERR);
+	append_task_path(e, STR_PATH, task, &fp);
+	set_file_id(e, BPF_CORE_READ(f, f_inode));
+	e->flags |= EF_RESOLVED;
+	return true;
+}
+
 static __always_inline void read_details(struct cactus_event *e, struct task_struct *task,
 					 const struct syscall_conf *c, struct stash *st)
 {
@@ -154,6 +188,8 @@ static __always_inline void read_details(struct cactus_event *e, struct task_str
 
 	switch (c->kind) {
 	case CK_PATH:
+		if ((c->flags & SC_OPEN) && e->ret >= 0 && resolve_opened(e, task, c))
+			break;
 		if (append_user_str(e, STR_PATH, (void *)arg(a, c->path_arg)) < 0)
 			count(STAT_READ_ERR);
 		if (is_relative(e, STR_PATH))

@@ -23,6 +23,7 @@ struct kill_ctx {
 	__u32 nr;
 	__u16 port;                /* destination/bind port, 0 if none */
 	__u16 has_port;
+	__u32 fid_mask;            /* rules whose protected file this is (file_ids) */
 	__u32 hit;                 /* index + 1 of the matching rule */
 };
 
@@ -51,7 +52,8 @@ static long kill_rule_step(__u32 i, struct kill_ctx *k)
 		return 0;
 	if (r->scoped && !bpf_map_lookup_elem(&rule_scope, &sk))
 		return 0;
-	if (r->str_mode != KR_STR_NONE && (!k->path || !str_match(k->path, r)))
+	if (r->str_mode != KR_STR_NONE && !(k->fid_mask & (1U << (i & 31))) &&
+	    (!k->path || !str_match(k->path, r)))
 		return 0;
 	port_ok = r->n_ports == 0;
 	for (int p = 0; p < CACTUS_KRULE_PORTS && !port_ok; p++)
@@ -96,7 +98,35 @@ static __always_inline const char *enforce_path(struct cactus_event *e, struct t
 	}
 }
 
-/* Returns index + 1 of the kill rule that matched (and kills), else 0. */
+/*
+ * At sys_exit of an open, or at exec: the file the kernel actually opened or
+ * is executing, by the path it has from the task's root (@path: whatever the
+ * spelling, `..`, symlinks, /proc/self/{root,cwd,fd}) and by identity
+ * (@e->file_*: hard links). Index + 1 of the kill rule that matched (and
+ * kills), else 0.
+ */
+static __always_inline __u32 enforce_kill_file(__u64 cg, long nr, const char *path,
+					       const struct cactus_event *e)
+{
+	struct kill_ctx k = { .cg = cg, .nr = (__u32)nr, .path = path };
+	struct file_id id = { .ino = e->file_ino, .dev = e->file_dev };
+	__u32 *mask;
+
+	if (!n_kill_rules)
+		return 0;
+	mask = bpf_map_lookup_elem(&file_ids, &id);
+	if (mask)
+		k.fid_mask = *mask;
+	bpf_loop(CACTUS_MAX_KRULES, kill_rule_step, &k, 0);
+	if (!k.hit)
+		return 0;
+	bpf_send_signal(SIGKILL);
+	count(STAT_KILLS);
+	return k.hit;
+}
+
+/* At entry, from the arguments. Index + 1 of the kill rule that matched (and
+ * kills), else 0. */
 static __always_inline __u32 enforce_kill(struct task_struct *task, const struct syscall_conf *c,
 					  long nr, const __u64 *args, __u64 cg)
 {

@@ -16,8 +16,10 @@
 #include "maps.h"
 #include "task.h"
 
-/* sched_process_exit, in the exiting task: a record when the last thread of
- * a container's init exits, whatever the filters (ret = its exit_code). */
+/* sched_process_exit, in the exiting task, when the last thread of a
+ * container process exits, whatever the filters (ret = its exit_code): for
+ * the container's init always, for the process table (src/procs) the others
+ * of watched containers. */
 static __always_inline int on_task_exit(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -26,24 +28,29 @@ static __always_inline int on_task_exit(void)
 	unsigned int level = 0;
 
 	/* cheapest first: the thread group is not dead yet, or a host task */
-	if (task->signal->live.counter != 0 || !task_ns(task, &key, &level) || level == 0)
-		return 0;
-	if (task->group_leader->thread_pid->level != level)
+	if (task->signal->live.counter != 0 || !task_ns(task, &key, &level))
 		return 0;
 	e = event_begin();
 	if (!e)
 		return 0;
 	fill_task(e, task, &key, level, task_cgroup_id(task));
-	if (e->pid != 1)
-		return 0;
-	e->type = REC_INIT_EXIT;
+	if (e->pid != 1 || level == 0) {
+		bool known;
+
+		if (!cgroup_watched(e->cgroup_id, &known))
+			return 0;
+		e->type = REC_PROC_EXIT;
+	} else {
+		e->type = REC_INIT_EXIT;
+	}
 	e->ts_boot_ns = bpf_ktime_get_boot_ns();
 	e->ret = task->exit_code;
 	e->syscall_nr = 0;
 	e->family = 0;
 	e->port = 0;
 	__builtin_memset(e->args, 0, sizeof(e->args));
-	emit_record(e, 0, false);
+	/* an init's exit is never throttled: it ends the container */
+	emit_record(e, 0, e->type != REC_INIT_EXIT);
 	return 0;
 }
 

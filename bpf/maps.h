@@ -47,7 +47,9 @@ struct stash {
 	__u32 vgen;         /* for vcg, when watch_gen was vgen - 1 (0: none) */
 	__u8 vwatched;
 	__u8 vknown;
-	__u8 vpad[2];
+	__u8 setup;         /* the runtime's set-up: entered from the host (procs.h),
+			     * until its next exec */
+	__u8 vpad;
 	char exec_name[CACTUS_STR_MAX]; /* read at entry: after a successful
 					 * exec the old memory holding it is gone */
 };
@@ -180,6 +182,26 @@ struct {
 	__type(key, __u64);
 	__type(value, struct budget);
 } budgets SEC(".maps");
+
+/* Host threads in setns()/unshare() (procs.h): set at entry, read at exit
+ * to tell a task that came from the host into a container. LRU: a lost entry
+ * leaves one runtime task unmarked (its set-up alerts), never the reverse. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u8);
+} ns_entering SEC(".maps");
+
+/* Files protected by kill rules with an exact path, by identity (the inode
+ * under every name: hard links, symlinks, any spelling): user space stats each
+ * rule's path inside each container's root. Value: bit per kill rule. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct file_id);
+	__type(value, __u32);
+} file_ids SEC(".maps");
 
 /* Start-up calibration (src/calibrate.c): syscalls seen while `calibrating`
  * is set, [0] untraced, [1] traced, to weigh the attach modes' costs. */

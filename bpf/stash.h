@@ -50,6 +50,7 @@ static __always_inline struct stash *stash_get(struct task_struct *task, bool cr
 	if (st) {
 		st->cgroup_learnt = 0;
 		st->vgen = 0;
+		st->setup = 0;
 	}
 	return st;
 }

@@ -11,7 +11,9 @@
 #include "base.h"
 #include "maps.h"
 
-/* The conf of syscall @nr if it is traced, else NULL. */
+/* The conf of syscall @nr if it is traced (or may move the caller into a
+ * container: setns, unshare are always watched for the set-up phase, see
+ * procs.h), else NULL. */
 static __always_inline const struct syscall_conf *traced(long nr)
 {
 	__u32 key = (__u32)nr;
@@ -20,7 +22,7 @@ static __always_inline const struct syscall_conf *traced(long nr)
 	if (nr < 0 || nr >= CACTUS_MAX_SYSCALLS)
 		return NULL;
 	c = bpf_map_lookup_elem(&syscall_conf, &key);
-	return c && (c->flags & SC_TRACED) ? c : NULL;
+	return c && (c->flags & (SC_TRACED | SC_NSCHANGE)) ? c : NULL;
 }
 
 /* Argument @i of @a, 0 for CACTUS_NO_ARG. A switch, not a[i]: the verifier

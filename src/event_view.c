@@ -174,15 +174,44 @@ void open_flags_str(uint64_t flags, char *buf, size_t len)
 	}
 }
 
+/*
+ * "/proc/<pid>/..." of the caller's own process (its pid in its namespace:
+ * what its /proc shows) becomes "/proc/self/...", as the process would have
+ * spelled it: the kernel names /proc/self by the pid it stands for, and
+ * "another process's memory" must not be told from "its own" by a number.
+ */
+void proc_self_path(char *dir, size_t len, uint32_t pid)
+{
+	char own[32];
+	size_t n = (size_t)snprintf(own, sizeof(own), "/proc/%u", pid);
+
+	if (!pid || strncmp(dir, own, n) || (dir[n] && dir[n] != '/'))
+		return;
+	if (strlen(dir) - n + sizeof("/proc/self") > len)
+		return;
+	memmove(dir + sizeof("/proc/self") - 1, dir + n, strlen(dir + n) + 1);
+	memcpy(dir, "/proc/self", sizeof("/proc/self") - 1);
+}
+
 static void view_file(struct event_view *v)
 {
 	const struct cactus_event *e = v->e;
 	const char *path = event_str(e, STR_PATH);
 	__u64 flags;
 
-	if (path || event_str(e, STR_BASE))
+	if (e->flags & EF_RESOLVED) {
+		/* the file the kernel opened; the spelling, when another, beside it */
+		const char *arg = event_str(e, STR_BASE);
+
+		path_split(NULL, path, v->dirname, sizeof(v->dirname), v->filename,
+			   sizeof(v->filename));
+		proc_self_path(v->dirname, sizeof(v->dirname), e->pid);
+		if (arg && path && strcmp(arg, path))
+			v->path_arg = arg;
+	} else if (path || event_str(e, STR_BASE)) {
 		path_split(event_str(e, STR_BASE), path, v->dirname, sizeof(v->dirname),
 			   v->filename, sizeof(v->filename));
+	}
 	v->path2 = event_str(e, STR_EXTRA);
 	if (cactus_syscall_is(v->sc, SCF_OFLAGS) &&
 	    cactus_syscall_arg(e->args, v->sc->flags_arg, &flags))

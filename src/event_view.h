@@ -66,12 +66,20 @@ const char *event_str(const struct cactus_event *e, int slot);
 void event_view_init(struct event_view *v, const struct cactus_event *e,
 		     const struct container *c, int64_t boot_to_real_ns);
 
+/* An execve/execveat record (exe and argv are the program started). */
+static inline bool event_view_is_exec(const struct event_view *v)
+{
+	return v->sc && v->sc->kind == CK_EXEC;
+}
+
 /* Pure helpers, exported for tests. */
 /* Joins @base and @path (if relative), removes "." and ".." and repeated
  * slashes, then splits at the last '/'. */
 void path_split(const char *base, const char *path, char *dir, size_t dir_len,
 		char *file, size_t file_len);
 void format_rfc3339(int64_t real_ns, char *buf, size_t len);
+/* "/proc/<@pid>[/...]" in @dir becomes "/proc/self[/...]". */
+void proc_self_path(char *dir, size_t len, uint32_t pid);
 const char *signal_name(int sig, char *buf, size_t len);
 void open_flags_str(uint64_t flags, char *buf, size_t len);
 

@@ -249,6 +249,8 @@ void cactus_syscall_conf(const struct cactus_syscall *sc, bool traced,
 		out->flags |= SC_EXEC;
 	if (sc->flags & SCF_FD_GONE)
 		out->flags |= SC_FD_GONE;
+	if (sc->flags & SCF_OPEN)
+		out->flags |= SC_OPEN;
 	out->kind = sc->kind;
 	out->category = (__u8)sc->category;
 	out->path_arg = sc->path_arg;

@@ -39,6 +39,8 @@ enum cactus_kind {
 #define SC_EXEC    0x10 /* execve-like: a successful one leaves sys_exit with
 			  * execve's number (execveat) */
 #define SC_FD_GONE 0x20 /* the fd argument is closed by sys_exit (close) */
+#define SC_OPEN    0x40 /* returns a new fd for path_arg (open, openat, creat):
+			  * sys_exit names the file actually opened (EF_RESOLVED) */
 
 /* Value of the syscall_conf array map, indexed by syscall number. Written by
  * user space from src/syscalls.c, the single table of traced syscalls. */
@@ -101,7 +103,26 @@ enum cactus_rec {
 			       * exited: task fields, ret = its exit_code */
 	REC_CGROUP_RMDIR = 2, /* cgroup v2 cgroup_id, known to user space, was removed */
 	REC_GAP = 3,          /* records of cgroup_id were lost: struct gap in args */
+	/* The process table (src/procs), from the scheduler's tracepoints, for
+	 * every process of a watched container whatever the filters: */
+	REC_PROC_FORK = 4,    /* a new process (not a thread): host_pid the child,
+			       * host_ppid its parent, comm inherited; EF_SETUP if
+			       * the child is in the runtime's set-up */
+	REC_PROC_EXEC = 5,    /* host_pid exec'd: STR_PATH the file executed (as the
+			       * task sees it), STR_BASE the name asked for,
+			       * STR_EXTRA the script's interpreter if any; comm is
+			       * the new one; args[PROC_ARG_*]; file_* the exe's */
+	REC_PROC_EXIT = 6,    /* the last thread of host_pid exited (ret: exit_code) */
 };
+
+/* args[] of a REC_PROC_EXEC (and REC_PROC_FORK) record. */
+#define PROC_ARG_FLAGS 0 /* PROC_F_* */
+#define PROC_F_ENTRYPOINT 0x1   /* the runtime's set-up exec'd the container's
+				 * init (pid 1 of its pid namespace) */
+#define PROC_F_EXEC_SESSION 0x2 /* it exec'd the command of an exec session
+				 * (docker exec, ctr task exec, podman exec) */
+#define PROC_ARG_TTY 1   /* controlling terminal: kernel dev_t (major << 20 |
+			  * minor), 0 without one */
 
 /* Value of the budgets map (bpf/maps.h, capture.h), keyed by cgroup id. */
 struct budget {
@@ -150,9 +171,14 @@ struct cactus_event {
 	__u16 port;            /* host byte order */
 	__u8 addr[16];         /* IPv4 in the first 4 bytes, or IPv6 */
 	char comm[CACTUS_COMM_LEN];
+	/* The file the syscall opened (EF_RESOLVED) or executed (REC_PROC_EXEC):
+	 * the same inode under every name, hard links included. */
+	__u64 file_ino;
+	__u32 file_dev;        /* kernel dev_t of its superblock (major << 20 | minor) */
+	__u32 file_nlink;
 	char data[CACTUS_DATA_MAX];
 };
-#define CACTUS_EVENT_HDR_SIZE 176
+#define CACTUS_EVENT_HDR_SIZE 192
 _Static_assert(sizeof(struct cactus_event) == CACTUS_EVENT_HDR_SIZE + CACTUS_DATA_MAX,
 	       "cactus_event layout");
 
@@ -168,7 +194,9 @@ enum cactus_stat {
 	STAT_DROPS_UNATTRIBUTED = 7, /* drops not counted per container (table full) */
 	STAT_THROTTLED = 8,   /* records a container lost to its budget (not in DROPS) */
 	STAT_GAPS = 9,        /* gap records written */
-	STAT_NSTATS = 10,
+	STAT_PHASE_FULL = 10, /* a task entering a container not marked as set-up
+			       * (its stash could not be made) */
+	STAT_NSTATS = 11,
 };
 
 /*
@@ -223,6 +251,14 @@ struct scope_key {
 };
 _Static_assert(sizeof(struct scope_key) == 16, "scope_key layout");
 #define SCOPE_DENY 0x10000
+
+/* file_ids key: a file by identity (kernel dev_t of its superblock, inode). */
+struct file_id {
+	__u64 ino;
+	__u32 dev;
+	__u32 pad;
+};
+_Static_assert(sizeof(struct file_id) == 16, "file_id layout");
 
 /* BPF-LSM deny_paths key: a full path as the task sees it, NUL-padded. */
 #define CACTUS_DENY_PATH 256

@@ -168,14 +168,16 @@ static int attach_dispatcher(struct kernel *k, struct bpf_program *enter,
 	return err ?: keep_link(k, bpf_program__attach(exit));
 }
 
-/* A container's init exit and cgroup removal: in every mode. */
+/* Processes' fork, exec and exit, cgroup removal: in every mode, before the
+ * syscall programs (a task's set-up phase is known from its first syscall). */
 static int attach_lifecycle(struct kernel *k)
 {
-	struct bpf_program *progs[2] = {
+	struct bpf_program *progs[LIFE_LINKS] = {
+		k->skel->progs.cactus_task_fork, k->skel->progs.cactus_task_exec,
 		k->skel->progs.cactus_task_exit, k->skel->progs.cactus_cgroup_rmdir,
 	};
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < LIFE_LINKS; i++) {
 		k->life_links[i] = bpf_program__attach(progs[i]);
 		if (!k->life_links[i]) {
 			int err = -errno;
@@ -187,9 +189,18 @@ static int attach_lifecycle(struct kernel *k)
 	return 0;
 }
 
-int kernel__attach(struct kernel *k, const bool *traced)
+int kernel__attach(struct kernel *k, const bool *traced_only)
 {
+	bool traced[CACTUS_MAX_SYSCALLS];
 	int err = attach_lsm(k);
+
+	/* setns and unshare always: a host task entering a container by them
+	 * starts its set-up phase (bpf/procs.h), whatever the filters */
+	memcpy(traced, traced_only, sizeof(traced));
+	for (size_t i = 0; i < cactus_syscalls_count; i++) {
+		if (cactus_syscalls[i].flags & SCF_NSCHANGE)
+			traced[cactus_syscalls[i].nr] = true;
+	}
 
 	if (err) {
 		log_err("cannot attach the BPF-LSM deny programs: %s", strerror(-err));
@@ -307,6 +318,8 @@ void attach_detach(struct kernel *k)
 	for (int i = 0; i < 2; i++) {
 		bpf_link__destroy(k->lsm_links[i]);
 		k->lsm_links[i] = NULL;
+	}
+	for (int i = 0; i < LIFE_LINKS; i++) {
 		bpf_link__destroy(k->life_links[i]);
 		k->life_links[i] = NULL;
 	}

@@ -40,7 +40,8 @@ struct kernel {
 	/* cgroup sock_addr deny programs */
 	struct bpf_link *deny_links[4];
 	/* lifecycle programs */
-	struct bpf_link *life_links[2];
+#define LIFE_LINKS 4
+	struct bpf_link *life_links[LIFE_LINKS];
 };
 
 /* Names of the syscalls the kernel has no hook for, for one warning line. */

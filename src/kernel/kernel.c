@@ -95,6 +95,7 @@ static void set_autoload(struct cactus_bpf *skel, enum attach_mode mode, bool ca
 	bpf_program__set_autoload(skel->progs.cactus_enter_kp, mode == ATTACH_KPROBE);
 	bpf_program__set_autoload(skel->progs.cactus_exit_kp, mode == ATTACH_KPROBE);
 	bpf_map__set_autocreate(skel->maps.stash_tls, tls);
+	skel->rodata->stash_lru = !tls;
 	if (tls)
 		bpf_map__set_max_entries(skel->maps.stash, 1);
 }
@@ -407,6 +408,14 @@ int kernel__set_scope(struct kernel *k, __u64 cg, __u32 idx, bool on)
 	if (on)
 		return map_update(k->skel->maps.rule_scope, &sk, &one);
 	bpf_map_delete_elem(bpf_map__fd(k->skel->maps.rule_scope), &sk);
+	return 0;
+}
+
+int kernel__set_file_id(struct kernel *k, const struct file_id *id, __u32 kill_mask)
+{
+	if (kill_mask)
+		return map_update(k->skel->maps.file_ids, id, &kill_mask);
+	bpf_map_delete_elem(bpf_map__fd(k->skel->maps.file_ids), id);
 	return 0;
 }
 

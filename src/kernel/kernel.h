@@ -76,6 +76,8 @@ int kernel__set_watch(struct kernel *k, __u64 cg, __u8 verdict);
 int kernel__set_scope(struct kernel *k, __u64 cg, __u32 idx, bool on);
 /* Deny rules (bit per rule) that apply to cgroup v2 @cg. */
 int kernel__set_cgroup_mask(struct kernel *k, __u64 cg, __u32 mask);
+/* Kill rules (bit per rule) protecting the file @id; 0 removes it. */
+int kernel__set_file_id(struct kernel *k, const struct file_id *id, __u32 kill_mask);
 /* @cg is gone: every entry of it leaves the kernel's tables. Returns the
  * records the ring lost for it (drops_by_cgroup), now counted by the caller. */
 __u64 kernel__forget_cgroup(struct kernel *k, __u64 cg);

@@ -17,6 +17,7 @@ struct ring_buffer;
 struct out_stream;
 struct held;
 struct fold;
+struct procs;
 
 /* What the pipeline counted, for the summary. */
 struct monitor_counts {
@@ -56,7 +57,11 @@ struct monitor {
 	struct monitor_counts n;
 	struct event_view view;
 	int64_t last_gap_scan_ms;
+	uint64_t ns_per_tick;                    /* of /proc/<pid>/stat start times */
 	struct fold *fold;                       /* fold.h: --alert-window */
+	struct procs *procs;                     /* procs/procs.h: the process table */
+	void *protect;                           /* protect.c: tsearch tree */
+	size_t n_protect;
 	struct held *held;                       /* hold.c */
 	size_t held_bytes;
 };
@@ -80,6 +85,13 @@ void pipeline_release_due(struct monitor *m, bool all);
 
 /* pipeline.c: an alert_repeat record (the fold's emit; @ctx is the monitor). */
 void pipeline_repeat(void *ctx, const struct repeat_view *r);
+
+/* protect.c: files protected by exact path, by identity in each container. */
+void protect_container(struct monitor *m, const struct container *c);
+void protect_forget(struct monitor *m, const struct container *c);
+/* The protected path of the file (@dev, @ino), or NULL. */
+const char *protect_lookup(const struct monitor *m, __u32 dev, __u64 ino);
+void protect_free(struct monitor *m);
 
 /* hold.c: the store of records of containers whose name is not known yet. */
 int hold_start(struct monitor *m, struct container *c);

@@ -13,6 +13,7 @@
 #include "monitor/fold.h"
 #include "monitor/internal.h"
 #include "output/output.h"
+#include "procs/procs.h"
 
 _Static_assert(CAT_COUNT <= sizeof(((struct container_totals *)0)->per_category) /
 	       sizeof(uint64_t), "container_totals.per_category holds every category");
@@ -165,13 +166,52 @@ static void print_event(struct monitor *m, struct container *c)
 		m->n.printed++;
 }
 
+static bool is_proc_record(const struct cactus_event *e)
+{
+	return e->type == REC_PROC_FORK || e->type == REC_PROC_EXEC || e->type == REC_PROC_EXIT;
+}
+
+/* The calling process (its exe: the file it actually executed, not
+ * argv[0]) and the container's age at the event. */
+static void view_process(struct monitor *m, const struct container *c)
+{
+	struct event_view *v = &m->view;
+	const struct cactus_event *e = v->e;
+	const struct proc *p = procs__get(m->procs, e->host_pid);
+
+	v->proc = p;
+	/* a protected file opened under another name (a hard link): the rules
+	 * judge the protected path; the name used is kept beside it */
+	if ((e->flags & EF_RESOLVED) && e->file_ino) {
+		const char *prot = protect_lookup(m, e->file_dev, e->file_ino);
+		const char *used = event_str(e, STR_PATH);
+
+		if (prot && used && strcmp(prot, used)) {
+			path_split(NULL, prot, v->dirname, sizeof(v->dirname), v->filename,
+				   sizeof(v->filename));
+			v->path_arg = used;
+		}
+	}
+	/* a failed exec keeps the name it tried as exe */
+	if (p && p->self.exe[0] && !(v->sc && v->sc->kind == CK_EXEC && e->ret < 0))
+		v->exe = p->self.exe;
+	if (c && c->init_start && m->ns_per_tick)
+		v->container_age_ns = (int64_t)e->ts_boot_ns -
+				      (int64_t)(c->init_start * m->ns_per_tick);
+}
+
 void pipeline_emit(struct monitor *m, const struct cactus_event *e, struct container *c)
 {
+	if (is_proc_record(e)) {
+		procs__record(m->procs, e);
+		return;
+	}
 	if (!filter_passes(m->opts, c)) {
 		m->n.filtered++;
 		return;
 	}
 	event_view_init(&m->view, e, c, m->boot_to_real_ns);
+	view_process(m, c);
 	if (!c) {
 		m->n.no_container++;
 		log_debug("no container for cgroup %llu (%s), pid_ns %u mnt_ns %u, %s",
@@ -257,11 +297,11 @@ int pipeline_record(void *ctx, void *data, size_t size)
 	/* the reader is gone or the disk full: stop consuming (run.c ends) */
 	if (m->out_err)
 		return m->out_err;
-	if (e->type != REC_SYSCALL) {
+	if (e->type != REC_SYSCALL && !is_proc_record(e)) {
 		lifecycle_record(m, e);
 		return 0;
 	}
-	m->n.seen++;
+	m->n.seen += e->type == REC_SYSCALL;
 	c = join(m, e);
 	if (held(m, c, data, CACTUS_EVENT_HDR_SIZE + e->data_len))
 		return 0;

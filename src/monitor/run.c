@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <bpf/libbpf.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "monitor/fold.h"
 #include "monitor/internal.h"
 #include "output/output.h"
+#include "procs/procs.h"
 
 static volatile sig_atomic_t stop;
 
@@ -81,6 +83,36 @@ static int start_containers(struct monitor *m)
 	return 0;
 }
 
+/* A process in namespaces other than ours (the host's, or cactus's own in
+ * a hostPID pod): one of a container's. */
+static bool in_other_ns(uint32_t pid, void *ctx)
+{
+	const struct stat *self = ctx;
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%u/ns/mnt", pid);
+	if (stat(path, &st))
+		return false;
+	if (st.st_ino != self[0].st_ino)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%u/ns/pid", pid);
+	return !stat(path, &st) && st.st_ino != self[1].st_ino;
+}
+
+/* Processes already running in containers: their exe, comm, tty and
+ * ancestors from /proc, once, after the programs are attached (what forks
+ * and execs from then on comes as records and wins). */
+static void scan_processes(struct monitor *m)
+{
+	struct stat self[2];
+
+	if (stat("/proc/self/ns/mnt", &self[0]) || stat("/proc/self/ns/pid", &self[1]) ||
+	    procs__scan_proc(m->procs, NULL, in_other_ns, self))
+		log_warn("cannot scan /proc for running processes: %s (their ancestry is "
+			 "unknown until they exec)", strerror(errno));
+}
+
 static int start(struct monitor *m)
 {
 	int err = load_kernel(m);
@@ -98,6 +130,7 @@ static int start(struct monitor *m)
 		err = kernel__attach(m->kernel, m->kernel_traced);
 	if (err)
 		return err;
+	scan_processes(m);
 	enforce__describe(m->enforce, m->cgroup2);
 	log_info("monitoring (attach=%s: %s; %d syscalls traced, %zu rules, ring %lu KiB, "
 		 "metadata: %s)", attach_mode_name(kernel__mode(m->kernel)),
@@ -178,6 +211,8 @@ static void cleanup(struct monitor *m)
 	ring_buffer__free(m->rb);
 	out_stream__free(m->out);
 	fold_free(m->fold);
+	procs__free(m->procs);
+	protect_free(m);
 	kernel__free(m->kernel);
 	enforce__free(m->enforce);
 	rules__free(m->rules);
@@ -207,7 +242,9 @@ int monitor_run(const struct monitor_opts *opts)
 	}
 	m->out = out_stream__new(STDOUT_FILENO);
 	m->fold = fold_new(opts->alert_window_s, pipeline_repeat, m);
-	err = m->out && m->fold ? start(m) : -ENOMEM;
+	m->procs = procs__new(0);
+	m->ns_per_tick = 1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK);
+	err = m->out && m->fold && m->procs ? start(m) : -ENOMEM;
 	if (!err) {
 		err = poll_loop(m);
 		/* stop producing, then drain what is already in the ring */

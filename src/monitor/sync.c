@@ -12,6 +12,7 @@
 #include "containers/containers.h"
 #include "monitor/fold.h"
 #include "monitor/internal.h"
+#include "procs/procs.h"
 
 static void sync_enforce(struct monitor *m, const struct container *c, uint64_t cg)
 {
@@ -52,6 +53,7 @@ void sync_container(void *ctx, struct container *c, uint64_t cg, enum container_
 	switch (change) {
 	case CONTAINER_START:
 		sync_cgroup(m, c, cg);
+		protect_container(m, c);
 		/* its start record, and its records until its name is known */
 		if (container_complete(c) || hold_start(m, c))
 			pipeline_lifecycle(m, c, true);
@@ -61,11 +63,14 @@ void sync_container(void *ctx, struct container *c, uint64_t cg, enum container_
 		break;
 	case CONTAINER_UPDATE:
 		sync_cgroup(m, c, cg);
+		protect_container(m, c);
 		if (container_complete(c))
 			pipeline_release(m, c);
 		break;
 	case CONTAINER_END:
 		pipeline_release(m, c);
+		procs__forget_cgroup(m->procs, c->cgroup_id);
+		protect_forget(m, c);
 		fold_flush(m->fold, false, c);
 		pipeline_lifecycle(m, c, false);
 		break;

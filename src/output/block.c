@@ -25,7 +25,7 @@ static void block_details(struct out_buf *ob, const struct event_view *v)
 {
 	OB_LIT(ob, "Activity: ");
 	ob_str(ob, v->sc ? v->sc->activity : "?");
-	if (v->exe) {
+	if (v->exe && event_view_is_exec(v)) {
 		blk_str(ob, ", Comm: ", v->e->comm);
 		blk_str(ob, ", Execfile: ", v->exe);
 	} else if (v->filename[0] || v->dirname[0]) {

@@ -208,10 +208,10 @@ static void json_details(struct out_buf *ob, const struct event_view *v)
 		KV_STR(ob, "path2", v->path2);
 	if (v->flags[0])
 		KV_STR(ob, "flags", v->flags);
-	if (v->exe) {
+	if (v->exe)
 		KV_STR(ob, "exe", v->exe);
+	if (v->exe && event_view_is_exec(v))
 		json_argv(ob, v);
-	}
 	if (v->family) {
 		KV_STR(ob, "family", v->family);
 		KV_STR(ob, "addr", v->addr);

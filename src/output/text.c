@@ -38,7 +38,7 @@ static void text_exec(struct out_buf *ob, const struct event_view *v)
 
 static void text_details(struct out_buf *ob, const struct event_view *v)
 {
-	if (v->exe) {
+	if (v->exe && event_view_is_exec(v)) {
 		text_exec(ob, v);
 	} else if (v->filename[0] || v->dirname[0]) {
 		text_kv(ob, "dirname", v->dirname);

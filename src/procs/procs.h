@@ -19,8 +19,8 @@
 #define PROC_ANCESTORS 4      /* parent, grandparent, ... kept per process */
 
 /* proc_ident.flags */
-#define PROC_ENTRYPOINT 0x1   /* the runtime exec'd it as the container's init */
-#define PROC_EXEC_SESSION 0x2 /* the runtime exec'd it for docker/ctr/podman exec */
+#define PROC_ENTRYPOINT PROC_F_ENTRYPOINT     /* the runtime exec'd it as the container's init */
+#define PROC_EXEC_SESSION PROC_F_EXEC_SESSION /* ... for docker/ctr/podman exec */
 
 /* Who a process is: what it runs. */
 struct proc_ident {
@@ -49,8 +49,13 @@ void procs__free(struct procs *p);
 void procs__record(struct procs *p, const struct cactus_event *e);
 /* The process of a syscall record's host_pid, or NULL if unknown. */
 const struct proc *procs__get(struct procs *p, uint32_t host_pid);
-/* Processes of containers that predate cactus: from /proc, once. */
-int procs__scan_proc(struct procs *p, bool (*in_container)(uint32_t pid, void *ctx), void *ctx);
+/* Forgets every process of a container that ended. */
+void procs__forget_cgroup(struct procs *p, uint64_t cgroup_id);
+/* Processes of containers that predate cactus: from @proc_root (NULL:
+ * /proc), once; @in_container says which pids to take. A process a record
+ * already told of is left as the record said. */
+int procs__scan_proc(struct procs *p, const char *proc_root,
+		     bool (*in_container)(uint32_t pid, void *ctx), void *ctx);
 
 struct procs_stats {
 	uint64_t known, forks, execs, exits, unknown_lookups, evicted;

@@ -105,6 +105,35 @@ static void test_path_split(void **state)
 	}
 }
 
+static void test_proc_self_path(void **state)
+{
+	static const struct {
+		const char *in;
+		uint32_t pid;
+		const char *out;
+	} cases[] = {
+		{ "/proc/36", 36, "/proc/self" },
+		{ "/proc/36/task/37", 36, "/proc/self/task/37" },
+		{ "/proc/36", 3, "/proc/36" },      /* another process */
+		{ "/proc/361", 36, "/proc/361" },   /* a prefix is not the pid */
+		{ "/proc/36", 0, "/proc/36" },      /* pid unknown */
+		{ "/host/proc/36", 36, "/host/proc/36" },
+		{ "/etc", 36, "/etc" },
+	};
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", cases[i].in);
+		proc_self_path(buf, sizeof(buf), cases[i].pid);
+		assert_string_equal(buf, cases[i].out);
+	}
+	/* no room: left as it was */
+	snprintf(buf, sizeof(buf), "/proc/1");
+	proc_self_path(buf, 8, 1);
+	assert_string_equal(buf, "/proc/1");
+}
+
 static void test_path_split_null_base_relative(void **state)
 {
 	char dir[VIEW_PATH_MAX], file[VIEW_PATH_MAX];
@@ -822,6 +851,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_path_split),
+		cmocka_unit_test(test_proc_self_path),
 		cmocka_unit_test(test_path_split_null_base_relative),
 		cmocka_unit_test(test_path_split_empty_path),
 		cmocka_unit_test(test_path_split_small_buffers),

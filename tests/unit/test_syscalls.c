@@ -376,11 +376,14 @@ static void test_conf_flags(void **state)
 		bool nschange = !strcmp(sc->name, "setns") || !strcmp(sc->name, "unshare");
 		bool exec = !strcmp(sc->name, "execve") || !strcmp(sc->name, "execveat");
 		bool fd_gone = !strcmp(sc->name, "close");
+		/* return an fd for their path: resolved at sys_exit */
+		bool open = !strcmp(sc->name, "open") || !strcmp(sc->name, "openat") ||
+			    !strcmp(sc->name, "openat2") || !strcmp(sc->name, "creat");
 
 		for (int traced = 0; traced <= 1; traced++) {
 			__u8 want = (traced ? SC_TRACED : 0) | (noret ? SC_NORET : 0) |
 				    (nschange ? SC_NSCHANGE : 0) | (exec ? SC_EXEC : 0) |
-				    (fd_gone ? SC_FD_GONE : 0);
+				    (fd_gone ? SC_FD_GONE : 0) | (open ? SC_OPEN : 0);
 
 			memset(&conf, 0xaa, sizeof(conf));
 			cactus_syscall_conf(sc, traced, &conf);
@@ -401,6 +404,8 @@ static void test_conf_flags(void **state)
 	cactus_syscall_conf(must_find("exit"), false, &conf);
 	assert_int_equal(conf.flags, SC_NORET);
 	cactus_syscall_conf(must_find("openat"), false, &conf);
+	assert_int_equal(conf.flags, SC_OPEN);
+	cactus_syscall_conf(must_find("kill"), false, &conf);
 	assert_int_equal(conf.flags, 0);
 }
 
