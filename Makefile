@@ -46,6 +46,10 @@ $(OUT)/src/%.o: src/%.c | $(OUT)/cactus.skel.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
+# cactus_build_info{version}: the commit this was built from
+VERSION    ?= $(shell git describe --always --tags 2>/dev/null || echo unknown)
+$(OUT)/src/monitor/telemetry.o: CPPFLAGS += -DCACTUS_VERSION='"$(VERSION)"'
+
 # the default rule set is built in (src/rules/builtin.c)
 $(OUT)/src/rules/builtin.o: rules/default.yaml
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include "log.h"
-#include "monitor/internal.h"
+#include "monitor/agent.h"
 #include "output/output.h"
 
 _Static_assert(CAT_COUNT <= sizeof(((struct container_totals *)0)->per_category) /
@@ -103,6 +103,8 @@ static void print_event(struct monitor *m, struct container *c)
 			c->totals.denies += !strcmp(a.outcome, "denied");
 		}
 		m->view.alert = &a;
+		telemetry_alert(m, &a);
+		sinks_alert(m, &a, &m->view);
 		wrote(m, output_write(m->out, m->opts->format, &m->view));
 		m->view.alert = NULL;
 		m->n.alerts++;
@@ -212,6 +214,7 @@ int pipeline_record(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	m->n.seen++;
+	telemetry_record(m, e);
 	c = join(m, e);
 	if (held(m, c, data, CACTUS_EVENT_HDR_SIZE + e->data_len))
 		return 0;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The summary on stderr at exit: what was seen, printed, lost, and where. */
 #include <stdio.h>
-#include "monitor/internal.h"
+#include "monitor/agent.h"
 #include "output/output.h"
 
 /* Drops of the containers still running (those that ended said theirs in
@@ -51,4 +51,5 @@ void summary_print(const struct monitor *m)
 			fprintf(stderr, "cactus:   %-20s %llu\n", cactus_category_name(i),
 				m->n.per_category[i]);
 	}
+	sinks_summary(m);
 }

@@ -10,7 +10,7 @@
  * container's totals.
  */
 #include "containers/containers.h"
-#include "monitor/internal.h"
+#include "monitor/agent.h"
 
 static void sync_enforce(struct monitor *m, const struct container *c, uint64_t cg)
 {
@@ -66,6 +66,7 @@ void sync_container(void *ctx, struct container *c, uint64_t cg, enum container_
 	case CONTAINER_END:
 		pipeline_release(m, c);
 		pipeline_lifecycle(m, c, false);
+		telemetry_container_end(m, c);
 		break;
 	case CGROUP_NOT_CONTAINER:
 		/* its records may belong to a container's namespaces (a runtime
@@ -82,4 +83,14 @@ void sync_container(void *ctx, struct container *c, uint64_t cg, enum container_
 		break;
 	}
 	}
+}
+
+static void resync(void *ctx, struct container *c)
+{
+	sync_cgroup(ctx, c, c->cgroup_id);
+}
+
+void sync_all(struct monitor *m)
+{
+	containers__foreach(m->cs, resync, m);
 }
