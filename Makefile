@@ -26,7 +26,7 @@ LIB_OBJS   := $(filter-out $(OUT)/src/main.o,$(OBJS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all clean test test-unit test-e2e test-vm
+.PHONY: all clean test test-unit test-e2e test-vm test-packaging
 # a recipe that fails leaves no half-written target behind
 .DELETE_ON_ERROR:
 all: cactus
@@ -70,7 +70,11 @@ test-e2e: cactus
 # under a second kernel (6.1: kprobe, fentry, BPF-LSM), ../shared/vm/run-kernel; see tests/vm/host.sh
 test-vm: cactus ; tests/vm/host.sh
 
-test: test-unit test-e2e test-vm
+# systemd unit, DaemonSet, config, image (with CI=true a missing tool fails)
+test-packaging: cactus
+	CACTUS_BIN=./cactus tests/packaging/run.sh
+
+test: test-unit test-packaging test-e2e test-vm
 
 clean:
 	rm -rf $(OUT) cactus
