@@ -72,6 +72,16 @@ void sinks_collect(const struct monitor *m, struct cactus_metrics *cm);
 void sinks_summary(const struct monitor *m);
 void sinks_free(struct monitor *m);
 
+/* ---- rule_swap.c (pure) ---- */
+
+/* For rewriting an array of @n rules of @size bytes, each with a `used`
+ * byte at @used_off, from @old to @new so that no reader ever sees half of
+ * a rule: write @stage1 (changed entries: the old rule with `used` 0),
+ * then @stage2 (the new rule with `used` 0), then @new. Returns false when
+ * nothing changes (write nothing). */
+bool rule_swap_stages(const void *old, const void *new, size_t n, size_t size, size_t used_off,
+		      void *stage1, void *stage2);
+
 /* ---- reload.c ---- */
 
 /* After attach: what the kernel side can take later without a restart. */

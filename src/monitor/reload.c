@@ -249,31 +249,17 @@ static void pause_ms(long ms)
 static int swap_rules(struct kernel *k, const struct rule_array *a, const void *old,
 		      const void *new)
 {
-	char stage[CACTUS_MAX_KRULES * sizeof(struct kill_rule)];
-	bool changed[CACTUS_MAX_KRULES], any = false;
+	char s1[CACTUS_MAX_KRULES * sizeof(struct kill_rule)];
+	char s2[CACTUS_MAX_KRULES * sizeof(struct kill_rule)];
 	int err;
 
 	_Static_assert(sizeof(struct kill_rule) >= sizeof(struct deny_rule), "stage size");
-	memcpy(stage, old, CACTUS_MAX_KRULES * a->size);
-	for (int i = 0; i < CACTUS_MAX_KRULES; i++) {
-		changed[i] = memcmp((const char *)old + i * a->size,
-				    (const char *)new + i * a->size, a->size);
-		if (changed[i])
-			stage[i * a->size + a->used_off] = 0;
-		any |= changed[i];
-	}
-	if (!any)
+	if (!rule_swap_stages(old, new, CACTUS_MAX_KRULES, a->size, a->used_off, s1, s2))
 		return 0;
-	err = a->set(k, stage, CACTUS_MAX_KRULES);
+	err = a->set(k, s1, CACTUS_MAX_KRULES);
 	pause_ms(2);
-	for (int i = 0; !err && i < CACTUS_MAX_KRULES; i++) {
-		if (!changed[i])
-			continue;
-		memcpy(stage + i * a->size, (const char *)new + i * a->size, a->size);
-		stage[i * a->size + a->used_off] = 0;
-	}
 	if (!err)
-		err = a->set(k, stage, CACTUS_MAX_KRULES);
+		err = a->set(k, s2, CACTUS_MAX_KRULES);
 	pause_ms(2);
 	return err ?: a->set(k, new, CACTUS_MAX_KRULES);
 }

@@ -543,3 +543,63 @@ def test_webhook_receiver_down_and_back(start_agent, container, tmp):
     assert b["output_fields"]["container_id"] == c.id
     assert b["output_fields"]["filename"] == "hook"
     assert b["output"].startswith("hook_marker: sh opened /tmp/hook in ")
+
+
+# --------------------------------------------------------------------------
+# SIGHUP: the kernel's rules
+
+KILL = """\
+- rule: {name}
+  description: opening {path} kills the opener
+  priority: critical
+  match:
+    syscall: openat
+    path: {path}
+    container_name: {ctr}
+  action: kill
+  output: "%comm opened %path in %container_name"
+"""
+
+
+def test_sighup_swaps_kill_rules_in_the_kernel(start_agent, container, tmp):
+    """A kill rule scoped to one container is replaced by one on another
+    path scoped to the other container: the kernel kills on the new path in
+    the other container only (its scope entries were synced again), and no
+    longer on the old path."""
+    target, other = container(), container()
+    rules = tmp / "rules.yaml"
+    write(rules, KILL.format(name="no_hostname", path="/etc/hostname", ctr=target.name))
+    agent = start_agent("--rules", str(rules))
+    assert target.exec("cat", "/etc/hostname", check=False).returncode == 137
+    assert target.exec("cat", "/etc/hosts", check=False).returncode == 0
+
+    assert other.exec("cat", "/etc/hostname", check=False).returncode == 0
+
+    write(rules, KILL.format(name="no_hosts", path="/etc/hosts", ctr=other.name))
+    agent.proc.send_signal(signal.SIGHUP)
+    wait_until(lambda: "reloaded: 1 rules (1 kill" in agent.stderr_text(), what="reloaded")
+    assert target.exec("cat", "/etc/hostname", check=False).returncode == 0
+    assert target.exec("cat", "/etc/hosts", check=False).returncode == 0
+    assert other.exec("cat", "/etc/hosts", check=False).returncode == 137
+    ev = agent.wait_for(lambda e: other.owns(e) and e.get("alert", {}).get("rule") == "no_hosts")
+    assert ev["alert"]["outcome"] == "killed" and ev["killed"] is True
+    assert not [e for e in agent.events()
+                if e.get("alert", {}).get("rule") == "no_hostname"
+                and rfc3339_ts(e["time"]) > rfc3339_ts(ev["time"])]
+
+
+def test_sighup_cannot_add_kill_rules_to_a_kernel_without(start_agent, container, tmp):
+    """Started with alert rules only, the kernel side has no kill programs'
+    rules: a reload bringing one is refused, the old set keeps alerting."""
+    c = container()
+    c.exec("touch", "/tmp/flow")
+    rules = tmp / "rules.yaml"
+    write(rules, RULE.format(name="flow_opened", prio="low", file="flow"))
+    agent = start_agent("--syscall", "openat", "--rules", str(rules))
+    write(rules, KILL.format(name="no_hostname", path="/etc/hostname", ctr=c.name))
+    agent.proc.send_signal(signal.SIGHUP)
+    wait_until(lambda: "reload failed" in agent.stderr_text(), what="reload failed")
+    assert "started without kill rules: a restart is needed" in agent.stderr_text()
+    assert c.exec("cat", "/etc/hostname", check=False).returncode == 0
+    c.exec(*loop_cmd(3))
+    agent.wait_for(lambda e: c.owns(e) and e.get("alert", {}).get("rule") == "flow_opened")
