@@ -278,25 +278,35 @@ static void test_exact_fit_stays(void **state)
 	tmp_remove(&t);
 }
 
+/* rotfile__write() with the file size limit at @limit bytes (EFBIG after a
+ * partial write). */
+static int write_capped(struct rotfile *f, const char *buf, size_t len, rlim_t limit)
+{
+	struct rlimit old, lim;
+	int err;
+
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = limit;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	err = rotfile__write(f, buf, len);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	return err;
+}
+
 /* A write cut short by the file size limit (EFBIG after a partial write) is
  * cut back to its last whole line. */
 static void test_short_write_cut_to_line(void **state)
 {
-	struct rlimit old, lim;
 	struct rotfile_stats st;
 	struct rotfile *f;
 	struct tmp t;
 
 	(void)state;
 	f = open_tmp(&t, NULL);
-	signal(SIGXFSZ, SIG_IGN);
-	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
-	lim = old;
-	lim.rlim_cur = 12;
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-	assert_int_equal(rotfile__write(f, "aaaa\nbbbb\ncccc\n", 15), -EFBIG);
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
-	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(write_capped(f, "aaaa\nbbbb\ncccc\n", 15, 12), -EFBIG);
 	rotfile__stats(f, &st);
 	assert_int_equal(st.lines, 2);
 	assert_int_equal(st.bytes, 10);
@@ -311,7 +321,6 @@ static void test_short_write_cut_to_line(void **state)
 static void test_blocks_never_split(void **state)
 {
 	struct rotfile_opts o = { .max_bytes = 16, .keep = 2, .unit = ROTFILE_BLOCKS };
-	struct rlimit old, lim;
 	struct rotfile_stats st;
 	struct rotfile *f;
 	struct tmp t;
@@ -332,14 +341,7 @@ static void test_blocks_never_split(void **state)
 	tmp_remove(&t);
 
 	f = open_tmp(&t, &o);
-	signal(SIGXFSZ, SIG_IGN);
-	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
-	lim = old;
-	lim.rlim_cur = 6;
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-	assert_int_equal(rotfile__write(f, "a\n\nbb\ncc\n\n", 10), -EFBIG);
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
-	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(write_capped(f, "a\n\nbb\ncc\n\n", 10, 6), -EFBIG);
 	rotfile__stats(f, &st);
 	assert_int_equal(st.lines, 1);
 	assert_int_equal(st.bytes, 3);
