@@ -101,7 +101,7 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 		fill_task(e, task, &key, level, cg);
 		if (!known)
 			append_cgroup_name(e, task);
-		emit(e);
+		emit(e, c->category);
 		return 0;
 	}
 	st->nr = nr;
@@ -185,7 +185,7 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	read_details(e, task, c, st);
 	if (!known)
 		append_cgroup_name(e, task);
-	emit(e);
+	emit(e, c->category);
 	return 0;
 }
 

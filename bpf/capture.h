@@ -212,32 +212,146 @@ static __always_inline void append_cgroup_name(struct cactus_event *e, struct ta
 	}
 }
 
-static __always_inline void emit(struct cactus_event *e)
+/*
+ * A flood cannot hide another container's records: while the ring holds more
+ * than pressure_bytes, each container may add only budget_bytes per window,
+ * a window being the time the consumer takes to read budget_window_bytes
+ * (measured by its position in the ring, not by a clock: a stalled consumer
+ * opens no new window, so no container can fill the ring for the others);
+ * past that its records are dropped and counted as its own loss
+ * (STAT_THROTTLED, drops_by_cgroup), and its next record that gets through
+ * is preceded by a gap record saying how many it lost, of which categories,
+ * when. Losses to a full ring are told the same way. Set before load from
+ * the ring size (src/kernel).
+ */
+const volatile __u64 pressure_bytes = 8 << 20;
+const volatile __u32 budget_bytes = 2 << 20;
+const volatile __u64 budget_window_bytes = 4 << 20;
+
+/* Containers with an unreported loss (a hint, updated without atomics'
+ * results, which 5.10 lacks: while 0, no record looks its budget up). */
+volatile __u32 gaps_pending;
+
+static __always_inline struct budget *budget_of(__u64 cg, bool create)
 {
-	__u32 len = e->data_len, zero = 0;
-	__u64 flags = BPF_RB_NO_WAKEUP, now, *last;
+	struct budget *b = bpf_map_lookup_elem(&budgets, &cg);
+	struct budget zero = {};
+
+	if (b || !create)
+		return b;
+	bpf_map_update_elem(&budgets, &cg, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&budgets, &cg);
+}
+
+static __always_inline void note_loss(struct budget *b, __u8 cat, __u32 cause)
+{
+	__u64 now = bpf_ktime_get_boot_ns();
+
+	if (!b)
+		return;
+	if (!b->lost) {
+		b->first_loss = now;
+		__sync_fetch_and_add(&gaps_pending, 1);
+	}
+	__sync_fetch_and_add(&b->lost, 1);
+	b->last_loss = now;
+	b->cats |= 1U << (cat & 15);
+	b->cause |= cause;
+}
+
+/* The gap record of @b's cgroup, before @e (which got through). */
+static __always_inline void write_gap(const struct cactus_event *e, struct budget *b)
+{
+	struct cactus_event *g = bpf_ringbuf_reserve(&events, CACTUS_EVENT_HDR_SIZE, 0);
+	__u32 lost = b->lost;
+
+	if (!g)
+		return; /* the next record tries again */
+	__builtin_memset(g, 0, CACTUS_EVENT_HDR_SIZE);
+	g->type = REC_GAP;
+	g->ts_boot_ns = b->first_loss;
+	g->cgroup_id = e->cgroup_id;
+	g->pid_ns = e->pid_ns;
+	g->mnt_ns = e->mnt_ns;
+	g->args[GAP_LAST_TS] = b->last_loss;
+	g->args[GAP_LOST] = lost;
+	g->args[GAP_CATS] = b->cats;
+	g->args[GAP_CAUSE] = b->cause;
+	bpf_ringbuf_submit(g, 0);
+	count(STAT_GAPS);
+	/* losses on other CPUs meanwhile stay for the next gap record */
+	__sync_fetch_and_add(&b->lost, -lost);
+	b->cats = 0;
+	b->cause = 0;
+	__sync_fetch_and_add(&gaps_pending, -1);
+}
+
+static __always_inline void count_loss(__u64 cg, __u32 stat)
+{
+	__u64 one = 1, *n;
+
+	count(stat);
+	n = bpf_map_lookup_elem(&drops_by_cgroup, &cg);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+	else if (bpf_map_update_elem(&drops_by_cgroup, &cg, &one, BPF_NOEXIST))
+		count(STAT_DROPS_UNATTRIBUTED);
+}
+
+/* Into the ring with its real length; wakes the consumer at most once per
+ * wake_interval_ns per CPU or past wake_bytes of backlog. @budgeted: a
+ * container's syscall record (lifecycle records are never throttled). */
+static __always_inline void emit_record(struct cactus_event *e, __u8 cat, bool budgeted)
+{
+	__u32 len = e->data_len, zero = 0, size;
+	__u64 flags = BPF_RB_NO_WAKEUP, now, avail, *last;
+	struct budget *b = NULL;
 
 	if (len > CACTUS_DATA_MAX)
 		len = CACTUS_DATA_MAX;
-	last = bpf_map_lookup_elem(&last_wake, &zero);
+	size = CACTUS_EVENT_HDR_SIZE + len;
+	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	now = bpf_ktime_get_ns();
-	if (last && (now - *last >= wake_interval_ns ||
-		     bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes)) {
+	/* a record of a kill always goes: it says what cactus did */
+	if (budgeted && avail >= pressure_bytes && !(e->flags & EF_KILLED)) {
+		__u64 cons = bpf_ringbuf_query(&events, BPF_RB_CONS_POS);
+
+		b = budget_of(e->cgroup_id, true);
+		if (b && cons - b->window_start >= budget_window_bytes) {
+			b->window_start = cons;
+			b->bytes = 0;
+		}
+		if (b && b->bytes >= budget_bytes) {
+			note_loss(b, cat, GAP_THROTTLED);
+			count_loss(e->cgroup_id, STAT_THROTTLED);
+			return;
+		}
+		if (b)
+			b->bytes += size;
+	}
+	if (budgeted && gaps_pending) {
+		if (!b)
+			b = budget_of(e->cgroup_id, false);
+		if (b && b->lost)
+			write_gap(e, b);
+	}
+	last = bpf_map_lookup_elem(&last_wake, &zero);
+	if (last && (now - *last >= wake_interval_ns || avail >= wake_bytes)) {
 		*last = now;
 		flags = BPF_RB_FORCE_WAKEUP;
 	}
-	if (bpf_ringbuf_output(&events, e, CACTUS_EVENT_HDR_SIZE + len, flags)) {
-		__u64 one = 1, *n, cg = e->cgroup_id;
-
-		count(STAT_DROPS);
-		n = bpf_map_lookup_elem(&drops_by_cgroup, &cg);
-		if (n)
-			__sync_fetch_and_add(n, 1);
-		else if (bpf_map_update_elem(&drops_by_cgroup, &cg, &one, BPF_NOEXIST))
-			count(STAT_DROPS_UNATTRIBUTED);
+	if (bpf_ringbuf_output(&events, e, size, flags)) {
+		if (budgeted)
+			note_loss(b ?: budget_of(e->cgroup_id, true), cat, GAP_RING_FULL);
+		count_loss(e->cgroup_id, STAT_DROPS);
 	} else {
 		count(STAT_EVENTS);
 	}
+}
+
+static __always_inline void emit(struct cactus_event *e, __u8 cat)
+{
+	emit_record(e, cat, true);
 }
 
 #endif

@@ -43,7 +43,7 @@ static __always_inline int on_task_exit(void)
 	e->family = 0;
 	e->port = 0;
 	__builtin_memset(e->args, 0, sizeof(e->args));
-	emit(e);
+	emit_record(e, 0, false);
 	return 0;
 }
 
@@ -64,7 +64,7 @@ static __always_inline int on_cgroup_rmdir(struct cgroup *cgrp)
 	e->type = REC_CGROUP_RMDIR;
 	e->ts_boot_ns = bpf_ktime_get_boot_ns();
 	e->cgroup_id = cg;
-	emit(e);
+	emit_record(e, 0, false);
 	return 0;
 }
 

@@ -168,6 +168,19 @@ struct {
 	__type(value, __u64);
 } drops_by_cgroup SEC(".maps");
 
+/* A container's share of the ring while the ring is under pressure (more
+ * than half full): records (bytes) written in the current window, and what
+ * it lost since its last gap record (throttled, or the ring full). LRU: an
+ * evicted entry loses only an unreported gap's details (the drops stay
+ * counted in STAT_THROTTLED/STAT_DROPS and drops_by_cgroup). */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u64);
+	__type(value, struct budget);
+} budgets SEC(".maps");
+
 /* Start-up calibration (src/calibrate.c): syscalls seen while `calibrating`
  * is set, [0] untraced, [1] traced, to weigh the attach modes' costs. */
 struct {

@@ -250,6 +250,7 @@ void cactus_syscall_conf(const struct cactus_syscall *sc, bool traced,
 	if (sc->flags & SCF_FD_GONE)
 		out->flags |= SC_FD_GONE;
 	out->kind = sc->kind;
+	out->category = (__u8)sc->category;
 	out->path_arg = sc->path_arg;
 	out->dirfd_arg = sc->dirfd_arg;
 	out->path2_arg = sc->path2_arg;

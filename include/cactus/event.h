@@ -30,7 +30,7 @@ enum cactus_kind {
 
 #define CACTUS_NO_ARG 0xff
 
-/* syscall_conf flags */
+/* syscall_conf flags (__u16) */
 #define SC_TRACED  0x01 /* capture this syscall */
 #define SC_NORET   0x02 /* never returns (exit, exit_group): emit at entry */
 #define SC_ENFORCE 0x04 /* some kill rule names this syscall: check at entry */
@@ -43,16 +43,18 @@ enum cactus_kind {
 /* Value of the syscall_conf array map, indexed by syscall number. Written by
  * user space from src/syscalls.c, the single table of traced syscalls. */
 struct syscall_conf {
-	__u8 flags;
+	__u16 flags;
 	__u8 kind;
+	__u8 category; /* enum cactus_category of src/syscalls.h: a lost record's */
 	__u8 path_arg;
 	__u8 dirfd_arg;
 	__u8 path2_arg;
 	__u8 path2_dirfd_arg;
 	__u8 addr_arg;
 	__u8 fd_arg;   /* CK_FD: the descriptor resolved to a path */
+	__u8 pad[6];
 };
-_Static_assert(sizeof(struct syscall_conf) == 8, "syscall_conf layout");
+_Static_assert(sizeof(struct syscall_conf) == 16, "syscall_conf layout");
 
 /* A task's (pid-ns, mnt-ns) inode pair: differs from the host's inside a
  * container. Inode numbers are reused once a namespace dies: the pair says
@@ -94,7 +96,29 @@ enum cactus_rec {
 	REC_INIT_EXIT = 1,    /* a container's init (pid 1 of its pid namespace)
 			       * exited: task fields, ret = its exit_code */
 	REC_CGROUP_RMDIR = 2, /* cgroup v2 cgroup_id, known to user space, was removed */
+	REC_GAP = 3,          /* records of cgroup_id were lost: struct gap in args */
 };
+
+/* Value of the budgets map (bpf/maps.h, capture.h), keyed by cgroup id. */
+struct budget {
+	__u64 window_start;     /* the consumer's position in the ring then */
+	__u64 first_loss;       /* CLOCK_BOOTTIME ns of the first unreported loss */
+	__u64 last_loss;
+	__u32 bytes;            /* written in this window */
+	__u32 lost;             /* lost since the last gap record */
+	__u32 cats;             /* bit per category of the lost */
+	__u32 cause;            /* GAP_* */
+};
+_Static_assert(sizeof(struct budget) == 40, "budget layout");
+
+/* A REC_GAP record's args[]: what was lost, between its first loss
+ * (ts_boot_ns) and its last. */
+#define GAP_LAST_TS 0   /* args[0]: CLOCK_BOOTTIME ns of the last loss */
+#define GAP_LOST 1      /* args[1]: records lost */
+#define GAP_CATS 2      /* args[2]: bit per category of the lost records */
+#define GAP_CAUSE 3     /* args[3]: GAP_THROTTLED | GAP_RING_FULL */
+#define GAP_THROTTLED 1 /* over its budget while the ring was under pressure */
+#define GAP_RING_FULL 2 /* the ring had no room */
 
 /* One record in the ring buffer: header + data_len bytes of strings. */
 struct cactus_event {
@@ -138,7 +162,9 @@ enum cactus_stat {
 	STAT_KILLS = 5,       /* processes killed by a kill rule */
 	STAT_DENIES = 6,      /* connect/bind refused by a deny rule */
 	STAT_DROPS_UNATTRIBUTED = 7, /* drops not counted per container (table full) */
-	STAT_NSTATS = 8,
+	STAT_THROTTLED = 8,   /* records a container lost to its budget (not in DROPS) */
+	STAT_GAPS = 9,        /* gap records written */
+	STAT_NSTATS = 10,
 };
 
 /*

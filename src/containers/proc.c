@@ -147,11 +147,14 @@ int ct_proc_cgroup2(const char *proc_root, int pid, char *out, size_t len)
 	return err;
 }
 
-/* /proc/<pid>/stat: "pid (comm) state ppid ...", comm may hold ')' and spaces. */
-int ct_proc_ppid(const char *proc_root, int pid, int *ppid)
+/*
+ * Field @field (1-based, 3 or more: past "(comm)") of /proc/<pid>/stat:
+ * "pid (comm) state ppid ... starttime(22) ...", comm may hold ')' and spaces.
+ */
+static int stat_field(const char *proc_root, int pid, int field, unsigned long max,
+		      unsigned long *out)
 {
-	char path[PATH_MAX], buf[512], *p, *end;
-	unsigned long v;
+	char path[PATH_MAX], buf[1024], *p, *end;
 	size_t len;
 	FILE *f;
 
@@ -164,37 +167,32 @@ int ct_proc_ppid(const char *proc_root, int pid, int *ppid)
 	fclose(f);
 	buf[len] = '\0';
 	p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || !p[2] || p[3] != ' ')
+	/* p is at ")": each step moves to the space before the next field */
+	for (int k = 2; p && k < field; k++)
+		p = strchr(p + 1, ' ');
+	if (!p || p[0] != ' ' || parse_ulong(p + 1, &end, max, out))
 		return -EINVAL;
-	if (parse_ulong(p + 4, &end, INT32_MAX, &v))
-		return -EINVAL;
-	*ppid = (int)v;
 	return 0;
+}
+
+int ct_proc_ppid(const char *proc_root, int pid, int *ppid)
+{
+	unsigned long v;
+	int err = stat_field(proc_root, pid, 4, INT32_MAX, &v);
+
+	if (!err)
+		*ppid = (int)v;
+	return err;
 }
 
 int ct_proc_start(const char *proc_root, int pid, uint64_t *start)
 {
-	char path[PATH_MAX], buf[1024], *p, *end;
 	unsigned long v;
-	size_t len;
-	FILE *f;
+	int err = stat_field(proc_root, pid, 22, ULONG_MAX, &v);
 
-	if (snprintf(path, sizeof(path), "%s/%d/stat", proc_root, pid) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	len = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[len] = '\0';
-	/* after "(comm)": state is field 3, starttime field 22 */
-	p = strrchr(buf, ')');
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	if (!p || parse_ulong(p + 1, &end, ULONG_MAX, &v))
-		return -EINVAL;
-	*start = v;
-	return 0;
+	if (!err)
+		*start = v;
+	return err;
 }
 
 static int pid_of(const char *name)

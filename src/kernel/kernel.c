@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/btf.h>
 #include "kernel/internal.h"
@@ -135,6 +136,8 @@ static int set_table_sizes(struct cactus_bpf *skel, __u32 n)
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.drops_by_cgroup, n);
 	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.budgets, n);
+	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.rule_scope, 2 * n);
 	return err;
 }
@@ -159,6 +162,13 @@ static int setup(struct kernel *k, const struct kernel_opts *o, const struct ns_
 	skel->rodata->host_mnt_ns = host->mnt_ns;
 	skel->rodata->n_kill_rules = o->n_kill_rules;
 	skel->rodata->n_deny_rules = o->n_deny_rules;
+	/* under pressure (ring half full) a container may add 1/8 of the ring
+	 * while the consumer reads 1/4: at most half its pace, so a flood
+	 * cannot fill the ring for everyone, even with the consumer stalled
+	 * (it then adds 1/8 at most) (capture.h) */
+	skel->rodata->pressure_bytes = o->ring_bytes / 2;
+	skel->rodata->budget_bytes = o->ring_bytes / 8;
+	skel->rodata->budget_window_bytes = o->ring_bytes / 4;
 	err = bpf_map__set_max_entries(skel->maps.events, o->ring_bytes);
 	if (!err)
 		err = set_table_sizes(skel, o->max_containers ? o->max_containers : 8192);
@@ -481,6 +491,34 @@ static __u32 map_count(const struct bpf_map *map, size_t key_size)
 		n++;
 	}
 	return n;
+}
+
+void kernel__stale_gaps(struct kernel *k, __u64 older_than_ns,
+			void (*fn)(void *ctx, __u64 cg, const struct kernel_gap *gap), void *ctx)
+{
+	int fd = bpf_map__fd(k->skel->maps.budgets);
+	__u64 key, next, *prev = NULL, now;
+	struct budget b;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	now = (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		struct kernel_gap gap;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &b) || !b.lost || now - b.last_loss < older_than_ns)
+			continue;
+		gap = (struct kernel_gap){ .first = b.first_loss, .last = b.last_loss,
+					   .lost = b.lost, .cats = b.cats, .cause = b.cause };
+		/* idle since: the kernel is not touching it (a race costs the
+		 * details of one gap, never the drop counts) */
+		b.lost = b.cats = b.cause = 0;
+		bpf_map_update_elem(fd, &key, &b, BPF_EXIST);
+		__atomic_fetch_sub(&k->skel->bss->gaps_pending, 1, __ATOMIC_RELAXED);
+		fn(ctx, key, &gap);
+	}
 }
 
 void kernel__tables(const struct kernel *k, struct kernel_tables *out)

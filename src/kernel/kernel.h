@@ -100,6 +100,17 @@ void kernel__stats(const struct kernel *k, __u64 *out);
 /* Calls @fn for every cgroup that lost records (ring full). */
 void kernel__drops_foreach(const struct kernel *k, void (*fn)(void *ctx, __u64 cg, __u64 n),
 			   void *ctx);
+/* Losses of a container the kernel has not told in a gap record yet. */
+struct kernel_gap {
+	__u64 first, last;      /* CLOCK_BOOTTIME ns */
+	__u32 lost, cats, cause; /* records, bit per category, GAP_* */
+};
+/* Calls @fn for each container whose last loss is older than
+ * @older_than_ns and not told yet (it made no record since, so the kernel
+ * could not tell it), and forgets it. */
+void kernel__stale_gaps(struct kernel *k, __u64 older_than_ns,
+			void (*fn)(void *ctx, __u64 cg, const struct kernel_gap *gap), void *ctx);
+
 /* Entries in use in the per-cgroup tables (for tests and metrics). */
 struct kernel_tables {
 	__u32 watch, cgroups, scope, drops, max;

@@ -28,7 +28,8 @@ struct monitor_counts {
 					     * that no container claims */
 	unsigned long long unnamed;         /* ... of a container without a name */
 	unsigned long long drops_no_container; /* drops of a cgroup of no container */
-	unsigned long long lifecycle;       /* start and end records printed */
+	unsigned long long lifecycle;       /* start, end and gap records printed */
+	unsigned long long gaps;            /* gap records (kernel's and stale ones) */
 	unsigned long long unnamed_released; /* held containers released incomplete */
 };
 
@@ -55,6 +56,7 @@ struct monitor {
 	bool last_valid;
 	struct monitor_counts n;
 	struct event_view view;
+	int64_t last_gap_scan_ms;
 	struct held *held;                       /* hold.c */
 	size_t held_bytes;
 	/* the node agent (agent.h); NULL when not in use */
@@ -70,6 +72,8 @@ bool filter_passes(const struct monitor_opts *o, const struct container *c);
 int pipeline_record(void *ctx, void *data, size_t size);
 /* A container's start or end record, if it passes the filter. */
 void pipeline_lifecycle(struct monitor *m, const struct container *c, bool start);
+/* A gap record: cgroup @cg lost records (REC_GAP, or a stale loss). */
+void pipeline_gap(struct monitor *m, uint64_t cg, const struct kernel_gap *gap);
 /* A syscall record of container @c (joined): filter, match, print. */
 void pipeline_emit(struct monitor *m, const struct cactus_event *e, struct container *c);
 

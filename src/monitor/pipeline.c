@@ -64,13 +64,45 @@ void pipeline_lifecycle(struct monitor *m, const struct container *c, bool start
 		wrote(m, out_stream__error(m->out) ?: -ENOMEM);
 }
 
-/* What the kernel says about a container's end (lifecycle.h). */
+void pipeline_gap(struct monitor *m, uint64_t cg, const struct kernel_gap *k)
+{
+	struct container *c = containers__by_cgroup(m->cs, cg);
+	char t0[48], t1[48];
+	struct gap_view g = { .c = c, .time = t0, .time_end = t1, .lost = k->lost,
+			      .cats = k->cats, .cause = k->cause };
+
+	m->n.gaps++;
+	if (m->out_err || (c && !filter_passes(m->opts, c)))
+		return;
+	format_rfc3339((int64_t)k->first + m->boot_to_real_ns, t0, sizeof(t0));
+	format_rfc3339((int64_t)k->last + m->boot_to_real_ns, t1, sizeof(t1));
+	if (output_gap(m->out, m->opts->format, &g))
+		wrote(m, out_stream__error(m->out) ?: -ENOMEM);
+	else
+		m->n.lifecycle++;
+}
+
+/* What the kernel says about a container's end (lifecycle.h) and its
+ * losses (capture.h). */
 static void lifecycle_record(struct monitor *m, const struct cactus_event *e)
 {
-	if (e->type == REC_INIT_EXIT)
+	struct kernel_gap gap;
+
+	switch (e->type) {
+	case REC_INIT_EXIT:
 		containers__init_exit(m->cs, e->cgroup_id, e->pid_ns, e->mnt_ns, (int)e->ret);
-	else if (e->type == REC_CGROUP_RMDIR)
+		break;
+	case REC_CGROUP_RMDIR:
 		containers__cgroup_gone(m->cs, e->cgroup_id);
+		break;
+	case REC_GAP:
+		gap = (struct kernel_gap){ .first = e->ts_boot_ns, .last = e->args[GAP_LAST_TS],
+					   .lost = (__u32)e->args[GAP_LOST],
+					   .cats = (__u32)e->args[GAP_CATS],
+					   .cause = (__u32)e->args[GAP_CAUSE] };
+		pipeline_gap(m, e->cgroup_id, &gap);
+		break;
+	}
 }
 
 /* Prints the event once per rule it matches (with the alert), or once

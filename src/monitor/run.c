@@ -112,6 +112,26 @@ static int start(struct monitor *m)
 	return 0;
 }
 
+/* Losses of containers that made no record since (a flood that stopped):
+ * the kernel could not tell them, so they are told from here, once a second. */
+static void on_stale_gap(void *ctx, __u64 cg, const struct kernel_gap *gap)
+{
+	pipeline_gap(ctx, cg, gap);
+}
+
+static void stale_gaps(struct monitor *m)
+{
+	struct timespec ts;
+	int64_t now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (now - m->last_gap_scan_ms < 1000)
+		return;
+	m->last_gap_scan_ms = now;
+	kernel__stale_gaps(m->kernel, 1000000000ULL, on_stale_gap, m);
+}
+
 /* Output failed: EPIPE (the reader went away, as behind `head`) ends the
  * monitor quietly with status 0, any other error with a message and 1. */
 static int output_failed(struct monitor *m)
@@ -138,6 +158,7 @@ static int poll_loop(struct monitor *m)
 		 * (after the ring is drained: their last records are in) */
 		containers__poll(m->cs);
 		pipeline_release_due(m, false);
+		stale_gaps(m);
 		telemetry_round(m);
 		if (hangup) {
 			/* between two records: none sees a half-swapped set */
@@ -209,6 +230,7 @@ int monitor_run(const struct monitor_opts *opts)
 		if (!m->out_err) {
 			ring_buffer__consume(m->rb);
 			pipeline_release_due(m, true);
+			kernel__stale_gaps(m->kernel, 0, on_stale_gap, m);
 			if (out_stream__flush(m->out) && out_stream__error(m->out) != -EPIPE)
 				err = out_stream__error(m->out);
 		}

@@ -25,16 +25,18 @@ void summary_print(const struct monitor *m)
 	/* printed: event records really written (out_stream counts whole ones) */
 	fprintf(stderr, "cactus: summary: %llu events seen, %llu printed, %llu filtered out, "
 		"%llu drops (ring buffer full), %llu malformed, %llu alerts, %llu killed, "
-		"%llu denied, %llu lifecycle records, %llu records lost on output\n", m->n.seen,
+		"%llu denied, %llu lifecycle records, %llu records lost on output, %llu "
+		"throttled (a container over its budget), %llu gap records\n", m->n.seen,
 		(unsigned long long)out_stream__records(m->out) - m->n.lifecycle, m->n.filtered,
 		(unsigned long long)k[STAT_DROPS], m->n.malformed, m->n.alerts,
 		(unsigned long long)k[STAT_KILLS], (unsigned long long)k[STAT_DENIES],
-		m->n.lifecycle, (unsigned long long)out_stream__lost(m->out));
-	fprintf(stderr, "cactus: kernel: %llu events written, %llu drops, %llu exits without "
-		"entry, %llu stash full, %llu unreadable strings\n",
+		m->n.lifecycle, (unsigned long long)out_stream__lost(m->out),
+		(unsigned long long)k[STAT_THROTTLED], m->n.gaps);
+	fprintf(stderr, "cactus: kernel: %llu events written, %llu drops, %llu throttled, %llu "
+		"exits without entry, %llu stash full, %llu unreadable strings\n",
 		(unsigned long long)k[STAT_EVENTS], (unsigned long long)k[STAT_DROPS],
-		(unsigned long long)k[STAT_NO_ENTER], (unsigned long long)k[STAT_STASH_FULL],
-		(unsigned long long)k[STAT_READ_ERR]);
+		(unsigned long long)k[STAT_THROTTLED], (unsigned long long)k[STAT_NO_ENTER],
+		(unsigned long long)k[STAT_STASH_FULL], (unsigned long long)k[STAT_READ_ERR]);
 	kernel__drops_foreach(m->kernel, print_drops, (void *)m);
 	containers__stats(m->cs, &cst);
 	fprintf(stderr, "cactus: containers: %llu learnt, %llu ended (%llu found gone by the "

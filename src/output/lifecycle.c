@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Container lifecycle records, in the stream beside the events: one when a
+ * Records about containers, in the stream beside the events: one when a
  * container starts (or is found running when cactus starts: "existing"),
- * one when it ends, with its exit status and what cactus counted for it.
+ * one when it ends, with its exit status and what cactus counted for it, and
+ * one when it lost records (a gap: how many, of which categories, when).
  * Same escaping as the events (escape.h, json.c).
  */
 #include <errno.h>
@@ -176,6 +177,90 @@ int output_lifecycle(struct out_stream *s, enum output_format fmt, const struct 
 
 	ob_init(&ob, storage, sizeof(storage));
 	output_lifecycle_render(&ob, fmt, c, start, time);
+	err = ob.oom ? -ENOMEM : out_stream__write(s, ob.b, ob.len);
+	ob_free(&ob);
+	return err;
+}
+
+static const char *cause_name(uint32_t cause)
+{
+	switch (cause & (GAP_THROTTLED | GAP_RING_FULL)) {
+	case GAP_THROTTLED:
+		return "throttled";
+	case GAP_RING_FULL:
+		return "ring_full";
+	case GAP_THROTTLED | GAP_RING_FULL:
+		return "throttled,ring_full";
+	default:
+		return "unknown";
+	}
+}
+
+/* The categories of @cats, comma separated (json: quoted, in brackets). */
+static void categories(struct out_buf *ob, uint32_t cats, bool json)
+{
+	bool first = true;
+
+	ob_ch(ob, '[');
+	for (int i = 0; i < CAT_COUNT; i++) {
+		if (!(cats & (1U << i)))
+			continue;
+		if (!first)
+			ob_ch(ob, ',');
+		first = false;
+		if (json)
+			ob_ch(ob, '"');
+		ob_str(ob, cactus_category_name(i));
+		if (json)
+			ob_ch(ob, '"');
+	}
+	ob_ch(ob, ']');
+}
+
+void output_gap_render(struct out_buf *ob, enum output_format fmt, const struct gap_view *g)
+{
+	bool block = fmt == OUT_BLOCK;
+	const char *esc = block ? ESC_BLOCK_SEP : ESC_TEXT_SEP;
+
+	if (fmt == OUT_JSON) {
+		OB_LIT(ob, "{\"type\":\"gap\"");
+		json_kv_str(ob, "time", g->time);
+		json_kv_str(ob, "time_end", g->time_end);
+		json_container(ob, g->c);
+		OB_LIT(ob, ",\"lost\":");
+		ob_int(ob, (int64_t)g->lost);
+		OB_LIT(ob, ",\"categories\":");
+		categories(ob, g->cats, true);
+		json_kv_str(ob, "cause", cause_name(g->cause));
+		OB_LIT(ob, "}\n");
+		return;
+	}
+	if (block) {
+		kv(ob, "", "Time: ", g->time, esc);
+		OB_LIT(ob, "\nRecord: gap\n");
+	} else {
+		ob_str(ob, g->time);
+		OB_LIT(ob, " gap");
+	}
+	kv(ob, block ? "" : " ", block ? "ContainerName: " : "name=",
+	   g->c ? g->c->name : "", esc);
+	kv(ob, block ? ", " : " ", block ? "ContainerId: " : "id=", g->c ? g->c->id : "", esc);
+	num(ob, block ? "\n" : " ", block ? "Lost: " : "lost=", (int64_t)g->lost);
+	kv(ob, block ? ", " : " ", block ? "Until: " : "until=", g->time_end, esc);
+	ob_str(ob, block ? ", Categories: " : " categories=");
+	categories(ob, g->cats, false);
+	kv(ob, block ? ", " : " ", block ? "Cause: " : "cause=", cause_name(g->cause), esc);
+	ob_str(ob, block ? "\n\n" : "\n");
+}
+
+int output_gap(struct out_stream *s, enum output_format fmt, const struct gap_view *g)
+{
+	char storage[2048];
+	struct out_buf ob;
+	int err;
+
+	ob_init(&ob, storage, sizeof(storage));
+	output_gap_render(&ob, fmt, g);
 	err = ob.oom ? -ENOMEM : out_stream__write(s, ob.b, ob.len);
 	ob_free(&ob);
 	return err;

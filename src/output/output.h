@@ -52,6 +52,17 @@ int output_lifecycle(struct out_stream *s, enum output_format fmt, const struct 
 void output_lifecycle_render(struct out_buf *ob, enum output_format fmt,
 			     const struct container *c, bool start, const char *time);
 
+/* A gap: container @c (or NULL) lost @lost records of the categories in
+ * @cats (bit per category) between @time and @time_end; @cause: GAP_*. */
+struct gap_view {
+	const struct container *c;
+	const char *time, *time_end;
+	uint64_t lost;
+	uint32_t cats, cause;
+};
+int output_gap(struct out_stream *s, enum output_format fmt, const struct gap_view *g);
+void output_gap_render(struct out_buf *ob, enum output_format fmt, const struct gap_view *g);
+
 /* For the formats' own files: ,"key":"value" (and "key_raw" if needed), and
  * the container's identity fields of an event. */
 void json_kv_str(struct out_buf *ob, const char *key, const char *s);
