@@ -38,8 +38,12 @@ static const struct family_def defs[] = {
 	    "container"),
 	ONE(drops, "cactus_drops_total", C,
 	    "Events lost because the ring buffer was full (summed over CPUs)."),
+	ONE(throttled, "cactus_throttled_total", C,
+	    "Events a container lost over its budget while the ring was under pressure "
+	    "(not in cactus_drops_total)."),
 	FAM(container_drops, "cactus_container_drops_total", C,
-	    "Events lost because the ring buffer was full, by container.", 512, "container"),
+	    "Events lost (ring buffer full, or over the container's budget), by container.", 512,
+	    "container"),
 	FAM(alerts, "cactus_alerts_total", C,
 	    "Rule matches, by rule, priority and outcome (alerted, killed, denied, ...).", 512,
 	    "rule", "priority", "outcome"),

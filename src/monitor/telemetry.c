@@ -16,14 +16,15 @@
  *   container events, drops   ctr_metrics.c, sampled once a second
  *   containers{runtime}, metadata lookup failures, /healthz's drop window
  *                             sampled once a second (consumer thread)
- *   drops, kills, denies, ring fill, sinks
+ *   drops, throttled, kills, denies, ring fill, sinks
  *                             at each scrape, on the HTTP thread: the kernel's
  *                             per-CPU counters and the ring's positions are
  *                             read through their own fds and mappings, the
  *                             sinks' counters are atomics
  * /healthz (HTTP thread): ready once attached; unhealthy while the ring
  * holds data and the consumer has finished no poll round for STALL_NS, or
- * when drops rose within the last DROPS_WINDOW seconds; the body says which.
+ * when records were lost (ring full, or a container over its budget) within
+ * the last DROPS_WINDOW seconds; the body says which.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -78,12 +79,13 @@ struct telemetry {
 	unsigned long ring_size;
 	uint64_t next_sample;
 	bool lag_pending;
-	uint64_t drops_hist[DROPS_WINDOW + 1]; /* STAT_DROPS, once a second */
+	uint64_t drops_hist[DROPS_WINDOW + 1][2]; /* STAT_DROPS, _THROTTLED, once a second */
 	unsigned int n_hist;
 	/* shared with the HTTP thread */
 	atomic_bool ready, stopping;
 	_Atomic uint64_t round_ns;           /* end of the last poll round */
-	_Atomic uint64_t drops_recent;       /* drops in the last DROPS_WINDOW s */
+	_Atomic uint64_t drops_recent;       /* ring-full drops in the last DROPS_WINDOW s */
+	_Atomic uint64_t throttled_recent;   /* ... and records over a budget */
 };
 
 static uint64_t mono_ns(void)
@@ -134,6 +136,7 @@ static void collect(void *ctx)
 
 	kernel__stats(t->m->kernel, k);
 	metric__set(t->cm.drops, (double)k[STAT_DROPS]);
+	metric__set(t->cm.throttled, (double)k[STAT_THROTTLED]);
 	metric__set(t->cm.kills, (double)k[STAT_KILLS]);
 	metric__set(t->cm.denies, (double)k[STAT_DENIES]);
 	if (t->ring_size)
@@ -159,18 +162,20 @@ static bool check_healthy(void *ctx, char *why, size_t len)
 	struct telemetry *t = ctx;
 	unsigned long avail = ring_avail(t);
 	uint64_t idle = mono_ns() - atomic_load(&t->round_ns);
-	uint64_t drops = atomic_load(&t->drops_recent);
+	uint64_t full = atomic_load(&t->drops_recent), over = atomic_load(&t->throttled_recent);
 	bool stalled = avail && idle > STALL_NS;
 	int n = 0;
 
-	if (!stalled && !drops)
+	if (!stalled && !full && !over)
 		return true;
 	if (stalled)
 		n = snprintf(why, len, "consumer stalled: no progress for %.1f s with %lu bytes "
 			     "waiting in the ring", (double)idle / NS, avail);
-	if (drops && n >= 0 && (size_t)n < len)
+	if ((full || over) && n >= 0 && (size_t)n < len)
 		snprintf(why + n, len - n, "%sdrops rose by %llu in the last %d s (ring buffer "
-			 "full)", n ? "; " : "", (unsigned long long)drops, DROPS_WINDOW);
+			 "full %llu, over a container's budget %llu)", n ? "; " : "",
+			 (unsigned long long)(full + over), DROPS_WINDOW, (unsigned long long)full,
+			 (unsigned long long)over);
 	return false;
 }
 
@@ -337,18 +342,21 @@ static void count_runtime(void *ctx, struct container *c)
 		r->n++;
 }
 
-/* Drops of the last DROPS_WINDOW seconds, for /healthz: the newest of
+/* Losses of the last DROPS_WINDOW seconds, for /healthz: the newest of
  * DROPS_WINDOW + 1 samples a second apart minus the oldest. */
 static void sample_drops(struct telemetry *t)
 {
 	const unsigned int slots = DROPS_WINDOW + 1;
 	__u64 k[STAT_NSTATS];
-	uint64_t oldest;
+	uint64_t *now, *oldest;
 
 	kernel__stats(t->m->kernel, k);
-	t->drops_hist[t->n_hist++ % slots] = k[STAT_DROPS];
+	now = t->drops_hist[t->n_hist++ % slots];
+	now[0] = k[STAT_DROPS];
+	now[1] = k[STAT_THROTTLED];
 	oldest = t->drops_hist[t->n_hist >= slots ? t->n_hist % slots : 0];
-	atomic_store(&t->drops_recent, k[STAT_DROPS] - oldest);
+	atomic_store(&t->drops_recent, now[0] - oldest[0]);
+	atomic_store(&t->throttled_recent, now[1] - oldest[1]);
 }
 
 static void sample(struct telemetry *t, uint64_t now)
