@@ -605,3 +605,30 @@ def test_sighup_cannot_add_kill_rules_to_a_kernel_without(start_agent, container
     assert c.exec("cat", "/etc/hostname", check=False).returncode == 0
     c.exec(*loop_cmd(3))
     agent.wait_for(lambda e: c.owns(e) and e.get("alert", {}).get("rule") == "flow_opened")
+
+
+def test_sighup_changes_the_container_filter(start_agent, container, tmp):
+    """`container:` in the config file selects A; after a SIGHUP with B
+    instead, B's events are printed and A's are not (the kernel's verdict
+    for each cgroup was set again)."""
+    a, b = container(), container()
+    cfg = tmp / "cactus.yaml"
+    write(cfg, f"syscall: [openat]\nno-default-rules: true\ncontainer: [{a.name}]\n")
+    agent = start_agent("--config", str(cfg))
+
+    def opened(c, name):
+        return lambda e: c.owns(e) and e.get("filename") == name
+
+    a.exec("cat", "/etc/hostname")
+    b.exec("cat", "/etc/hostname")
+    agent.wait_for(opened(a, "hostname"))
+    write(cfg, f"syscall: [openat]\nno-default-rules: true\ncontainer: [{b.name}]\n")
+    agent.proc.send_signal(signal.SIGHUP)
+    wait_until(lambda: "reloaded:" in agent.stderr_text(), what="reloaded")
+    a.exec("cat", "/etc/hosts")
+    b.exec("cat", "/etc/hosts")
+    agent.wait_for(opened(b, "hosts"))
+    time.sleep(1)
+    events = agent.events()
+    assert not [e for e in events if opened(b, "hostname")(e)], "B filtered out before"
+    assert not [e for e in events if opened(a, "hosts")(e)], "A filtered out after"
