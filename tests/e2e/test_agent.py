@@ -452,6 +452,22 @@ def test_rotation_under_a_fast_flow(start_agent, container, tmp):
           f"{len(files)} files")
 
 
+def test_output_file_write_error_stops_like_stdout(start_agent, container):
+    """A full disk behind --output-file: one message naming the file, exit
+    1, the summary's counts (as with stdout on a full disk)."""
+    c = container()
+    agent = start_agent("--syscall", "openat", "--no-default-rules",
+                        "--output-file", "/dev/full")
+    c.exec("cat", "/etc/hostname")
+    agent.proc.wait(timeout=30)
+    assert agent.stop() == 1
+    assert "cannot write events to /dev/full: No space left on device" in agent.stderr
+    written = summary_numbers(agent.stderr, r"output file /dev/full: (\d+) records "
+                              r"\((\d+) bytes\) written, (\d+) rotations, (\d+) errors")
+    assert written[0] == 0 and written[3] >= 1
+    assert summary_numbers(agent.stderr, r"(\d+) printed")[0] == 0
+
+
 # --------------------------------------------------------------------------
 # --webhook-url
 
