@@ -35,6 +35,7 @@ const struct option monitor_longopts[] = {
 	{ "no-default-rules", no_argument, NULL, 'N' },
 	{ "alerts-only", no_argument, NULL, 'a' },
 	{ "max-containers", required_argument, NULL, 'M' },
+	{ "alert-window", required_argument, NULL, 'W' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "metrics-addr", required_argument, NULL, OPT_METRICS_ADDR },
@@ -196,6 +197,10 @@ static int parse_filter_opt(struct monitor_cli *c, int opt, const char *arg)
 	case 'a':
 		o->alerts_only = true;
 		return 0;
+	case 'W':
+		if (parse_uint(arg, 0, 3600, &o->alert_window_s))
+			return cli_usage_error("--alert-window '%s': seconds, 0..3600", arg);
+		return 0;
 	}
 	return -ENOENT;
 }
@@ -298,7 +303,7 @@ static int parse_args(struct monitor_cli *c, int argc, char **argv)
 	int opt, err;
 
 	c->o = (struct monitor_opts){ .format = OUT_TEXT, .ring_bytes = 16UL << 20,
-				      .output_file_keep = -1 };
+				      .alert_window_s = 10, .output_file_keep = -1 };
 	optind = 0; /* GNU getopt: start over (a reload parses again) */
 	opterr = 1;
 	while ((opt = getopt_long(argc, argv, shortopts, monitor_longopts, NULL)) != -1) {

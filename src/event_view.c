@@ -246,6 +246,10 @@ void event_view_init(struct event_view *v, const struct cactus_event *e,
 	v->e = e;
 	v->c = c;
 	v->alert = NULL;
+	v->proc = NULL;
+	v->phase_init = e->flags & EF_SETUP;
+	v->container_age_ns = -1;
+	v->path_arg = NULL;
 	v->sc = cactus_syscall_by_nr((int)e->syscall_nr);
 	format_rfc3339((int64_t)e->ts_boot_ns + boot_to_real_ns, v->time, sizeof(v->time));
 	if (!v->sc)

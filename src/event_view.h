@@ -6,10 +6,12 @@
 #ifndef CACTUS_EVENT_VIEW_H
 #define CACTUS_EVENT_VIEW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "cactus/event.h"
 #include "containers/containers.h"
+#include "procs/procs.h"
 #include "syscalls.h"
 
 #define VIEW_PATH_MAX 4096
@@ -29,13 +31,20 @@ struct event_view {
 	const struct alert *alert;         /* NULL: a plain event */
 	const struct cactus_syscall *sc;   /* never NULL for a traced nr */
 	const struct container *c;         /* may be NULL */
+	const struct proc *proc;           /* the calling process (src/procs); NULL: unknown */
+	bool phase_init;                   /* the runtime's set-up, not the workload (EF_SETUP) */
+	int64_t container_age_ns;          /* since the container started; -1: unknown */
 	char time[48];                     /* RFC 3339, ns, UTC */
 	/* file events */
 	char dirname[VIEW_PATH_MAX];
 	char filename[VIEW_PATH_MAX];
 	const char *path2;                 /* second path (rename/link), as passed */
+	const char *path_arg;              /* the path as passed, when dirname/filename are
+					    * the file the kernel actually opened (EF_RESOLVED)
+					    * and it was spelled otherwise; else NULL */
 	char flags[160];                   /* open flags decoded, "" if none */
-	/* process events */
+	/* process events; exe also for every event of a known process: the
+	 * file actually executed (not argv[0]) */
 	const char *exe;
 	const char *argv[VIEW_ARGV_MAX];
 	int argc;

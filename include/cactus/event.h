@@ -85,7 +85,11 @@ enum cactus_str {
 #define EF_TRUNCATED  0x04 /* a string or path was cut short */
 #define EF_HAS_ADDR   0x08 /* family/port/addr are valid */
 #define EF_ARGV_NUL   0x10 /* STR_EXTRA holds NUL-separated argv */
-#define EF_KILLED     0x20 /* a kill rule sent SIGKILL at this syscall's entry */
+#define EF_KILLED     0x20 /* a kill rule sent SIGKILL at this syscall (entry or exit) */
+#define EF_SETUP      0x40 /* the runtime's set-up of the container (runc/crun init
+			    * before it execs the workload), not the workload */
+#define EF_RESOLVED   0x80 /* STR_PATH is the file the kernel opened, as the task sees
+			    * it from its root; STR_BASE holds the path as passed */
 
 /* What a record in the ring is (cactus_event.type). Lifecycle records come
  * through the same ring as syscalls, so user space sees them in order: every

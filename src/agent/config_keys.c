@@ -75,6 +75,7 @@ const struct config_key cactus_config_keys[] = {
 	KEY("alerts-only", CONFIG_BOOL),
 	KEY("deny-open", CONFIG_LIST, .check = absolute_path),
 	KEY("max-containers", CONFIG_INT, .min = 16, .max = 1 << 20),
+	KEY("alert-window", CONFIG_INT, .min = 0, .max = 3600), /* seconds */
 	KEY("verbose", CONFIG_BOOL),
 	KEY("metrics-addr", CONFIG_STRING, .check = listen_addr),
 	KEY("output-file", CONFIG_STRING),

@@ -16,6 +16,7 @@
 struct ring_buffer;
 struct out_stream;
 struct held;
+struct fold;
 struct telemetry;
 struct sinks;
 struct reload;
@@ -30,6 +31,7 @@ struct monitor_counts {
 	unsigned long long drops_no_container; /* drops of a cgroup of no container */
 	unsigned long long lifecycle;       /* start, end and gap records printed */
 	unsigned long long gaps;            /* gap records (kernel's and stale ones) */
+	unsigned long long folded;          /* alerts counted in a repeat record, not printed */
 	unsigned long long unnamed_released; /* held containers released incomplete */
 };
 
@@ -57,6 +59,7 @@ struct monitor {
 	struct monitor_counts n;
 	struct event_view view;
 	int64_t last_gap_scan_ms;
+	struct fold *fold;                       /* fold.h: --alert-window */
 	struct held *held;                       /* hold.c */
 	size_t held_bytes;
 	/* the node agent (agent.h); NULL when not in use */
@@ -81,6 +84,9 @@ void pipeline_emit(struct monitor *m, const struct cactus_event *e, struct conta
  * record first: this one's, the due ones (@all: every one). */
 void pipeline_release(struct monitor *m, const struct container *c);
 void pipeline_release_due(struct monitor *m, bool all);
+
+/* pipeline.c: an alert_repeat record (the fold's emit; @ctx is the monitor). */
+void pipeline_repeat(void *ctx, const struct repeat_view *r);
 
 /* hold.c: the store of records of containers whose name is not known yet. */
 int hold_start(struct monitor *m, struct container *c);

@@ -38,6 +38,7 @@ struct monitor_opts {
 	bool no_default_rules;                           /* --no-default-rules */
 	bool alerts_only;                                /* --alerts-only */
 	unsigned int max_containers;                     /* --max-containers (kernel tables) */
+	unsigned int alert_window_s;                     /* --alert-window: fold repeats (0: off) */
 	bool verbose;                                    /* --verbose */
 	/* the node agent (src/monitor/agent.h) */
 	const char *config;                              /* --config FILE, or NULL */

@@ -11,6 +11,7 @@
 #include <time.h>
 #include "log.h"
 #include "monitor/agent.h"
+#include "monitor/fold.h"
 #include "output/output.h"
 
 _Static_assert(CAT_COUNT <= sizeof(((struct container_totals *)0)->per_category) /
@@ -62,6 +63,18 @@ void pipeline_lifecycle(struct monitor *m, const struct container *c, bool start
 		m->n.lifecycle++;
 	else
 		wrote(m, out_stream__error(m->out) ?: -ENOMEM);
+}
+
+void pipeline_repeat(void *ctx, const struct repeat_view *r)
+{
+	struct monitor *m = ctx;
+
+	if (m->out_err || (r->c && !filter_passes(m->opts, r->c)))
+		return;
+	if (output_repeat(m->out, m->opts->format, r))
+		wrote(m, out_stream__error(m->out) ?: -ENOMEM);
+	else
+		m->n.lifecycle++;
 }
 
 void pipeline_gap(struct monitor *m, uint64_t cg, const struct kernel_gap *k)
@@ -134,12 +147,18 @@ static void print_event(struct monitor *m, struct container *c)
 			c->totals.alerts++;
 			c->totals.denies += !strcmp(a.outcome, "denied");
 		}
-		m->view.alert = &a;
+		m->n.alerts++;
+		/* every match counts in the metrics, a repeat too */
 		telemetry_alert(m, &a);
+		/* a repeat within the window: counted, told later (fold.c) */
+		if (fold_alert(m->fold, c, &a, (int64_t)e->ts_boot_ns + m->boot_to_real_ns)) {
+			m->n.folded++;
+			continue;
+		}
+		m->view.alert = &a;
 		sinks_alert(m, &a, &m->view);
 		wrote(m, output_write(m->out, m->opts->format, &m->view));
 		m->view.alert = NULL;
-		m->n.alerts++;
 		alerted = true;
 	}
 	/* a syscall traced only for enforcement is shown when it alerts */

@@ -20,8 +20,8 @@
  * Any error before 3 keeps everything running as it was.
  *
  * What needs a restart: the output format and file, the ring size, the
- * attach mode, --max-containers, --docker-sock, the metrics address, the
- * webhook; tracing a syscall that is not attached (the tracepoint, fentry
+ * attach mode, --max-containers, --alert-window, --docker-sock, the metrics
+ * address, the webhook; tracing a syscall that is not attached (the tracepoint, fentry
  * and kprobe modes attach only the traced set; tp_btf and raw_tp see every
  * syscall); kill or deny rules if the kernel side was loaded without any
  * (their programs' rodata says none), and other BPF-LSM deny paths (the
@@ -107,6 +107,8 @@ static void keep_restart_only(const struct monitor_opts *old, struct monitor_opt
 		o->attach = old->attach;
 	if (kept(list, sizeof(list), "max-containers", o->max_containers != old->max_containers))
 		o->max_containers = old->max_containers;
+	if (kept(list, sizeof(list), "alert-window", o->alert_window_s != old->alert_window_s))
+		o->alert_window_s = old->alert_window_s;
 	if (kept(list, sizeof(list), "docker-sock", str_differ(o->docker_sock, old->docker_sock)))
 		o->docker_sock = old->docker_sock;
 	if (kept(list, sizeof(list), "metrics-addr",

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "log.h"
 #include "monitor/agent.h"
+#include "monitor/fold.h"
 #include "output/output.h"
 
 static volatile sig_atomic_t stop, hangup;
@@ -159,6 +160,7 @@ static int poll_loop(struct monitor *m)
 		containers__poll(m->cs);
 		pipeline_release_due(m, false);
 		stale_gaps(m);
+		fold_flush(m->fold, false, NULL);
 		telemetry_round(m);
 		if (hangup) {
 			/* between two records: none sees a half-swapped set */
@@ -189,6 +191,7 @@ static void cleanup(struct monitor *m)
 	containers__free(m->cs); /* its threads post to the registry */
 	ring_buffer__free(m->rb);
 	out_stream__free(m->out);
+	fold_free(m->fold);
 	sinks_free(m);
 	reload_free(m);
 	kernel__free(m->kernel);
@@ -220,6 +223,9 @@ int monitor_run(const struct monitor_opts *opts)
 		return 2;
 	}
 	err = sinks_open(m);
+	m->fold = fold_new(opts->alert_window_s, pipeline_repeat, m);
+	if (!err && !m->fold)
+		err = -ENOMEM;
 	if (!err)
 		err = start(m);
 	if (!err) {
@@ -231,6 +237,7 @@ int monitor_run(const struct monitor_opts *opts)
 			ring_buffer__consume(m->rb);
 			pipeline_release_due(m, true);
 			kernel__stale_gaps(m->kernel, 0, on_stale_gap, m);
+			fold_flush(m->fold, true, NULL);
 			if (out_stream__flush(m->out) && out_stream__error(m->out) != -EPIPE)
 				err = out_stream__error(m->out);
 		}

@@ -30,12 +30,13 @@ void summary_print(const struct monitor *m)
 	fprintf(stderr, "cactus: summary: %llu events seen, %llu printed, %llu filtered out, "
 		"%llu drops (ring buffer full), %llu malformed, %llu alerts, %llu killed, "
 		"%llu denied, %llu lifecycle records, %llu records lost on output, %llu "
-		"throttled (a container over its budget), %llu gap records\n", m->n.seen,
+		"throttled (a container over its budget), %llu gap records, %llu alerts folded "
+		"into repeat counts\n", m->n.seen,
 		(unsigned long long)records, m->n.filtered,
 		(unsigned long long)k[STAT_DROPS], m->n.malformed, m->n.alerts,
 		(unsigned long long)k[STAT_KILLS], (unsigned long long)k[STAT_DENIES],
 		m->n.lifecycle, (unsigned long long)out_stream__lost(m->out),
-		(unsigned long long)k[STAT_THROTTLED], m->n.gaps);
+		(unsigned long long)k[STAT_THROTTLED], m->n.gaps, m->n.folded);
 	fprintf(stderr, "cactus: kernel: %llu events written, %llu drops, %llu throttled, %llu "
 		"exits without entry, %llu stash full, %llu unreadable strings\n",
 		(unsigned long long)k[STAT_EVENTS], (unsigned long long)k[STAT_DROPS],

@@ -11,6 +11,7 @@
  */
 #include "containers/containers.h"
 #include "monitor/agent.h"
+#include "monitor/fold.h"
 
 static void sync_enforce(struct monitor *m, const struct container *c, uint64_t cg)
 {
@@ -65,6 +66,7 @@ void sync_container(void *ctx, struct container *c, uint64_t cg, enum container_
 		break;
 	case CONTAINER_END:
 		pipeline_release(m, c);
+		fold_flush(m->fold, false, c);
 		pipeline_lifecycle(m, c, false);
 		telemetry_container_end(m, c);
 		break;

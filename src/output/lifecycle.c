@@ -3,7 +3,8 @@
  * Records about containers, in the stream beside the events: one when a
  * container starts (or is found running when cactus starts: "existing"),
  * one when it ends, with its exit status and what cactus counted for it, and
- * one when it lost records (a gap: how many, of which categories, when).
+ * one when it lost records (a gap: how many, of which categories, when),
+ * and the count of an alert repeated within a window (fold.c).
  * Same escaping as the events (escape.h, json.c).
  */
 #include <errno.h>
@@ -261,6 +262,54 @@ int output_gap(struct out_stream *s, enum output_format fmt, const struct gap_vi
 
 	ob_init(&ob, storage, sizeof(storage));
 	output_gap_render(&ob, fmt, g);
+	err = ob.oom ? -ENOMEM : out_stream__write(s, ob.b, ob.len);
+	ob_free(&ob);
+	return err;
+}
+
+void output_repeat_render(struct out_buf *ob, enum output_format fmt, const struct repeat_view *r)
+{
+	bool block = fmt == OUT_BLOCK;
+	const char *esc = block ? ESC_BLOCK_SEP : ESC_TEXT_SEP;
+
+	if (fmt == OUT_JSON) {
+		OB_LIT(ob, "{\"type\":\"alert_repeat\"");
+		json_kv_str(ob, "time", r->time);
+		json_kv_str(ob, "time_first", r->time_first);
+		json_container(ob, r->c);
+		json_kv_str(ob, "rule", r->rule);
+		json_kv_str(ob, "priority", r->priority);
+		json_kv_str(ob, "message", r->message);
+		OB_LIT(ob, ",\"count\":");
+		ob_int(ob, (int64_t)r->count);
+		OB_LIT(ob, "}\n");
+		return;
+	}
+	if (block) {
+		kv(ob, "", "Time: ", r->time, esc);
+		OB_LIT(ob, "\nRecord: alert repeat\n");
+	} else {
+		ob_str(ob, r->time);
+		OB_LIT(ob, " alert_repeat");
+	}
+	kv(ob, block ? "" : " ", block ? "ContainerName: " : "name=", r->c ? r->c->name : "", esc);
+	kv(ob, block ? ", " : " ", block ? "ContainerId: " : "id=", r->c ? r->c->id : "", esc);
+	kv(ob, block ? "\n" : " ", block ? "Rule: " : "rule=", r->rule, esc);
+	kv(ob, block ? ", " : " ", block ? "Priority: " : "priority=", r->priority, esc);
+	num(ob, block ? ", " : " ", block ? "Count: " : "count=", (int64_t)r->count);
+	kv(ob, block ? ", " : " ", block ? "First: " : "first=", r->time_first, esc);
+	kv(ob, block ? "\n" : " ", block ? "Message: " : "message=", r->message, esc);
+	ob_str(ob, block ? "\n\n" : "\n");
+}
+
+int output_repeat(struct out_stream *s, enum output_format fmt, const struct repeat_view *r)
+{
+	char storage[2048];
+	struct out_buf ob;
+	int err;
+
+	ob_init(&ob, storage, sizeof(storage));
+	output_repeat_render(&ob, fmt, r);
 	err = ob.oom ? -ENOMEM : out_stream__write(s, ob.b, ob.len);
 	ob_free(&ob);
 	return err;

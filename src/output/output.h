@@ -63,6 +63,17 @@ struct gap_view {
 int output_gap(struct out_stream *s, enum output_format fmt, const struct gap_view *g);
 void output_gap_render(struct out_buf *ob, enum output_format fmt, const struct gap_view *g);
 
+/* Alerts identical to one printed (same container, rule, message), counted
+ * instead of printed within a window: @count of them, @time_first..@time. */
+struct repeat_view {
+	const struct container *c;
+	const char *rule, *priority, *message;
+	uint64_t count;
+	const char *time, *time_first;
+};
+int output_repeat(struct out_stream *s, enum output_format fmt, const struct repeat_view *r);
+void output_repeat_render(struct out_buf *ob, enum output_format fmt, const struct repeat_view *r);
+
 /* For the formats' own files: ,"key":"value" (and "key_raw" if needed), and
  * the container's identity fields of an event. */
 void json_kv_str(struct out_buf *ob, const char *key, const char *s);

@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from conftest import CACTUS, REPO, run
+from conftest import CACTUS, REPO, run, wait_until
 
 
 def rule_file(tmp_path, text, name="rules.yaml"):
@@ -242,3 +242,53 @@ def test_rules_check_and_list_default(tmp_path):
     assert cp.returncode == 0, cp.stderr
     names = [l.split()[0] for l in cp.stdout.splitlines()[1:] if l.strip()]
     assert len(names) >= 25, cp.stdout
+
+
+# --------------------------------------------------------------------------
+# noise: repeats of one alert within --alert-window are folded, not lost
+
+FOLD_RULE = """
+- rule: test_file_read
+  description: somebody read the test file
+  priority: low
+  match:
+    syscall: openat
+    filename: test.txt
+  output: "%comm read %path"
+"""
+
+
+def test_repeated_alert_folded_and_counted(tmp_path, start_agent, container):
+    a, b = container(), container()
+    agent = start_agent("--rules", rule_file(tmp_path, FOLD_RULE),
+                        "--alert-window", "30")
+    a.exec("sh", "-c", "for i in $(seq 20); do cat /mnt/test.txt; done")
+    b.exec("cat", "/mnt/test.txt")
+    agent.wait_for(lambda e: b.owns(e) and alert_of(e, "test_file_read"))
+    agent.wait_for(lambda e: a.owns(e) and e.get("syscall") == "openat"
+                   and e.get("filename") == "test.txt" and "alert" not in e,
+                   what="a's repeated read printed without its alert")
+    agent.stop()
+    agent.check_clean_exit()
+    alerts = [e for e in agent.events() if alert_of(e, "test_file_read")]
+    assert len([e for e in alerts if a.owns(e)]) == 1, alerts
+    assert len([e for e in alerts if b.owns(e)]) == 1, alerts
+    reps = [r for r in agent.lifecycle() if r["type"] == "alert_repeat"]
+    assert len(reps) == 1, reps
+    r = reps[0]
+    assert a.owns(r) and r["rule"] == "test_file_read"
+    assert r["count"] == 19 and r["message"] == "cat read /mnt/test.txt"
+    assert r["time_first"] <= r["time"]
+    assert "19 alerts folded" in agent.stderr_text()
+
+
+def test_alert_window_zero_prints_every_alert(tmp_path, start_agent, container):
+    a = container()
+    agent = start_agent("--rules", rule_file(tmp_path, FOLD_RULE),
+                        "--alert-window", "0")
+    a.exec("sh", "-c", "for i in $(seq 5); do cat /mnt/test.txt; done")
+    wait_until(lambda: len([e for e in agent.events() if a.owns(e)
+                            and alert_of(e, "test_file_read")]) == 5,
+               what="5 alerts")
+    agent.stop()
+    assert not [r for r in agent.lifecycle() if r["type"] == "alert_repeat"]
