@@ -26,7 +26,7 @@ LIB_OBJS   := $(filter-out $(OUT)/src/main.o,$(OBJS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all clean test test-unit test-e2e test-vm
+.PHONY: all clean test test-unit test-e2e test-vm test-packaging
 # a recipe that fails leaves no half-written target behind
 .DELETE_ON_ERROR:
 all: cactus
@@ -45,6 +45,10 @@ $(OUT)/cactus.skel.h: $(OUT)/cactus.bpf.o
 $(OUT)/src/%.o: src/%.c | $(OUT)/cactus.skel.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+# cactus_build_info{version}: the commit this was built from
+VERSION    ?= $(shell git describe --always --tags 2>/dev/null || echo unknown)
+$(OUT)/src/monitor/telemetry.o: CPPFLAGS += -DCACTUS_VERSION='"$(VERSION)"'
 
 # the default rule set is built in (src/rules/builtin.c)
 $(OUT)/src/rules/builtin.o: rules/default.yaml
@@ -66,7 +70,11 @@ test-e2e: cactus
 # under a second kernel (6.1: kprobe, fentry, BPF-LSM), ../shared/vm/run-kernel; see tests/vm/host.sh
 test-vm: cactus ; tests/vm/host.sh
 
-test: test-unit test-e2e test-vm
+# systemd unit, DaemonSet, config, image (with CI=true a missing tool fails)
+test-packaging: cactus
+	CACTUS_BIN=./cactus tests/packaging/run.sh
+
+test: test-unit test-packaging test-e2e test-vm
 
 clean:
 	rm -rf $(OUT) cactus

@@ -9,7 +9,7 @@ PKGS="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make gcc pkg-config
       libcurl4-openssl-dev libjson-c-dev libyaml-dev libcmocka-dev
       docker.io busybox-static python3 python3-pytest bpftrace
       containerd runc podman
-      libmicrohttpd-dev prometheus systemd python3-yaml"
+      libmicrohttpd-dev prometheus systemd python3-yaml curl"
 
 need_pkgs() {
     local p

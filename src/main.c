@@ -5,13 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli_lists.h"
+#include "cli_monitor.h"
 #include "containers/containers.h"
 #include "log.h"
 #include "monitor/monitor.h"
 #include "rules/rules.h"
-
-#define EXIT_USAGE 2
 
 static const char usage_text[] =
 "Usage: cactus <command> [options]\n"
@@ -24,6 +22,7 @@ static const char usage_text[] =
 "  containers   list running containers with their namespaces\n"
 "  syscalls     list the classified syscalls, their category and activity\n"
 "  rules        rules check FILE... | rules list [--rules FILE|DIR]...\n"
+"  config       config check FILE: validate a config file (file:line: reason)\n"
 "  help         show this text\n"
 "\n"
 "monitor options:\n"
@@ -52,6 +51,22 @@ static const char usage_text[] =
 "                          (default 10; 0: print every one)\n"
 "  -v, --verbose           libbpf and debug messages on stderr\n"
 "\n"
+"  As a node agent:\n"
+"      --config FILE       options from a YAML file: each key is a long option\n"
+"                          (output: json); the command line wins, and a key it\n"
+"                          names is taken from it only (packaging/cactus.yaml)\n"
+"      --metrics-addr HOST:PORT  Prometheus /metrics and /healthz (:PORT: every\n"
+"                          address)\n"
+"      --output-file PATH  events to PATH instead of stdout, rotated by size\n"
+"      --output-file-max-bytes N  rotate before PATH passes N bytes (default\n"
+"                          100 MiB); PATH -> PATH.1 -> ...\n"
+"      --output-file-keep N  rotated files kept (default 5)\n"
+"      --webhook-url URL   POST each alert as Falco JSON (Falcosidekick)\n"
+"      --webhook-queue N   alerts waiting while the receiver is down (default\n"
+"                          1024; then new ones are dropped and counted)\n"
+"  SIGHUP re-reads the config file and the rule files without detaching\n"
+"  (a bad file keeps the running set); SIGINT/SIGTERM stop with a summary.\n"
+"\n"
 "containers options:\n"
 "  -o, --output FMT        text (default) or json\n"
 "\n"
@@ -65,206 +80,29 @@ static void usage(FILE *f)
 	fputs(usage_text, f);
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("cactus: error: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'cactus help'.\n", stderr);
-	return EXIT_USAGE;
-}
-
-static void list_categories(FILE *f)
-{
-	for (int i = 0; i < CAT_COUNT; i++)
-		fprintf(f, "%s%s (\"%s\")", i ? ", " : "", cactus_category_short(i),
-			cactus_category_name(i));
-	fputc('\n', f);
-}
-
-static void list_syscall_names(FILE *f)
-{
-	for (size_t i = 0; i < cactus_syscalls_count; i++)
-		fprintf(f, "%s%s", i ? " " : "", cactus_syscalls[i].name);
-	fputc('\n', f);
-}
-
-/* Applies a comma-separated list to @sel (bool per table index); says
- * what is wrong on stderr. */
-static int parse_list(const char *opt, const char *list, bool by_category, bool *sel)
-{
-	char bad[128];
-
-	switch (cli_parse_list(list, by_category, sel, bad, sizeof(bad))) {
-	case CLI_LIST_OK:
-		return 0;
-	case CLI_LIST_EMPTY:
-		fprintf(stderr, "cactus: error: %s '%s': an empty name in the list\n", opt, list);
-		return -EINVAL;
-	default:
-		fprintf(stderr, "cactus: error: unknown %s '%s'; valid: ",
-			by_category ? "category" : "syscall", bad);
-		if (by_category)
-			list_categories(stderr);
-		else
-			list_syscall_names(stderr);
-		return -EINVAL;
-	}
-}
-
-/* Decides the traced set: defaults, narrowed by --category, widened/narrowed by --syscall. */
-static void select_traced(struct monitor_opts *o, const bool *cat_sel, bool any_cat,
-			  const bool *sc_sel, bool any_sc)
-{
-	for (size_t i = 0; i < cactus_syscalls_count; i++) {
-		const struct cactus_syscall *sc = &cactus_syscalls[i];
-		bool on;
-
-		if (any_sc)
-			on = sc_sel[i] || (any_cat && cat_sel[i] && cactus_syscall_default(sc));
-		else
-			on = cactus_syscall_default(sc) && (!any_cat || cat_sel[i]);
-		o->traced[sc->nr] = on;
-	}
-}
-
-static int parse_ring_size(const char *arg, unsigned long *bytes)
-{
-	char *end;
-	unsigned long mib;
-
-	errno = 0;
-	mib = strtoul(arg, &end, 10);
-	if (errno || *end || mib == 0 || mib > 1024 || (mib & (mib - 1)))
-		return -EINVAL;
-	*bytes = mib << 20;
-	return 0;
-}
-
-static int parse_count(const char *arg, unsigned long min, unsigned long max, unsigned int *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno || end == arg || *end || v < min || v > max)
-		return -EINVAL;
-	*out = (unsigned int)v;
-	return 0;
-}
-
 static int cmd_monitor(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "container", required_argument, NULL, 'c' },
-		{ "k8s-namespace", required_argument, NULL, 'n' },
-		{ "category", required_argument, NULL, 'C' },
-		{ "syscall", required_argument, NULL, 's' },
-		{ "ring-size", required_argument, NULL, 'R' },
-		{ "attach", required_argument, NULL, 'A' },
-		{ "deny-open", required_argument, NULL, 'P' },
-		{ "docker-sock", required_argument, NULL, 'D' },
-		{ "rules", required_argument, NULL, 'r' },
-		{ "no-default-rules", no_argument, NULL, 'N' },
-		{ "alerts-only", no_argument, NULL, 'a' },
-		{ "max-containers", required_argument, NULL, 'M' },
-		{ "alert-window", required_argument, NULL, 'W' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	static struct monitor_opts o = { .format = OUT_TEXT, .ring_bytes = 16UL << 20,
-					 .alert_window_s = 10 };
-	static bool cat_sel[512], sc_sel[512];
-	bool any_cat = false, any_sc = false;
-	int opt;
+	struct monitor_cli *cli;
+	int err = monitor_cli_parse(argc, argv, &cli);
 
-	while ((opt = getopt_long(argc, argv, "o:c:n:C:s:r:vh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'o':
-			o.format = output_format_parse(optarg);
-			if ((int)o.format < 0)
-				return usage_error("unknown output format '%s' (text, json, block)",
-						   optarg);
-			break;
-		case 'c':
-			if (o.n_containers == MONITOR_MAX_CONTAINERS)
-				return usage_error("too many --container options (max 64)%s", "");
-			/* '' would match no container: surely an unset variable */
-			if (!*optarg)
-				return usage_error("--container needs a name or id, not ''%s", "");
-			o.containers[o.n_containers++] = optarg;
-			break;
-		case 'n':
-			if (!*optarg)
-				return usage_error("--k8s-namespace needs a namespace, not ''%s", "");
-			o.k8s_namespace = optarg;
-			break;
-		case 'C':
-			if (parse_list("--category", optarg, true, cat_sel))
-				return EXIT_USAGE;
-			any_cat = true;
-			break;
-		case 's':
-			if (parse_list("--syscall", optarg, false, sc_sel))
-				return EXIT_USAGE;
-			any_sc = true;
-			break;
-		case 'R':
-			if (parse_ring_size(optarg, &o.ring_bytes))
-				return usage_error("--ring-size '%s': a power of 2 MiB, 1..1024", optarg);
-			break;
-		case 'A':
-			if (attach_mode_parse(optarg) < 0)
-				return usage_error("unknown attach mode '%s' (auto, fentry, kprobe, "
-						   "tracepoint, tp_btf, raw_tp)", optarg);
-			o.attach = attach_mode_parse(optarg);
-			break;
-		case 'P':
-			if (o.n_deny_open == MONITOR_MAX_DENY)
-				return usage_error("too many --deny-open options (max 64)%s", "");
-			if (optarg[0] != '/' || strlen(optarg) >= 256)
-				return usage_error("--deny-open '%s': an absolute path, under 256 bytes",
-						   optarg);
-			o.deny_open[o.n_deny_open++] = optarg;
-			break;
-		case 'D':
-			o.docker_sock = optarg;
-			break;
-		case 'r':
-			if (o.n_rules == MONITOR_MAX_CONTAINERS)
-				return usage_error("too many --rules options (max 64)%s", "");
-			o.rules[o.n_rules++] = optarg;
-			break;
-		case 'N':
-			o.no_default_rules = true;
-			break;
-		case 'a':
-			o.alerts_only = true;
-			break;
-		case 'W':
-			if (parse_count(optarg, 0, 3600, &o.alert_window_s))
-				return usage_error("--alert-window '%s': seconds, 0..3600", optarg);
-			break;
-		case 'M':
-			if (parse_count(optarg, 16, 1 << 20, &o.max_containers))
-				return usage_error("--max-containers '%s': a number, 16..1048576", optarg);
-			break;
-		case 'v':
-			log_set_verbose(true);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			return usage_error("bad option for monitor%s", "");
-		}
+	if (err == CLI_HELP) {
+		usage(stdout);
+		return 0;
 	}
-	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
-	select_traced(&o, cat_sel, any_cat, sc_sel, any_sc);
-	return monitor_run(&o);
+	if (err)
+		return err;
+	log_set_verbose(monitor_cli_opts(cli)->verbose);
+	err = monitor_run(monitor_cli_opts(cli));
+	monitor_cli_free(cli);
+	return err;
+}
+
+/* `cactus config check FILE`. */
+static int cmd_config(int argc, char **argv)
+{
+	if (argc != 3 || strcmp(argv[1], "check"))
+		return cli_usage_error("usage: cactus config check FILE");
+	return monitor_cli_check_config(argv[2]);
 }
 
 static void print_container_json(const struct container *c, bool first)
@@ -308,7 +146,7 @@ static int cmd_containers(int argc, char **argv)
 		switch (opt) {
 		case 'o':
 			if (strcmp(optarg, "json") && strcmp(optarg, "text"))
-				return usage_error("unknown output format '%s' (text, json)", optarg);
+				return cli_usage_error("unknown output format '%s' (text, json)", optarg);
 			json = !strcmp(optarg, "json");
 			break;
 		case 'D':
@@ -318,7 +156,7 @@ static int cmd_containers(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			return usage_error("bad option for containers%s", "");
+			return cli_usage_error("bad option for containers%s", "");
 		}
 	}
 	cs = containers__new(&copts);
@@ -383,5 +221,7 @@ int main(int argc, char **argv)
 		return cmd_syscalls();
 	if (!strcmp(cmd, "rules"))
 		return cmd_rules(argc - 1, argv + 1);
-	return usage_error("unknown command '%s'", cmd);
+	if (!strcmp(cmd, "config"))
+		return cmd_config(argc - 1, argv + 1);
+	return cli_usage_error("unknown command '%s'", cmd);
 }

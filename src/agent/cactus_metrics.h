@@ -20,13 +20,12 @@ struct cactus_metrics {
 	struct metric_family *container_events;  /* {container} */
 	struct metric_family *container_drops;   /* {container} */
 	struct metric_family *alerts;            /* {rule,priority,outcome} */
-	struct metric_family *attach_info;       /* {mode}, value 1 */
-	struct metric_family *attach_cost;       /* {mode,kind}, seconds */
-	struct metric_family *metadata_failures; /* {source} */
+	struct metric_family *attach_info;       /* {mode,reason}, value 1 */
 	struct metric_family *containers;        /* {runtime} */
 	struct metric_family *build_info;        /* {version}, value 1 */
+	struct metric_family *reloads;           /* {result}: ok, failed */
 	/* families without labels: their one series */
-	struct metric *drops, *kills, *denies;
+	struct metric *drops, *throttled, *kills, *denies, *metadata_failures, *rules;
 	struct metric *ring_fill, *consumer_lag;
 	struct metric *output_lines, *output_bytes, *output_errors, *output_rotations;
 	struct metric *webhook_posted, *webhook_delivered, *webhook_retried;

@@ -74,6 +74,8 @@ const struct config_key cactus_config_keys[] = {
 	KEY("no-default-rules", CONFIG_BOOL),
 	KEY("alerts-only", CONFIG_BOOL),
 	KEY("deny-open", CONFIG_LIST, .check = absolute_path),
+	KEY("max-containers", CONFIG_INT, .min = 16, .max = 1 << 20),
+	KEY("alert-window", CONFIG_INT, .min = 0, .max = 3600), /* seconds */
 	KEY("verbose", CONFIG_BOOL),
 	KEY("metrics-addr", CONFIG_STRING, .check = listen_addr),
 	KEY("output-file", CONFIG_STRING),
@@ -81,7 +83,6 @@ const struct config_key cactus_config_keys[] = {
 	KEY("output-file-keep", CONFIG_INT, .min = 0, .max = ROTFILE_MAX_KEEP),
 	KEY("webhook-url", CONFIG_STRING, .check = http_url),
 	KEY("webhook-queue", CONFIG_INT, .min = 1, .max = 1000000),
-	KEY("pin-path", CONFIG_STRING, .check = absolute_path),
 };
 
 const size_t cactus_config_keys_count = sizeof(cactus_config_keys) / sizeof(cactus_config_keys[0]);

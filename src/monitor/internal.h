@@ -18,6 +18,9 @@ struct out_stream;
 struct held;
 struct fold;
 struct procs;
+struct telemetry;
+struct sinks;
+struct reload;
 
 /* What the pipeline counted, for the summary. */
 struct monitor_counts {
@@ -64,6 +67,10 @@ struct monitor {
 	size_t n_protect;
 	struct held *held;                       /* hold.c */
 	size_t held_bytes;
+	/* the node agent (agent.h); NULL when not in use */
+	struct telemetry *tm;
+	struct sinks *sinks;
+	struct reload *rl;
 };
 
 /* filter.c: does @c pass --container and --k8s-namespace? (NULL: unknown) */
@@ -107,11 +114,26 @@ void held_free(struct held *h);
 
 /* sync.c: the registry's listener (containers_cb). */
 void sync_container(void *ctx, struct container *c, uint64_t cg, enum container_change change);
+/* sync.c: every running container's cgroup again (after a reload changed
+ * the filter or the rules). */
+void sync_all(struct monitor *m);
 
 /* policy.c: rules (--rules or the default set) and what the kernel enforces
  * (before the kernel is loaded); then into the loaded kernel. */
 int policy_load(struct monitor *m);
 int policy_apply(struct monitor *m);
+
+/* policy.c: the same for options @o, not yet in use (a reload builds the
+ * next set beside the running one). Free with policy_release, also after
+ * an error. */
+struct policy {
+	struct rule_set *rules;
+	struct enforce *enforce;
+	bool traced[CACTUS_MAX_SYSCALLS];       /* shown, or needed to enforce */
+	bool kill[CACTUS_MAX_SYSCALLS];         /* entry checks the kill rules */
+};
+int policy_build(const struct monitor_opts *o, struct policy *p);
+void policy_release(struct policy *p);
 
 /* summary.c */
 void summary_print(const struct monitor *m);

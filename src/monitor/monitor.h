@@ -39,6 +39,19 @@ struct monitor_opts {
 	bool alerts_only;                                /* --alerts-only */
 	unsigned int max_containers;                     /* --max-containers (kernel tables) */
 	unsigned int alert_window_s;                     /* --alert-window: fold repeats (0: off) */
+	bool verbose;                                    /* --verbose */
+	/* the node agent (src/monitor/agent.h) */
+	const char *config;                              /* --config FILE, or NULL */
+	const char *metrics_addr;                        /* --metrics-addr HOST:PORT */
+	const char *output_file;                         /* --output-file PATH, instead of stdout */
+	unsigned long long output_file_max_bytes;        /* 0: the sink's default */
+	int output_file_keep;                            /* -1: the sink's default */
+	const char *webhook_url;                         /* --webhook-url URL */
+	unsigned int webhook_queue;                      /* 0: the sink's default */
+	/* SIGHUP: the options parsed again, the config file re-read; NULL after
+	 * a message on stderr. What it returns lives until monitor_run returns. */
+	const struct monitor_opts *(*reload)(void *ctx);
+	void *reload_ctx;
 };
 
 /* Runs until SIGINT/SIGTERM. Returns the process exit code. */

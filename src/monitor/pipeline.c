@@ -10,8 +10,8 @@
 #include <string.h>
 #include <time.h>
 #include "log.h"
+#include "monitor/agent.h"
 #include "monitor/fold.h"
-#include "monitor/internal.h"
 #include "output/output.h"
 #include "procs/procs.h"
 
@@ -149,12 +149,15 @@ static void print_event(struct monitor *m, struct container *c)
 			c->totals.denies += !strcmp(a.outcome, "denied");
 		}
 		m->n.alerts++;
+		/* every match counts in the metrics, a repeat too */
+		telemetry_alert(m, &a);
 		/* a repeat within the window: counted, told later (fold.c) */
 		if (fold_alert(m->fold, c, &a, (int64_t)e->ts_boot_ns + m->boot_to_real_ns)) {
 			m->n.folded++;
 			continue;
 		}
 		m->view.alert = &a;
+		sinks_alert(m, &a, &m->view);
 		wrote(m, output_write(m->out, m->opts->format, &m->view));
 		m->view.alert = NULL;
 		alerted = true;
@@ -301,7 +304,10 @@ int pipeline_record(void *ctx, void *data, size_t size)
 		lifecycle_record(m, e);
 		return 0;
 	}
-	m->n.seen += e->type == REC_SYSCALL;
+	if (e->type == REC_SYSCALL) {
+		m->n.seen++;
+		telemetry_record(m, e);
+	}
 	c = join(m, e);
 	if (held(m, c, data, CACTUS_EVENT_HDR_SIZE + e->data_len))
 		return 0;

@@ -14,9 +14,8 @@ static void print_rule_errors(const struct rule_errors *errs)
 }
 
 /* Rules from --rules, else the default set. */
-static int load_rules(struct monitor *m)
+static int load_rules(const struct monitor_opts *o, struct rule_set **out)
 {
-	const struct monitor_opts *o = m->opts;
 	const char *paths[MONITOR_MAX_CONTAINERS + 1];
 	struct rule_errors errs = {};
 	size_t n = 0;
@@ -33,34 +32,54 @@ static int load_rules(struct monitor *m)
 		n++;
 	}
 	if (n) {
-		m->rules = rules__load(paths, n, &errs);
-		if (!m->rules) {
+		*out = rules__load(paths, n, &errs);
+		if (!*out) {
 			print_rule_errors(&errs);
 			log_err("rules not loaded: %zu error(s)", errs.n);
 		}
 	}
 	rule_errors_free(&errs);
-	return n && !m->rules ? -EINVAL : 0;
+	return n && !*out ? -EINVAL : 0;
+}
+
+int policy_build(const struct monitor_opts *o, struct policy *p)
+{
+	int err = load_rules(o, &p->rules);
+
+	if (err)
+		return err;
+	p->enforce = enforce__new(p->rules);
+	if (!p->enforce)
+		return -EINVAL;
+	for (int i = 0; i < o->n_deny_open; i++) {
+		err = enforce__add_deny_open(p->enforce, o->deny_open[i]);
+		if (err)
+			return err;
+	}
+	memcpy(p->traced, o->traced, sizeof(p->traced));
+	enforce__syscalls(p->enforce, p->traced, p->kill);
+	return 0;
+}
+
+void policy_release(struct policy *p)
+{
+	enforce__free(p->enforce);
+	rules__free(p->rules);
+	p->enforce = NULL;
+	p->rules = NULL;
 }
 
 int policy_load(struct monitor *m)
 {
-	const struct monitor_opts *o = m->opts;
-	int err = load_rules(m);
+	struct policy p = {};
+	int err = policy_build(m->opts, &p);
 
-	if (err)
-		return err;
-	m->enforce = enforce__new(m->rules);
-	if (!m->enforce)
-		return -EINVAL;
-	for (int i = 0; i < o->n_deny_open; i++) {
-		err = enforce__add_deny_open(m->enforce, o->deny_open[i]);
-		if (err)
-			return err;
-	}
-	memcpy(m->kernel_traced, o->traced, sizeof(m->kernel_traced));
-	enforce__syscalls(m->enforce, m->kernel_traced, m->kernel_kill);
-	return 0;
+	/* even half-built: cleanup frees them */
+	m->rules = p.rules;
+	m->enforce = p.enforce;
+	memcpy(m->kernel_traced, p.traced, sizeof(m->kernel_traced));
+	memcpy(m->kernel_kill, p.kill, sizeof(m->kernel_kill));
+	return err;
 }
 
 /* Network deny: the cgroup programs at the cgroup v2 root, and "allow"

@@ -10,17 +10,19 @@
 #include <bpf/libbpf.h>
 #include <unistd.h>
 #include "log.h"
+#include "monitor/agent.h"
 #include "monitor/fold.h"
-#include "monitor/internal.h"
 #include "output/output.h"
 #include "procs/procs.h"
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, hangup;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGHUP)
+		hangup = 1;
+	else
+		stop = 1;
 }
 
 /* Add to CLOCK_BOOTTIME ns (the records' clock) to get CLOCK_REALTIME ns. */
@@ -128,6 +130,10 @@ static int start(struct monitor *m)
 	err = start_containers(m);
 	if (!err)
 		err = kernel__attach(m->kernel, m->kernel_traced);
+	if (!err)
+		err = reload_init(m);
+	if (!err)
+		err = telemetry_start(m);
 	if (err)
 		return err;
 	scan_processes(m);
@@ -168,7 +174,7 @@ static int output_failed(struct monitor *m)
 		log_info("output closed by its reader: stopping");
 		return 0;
 	}
-	log_err("cannot write events to stdout: %s", strerror(-m->out_err));
+	log_err("cannot write events to %s: %s", sinks_out_name(m), strerror(-m->out_err));
 	return m->out_err;
 }
 
@@ -188,6 +194,13 @@ static int poll_loop(struct monitor *m)
 		pipeline_release_due(m, false);
 		stale_gaps(m);
 		fold_flush(m->fold, false, NULL);
+		telemetry_round(m);
+		if (hangup) {
+			/* between two records: none sees a half-swapped set */
+			hangup = 0;
+			reload_apply(m);
+			sinks_reopen(m);
+		}
 		if (!m->out_err && out_stream__flush(m->out))
 			m->out_err = out_stream__error(m->out);
 		if (m->out_err)
@@ -207,12 +220,15 @@ static int poll_loop(struct monitor *m)
 
 static void cleanup(struct monitor *m)
 {
-	containers__free(m->cs); /* first: its threads post to the registry */
+	telemetry_free(m); /* first: its server thread reads the kernel and sinks */
+	containers__free(m->cs); /* its threads post to the registry */
 	ring_buffer__free(m->rb);
 	out_stream__free(m->out);
 	fold_free(m->fold);
 	procs__free(m->procs);
 	protect_free(m);
+	sinks_free(m);
+	reload_free(m);
 	kernel__free(m->kernel);
 	enforce__free(m->enforce);
 	rules__free(m->rules);
@@ -234,19 +250,24 @@ int monitor_run(const struct monitor_opts *opts)
 	m->boot_to_real_ns = boot_to_real();
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (policy_load(m)) {
 		cleanup(m);
 		return 2;
 	}
-	m->out = out_stream__new(STDOUT_FILENO);
+	err = sinks_open(m);
 	m->fold = fold_new(opts->alert_window_s, pipeline_repeat, m);
 	m->procs = procs__new(0);
 	m->ns_per_tick = 1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK);
-	err = m->out && m->fold && m->procs ? start(m) : -ENOMEM;
+	if (!err && (!m->fold || !m->procs))
+		err = -ENOMEM;
+	if (!err)
+		err = start(m);
 	if (!err) {
 		err = poll_loop(m);
+		telemetry_stopping(m);
 		/* stop producing, then drain what is already in the ring */
 		kernel__quiesce(m->kernel);
 		if (!m->out_err) {
@@ -257,6 +278,7 @@ int monitor_run(const struct monitor_opts *opts)
 			if (out_stream__flush(m->out) && out_stream__error(m->out) != -EPIPE)
 				err = out_stream__error(m->out);
 		}
+		sinks_stop(m);
 		summary_print(m);
 	}
 	cleanup(m);

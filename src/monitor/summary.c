@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The summary on stderr at exit: what was seen, printed, lost, and where. */
 #include <stdio.h>
-#include "monitor/internal.h"
+#include "monitor/agent.h"
 #include "output/output.h"
 
 /* Drops of the containers still running (those that ended said theirs in
@@ -20,15 +20,19 @@ void summary_print(const struct monitor *m)
 {
 	struct containers_stats cst;
 	__u64 k[STAT_NSTATS];
+	uint64_t records = out_stream__records(m->out);
 
 	kernel__stats(m->kernel, k);
+	/* n.lifecycle counts the lifecycle records handed to the stream: after
+	 * a write error some of them were never written */
+	records = records > m->n.lifecycle ? records - m->n.lifecycle : 0;
 	/* printed: event records really written (out_stream counts whole ones) */
 	fprintf(stderr, "cactus: summary: %llu events seen, %llu printed, %llu filtered out, "
 		"%llu drops (ring buffer full), %llu malformed, %llu alerts, %llu killed, "
 		"%llu denied, %llu lifecycle records, %llu records lost on output, %llu "
 		"throttled (a container over its budget), %llu gap records, %llu alerts folded "
 		"into repeat counts\n", m->n.seen,
-		(unsigned long long)out_stream__records(m->out) - m->n.lifecycle, m->n.filtered,
+		(unsigned long long)records, m->n.filtered,
 		(unsigned long long)k[STAT_DROPS], m->n.malformed, m->n.alerts,
 		(unsigned long long)k[STAT_KILLS], (unsigned long long)k[STAT_DENIES],
 		m->n.lifecycle, (unsigned long long)out_stream__lost(m->out),
@@ -54,4 +58,5 @@ void summary_print(const struct monitor *m)
 			fprintf(stderr, "cactus:   %-20s %llu\n", cactus_category_name(i),
 				m->n.per_category[i]);
 	}
+	sinks_summary(m);
 }

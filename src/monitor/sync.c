@@ -10,8 +10,8 @@
  * container's totals.
  */
 #include "containers/containers.h"
+#include "monitor/agent.h"
 #include "monitor/fold.h"
-#include "monitor/internal.h"
 #include "procs/procs.h"
 
 static void sync_enforce(struct monitor *m, const struct container *c, uint64_t cg)
@@ -73,6 +73,7 @@ void sync_container(void *ctx, struct container *c, uint64_t cg, enum container_
 		protect_forget(m, c);
 		fold_flush(m->fold, false, c);
 		pipeline_lifecycle(m, c, false);
+		telemetry_container_end(m, c);
 		break;
 	case CGROUP_NOT_CONTAINER:
 		/* its records may belong to a container's namespaces (a runtime
@@ -89,4 +90,17 @@ void sync_container(void *ctx, struct container *c, uint64_t cg, enum container_
 		break;
 	}
 	}
+}
+
+static void resync(void *ctx, struct container *c)
+{
+	sync_cgroup(ctx, c, c->cgroup_id);
+	/* the kill rules' indexes may have moved: their files again */
+	protect_forget(ctx, c);
+	protect_container(ctx, c);
+}
+
+void sync_all(struct monitor *m)
+{
+	containers__foreach(m->cs, resync, m);
 }

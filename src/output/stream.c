@@ -13,6 +13,8 @@
 
 struct out_stream {
 	int fd;
+	out_write_fn fn;                /* instead of the fd, when set */
+	void *fn_ctx;
 	int err;                        /* the first error, sticky */
 	size_t len;                     /* bytes in buf */
 	uint32_t n_ends;
@@ -28,10 +30,23 @@ struct out_stream *out_stream__new(int fd)
 	if (!s)
 		return NULL;
 	s->fd = fd;
+	s->fn = NULL;
+	s->fn_ctx = NULL;
 	s->err = 0;
 	s->len = 0;
 	s->n_ends = 0;
 	s->records = s->bytes = s->lost = 0;
+	return s;
+}
+
+struct out_stream *out_stream__new_writer(out_write_fn fn, void *ctx)
+{
+	struct out_stream *s = out_stream__new(-1);
+
+	if (s) {
+		s->fn = fn;
+		s->fn_ctx = ctx;
+	}
 	return s;
 }
 
@@ -73,6 +88,15 @@ static int write_all(int fd, const char *p, size_t n, size_t *done)
 	return 0;
 }
 
+static int emit(struct out_stream *s, const char *p, size_t n, size_t *done)
+{
+	if (s->fn) {
+		*done = 0;
+		return s->fn(s->fn_ctx, p, n, done);
+	}
+	return write_all(s->fd, p, n, done);
+}
+
 /* Counts the buffered records that @done bytes completed; the rest, if
  * an error stopped the write, are lost. Empties the buffer. */
 static void settle(struct out_stream *s, size_t done, int err)
@@ -96,7 +120,7 @@ int out_stream__flush(struct out_stream *s)
 
 	if (s->err || !s->len)
 		return s->err;
-	err = write_all(s->fd, s->buf, s->len, &done);
+	err = emit(s, s->buf, s->len, &done);
 	settle(s, done, err);
 	return err;
 }
@@ -105,7 +129,7 @@ int out_stream__flush(struct out_stream *s)
 static int write_large(struct out_stream *s, const void *buf, size_t len)
 {
 	size_t done;
-	int err = write_all(s->fd, buf, len, &done);
+	int err = emit(s, buf, len, &done);
 
 	if (err) {
 		s->err = err;

@@ -34,6 +34,12 @@ struct out_stream;
 
 /* Writes to @fd (not closed by __free). NULL when out of memory. */
 struct out_stream *out_stream__new(int fd);
+
+/* Writes through @fn instead of an fd (the --output-file sink): @fn writes
+ * @len bytes of whole records, says in *@done how many bytes of them made
+ * it, and returns 0 or -errno, as a full-write loop on an fd would. */
+typedef int (*out_write_fn)(void *ctx, const char *buf, size_t len, size_t *done);
+struct out_stream *out_stream__new_writer(out_write_fn fn, void *ctx);
 /* Flushes nothing: call __flush first and look at its result. */
 void out_stream__free(struct out_stream *s);
 

@@ -172,26 +172,41 @@ int rotfile__reopen(struct rotfile *f)
 
 /* ---- writing ---- */
 
-static size_t count_lines(const char *p, size_t len)
+/* One past the end of the unit (line, or block) starting at @p, or NULL
+ * when [@p, @end) holds no whole one. */
+static const char *unit_end(const struct rotfile *f, const char *p, const char *end)
 {
-	const char *end = p + len;
-	size_t n = 0;
+	const char *nl;
 
-	while (p < end && (p = memchr(p, '\n', end - p))) {
-		n++;
-		p++;
+	if (f->o.unit == ROTFILE_BLOCKS) {
+		nl = memmem(p, end - p, "\n\n", 2);
+		return nl ? nl + 2 : NULL;
 	}
-	return n;
+	nl = memchr(p, '\n', end - p);
+	return nl ? nl + 1 : NULL;
 }
 
-/* How many bytes of whole lines from @p fit in the current file. An empty
- * file takes its first line whatever its length (it is never cut). */
+/* Whole units at the start of [@p, @p + @len): their count in *@n, their
+ * bytes returned. */
+static size_t whole_units(const struct rotfile *f, const char *p, size_t len, size_t *n)
+{
+	const char *q = p, *nl;
+
+	*n = 0;
+	while ((nl = unit_end(f, q, p + len))) {
+		q = nl;
+		(*n)++;
+	}
+	return q - p;
+}
+
+/* How many bytes of whole units from @p fit in the current file. An empty
+ * file takes its first unit whatever its length (it is never cut). */
 static size_t fitting(const struct rotfile *f, const char *p, const char *end)
 {
 	const char *q = p, *nl;
 
-	while (q < end) {
-		nl = (const char *)memchr(q, '\n', end - q) + 1;
+	while (q < end && (nl = unit_end(f, q, end))) {
 		if (f->size + (nl - p) > f->o.max_bytes && (f->size || q > p))
 			break;
 		q = nl;
@@ -199,36 +214,36 @@ static size_t fitting(const struct rotfile *f, const char *p, const char *end)
 	return q - p;
 }
 
-/* Writes @len bytes of whole lines; on a failure, the file is cut back to
- * the last whole line written and the error returned. */
+/* Writes @len bytes of whole units; on a failure, the file is cut back to
+ * the last whole unit written and the error returned. */
 static int write_lines(struct rotfile *f, const char *p, size_t len)
 {
-	size_t done = 0, keep;
-	ssize_t n;
+	size_t done = 0, keep, n;
+	ssize_t k;
 	int err;
 
 	while (done < len) {
-		n = write(f->fd, p + done, len - done);
-		if (n < 0 && errno == EINTR)
+		k = write(f->fd, p + done, len - done);
+		if (k < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (k <= 0)
 			goto err_cut;
-		done += n;
+		done += k;
 	}
+	whole_units(f, p, len, &n);
 	f->size += len;
 	atomic_fetch_add_explicit(&f->bytes, len, memory_order_relaxed);
-	atomic_fetch_add_explicit(&f->lines, count_lines(p, len), memory_order_relaxed);
+	atomic_fetch_add_explicit(&f->lines, n, memory_order_relaxed);
 	return 0;
 err_cut:
-	err = n < 0 ? -errno : -EIO;
-	for (keep = done; keep && p[keep - 1] != '\n'; keep--)
-		;
+	err = k < 0 ? -errno : -EIO;
+	keep = whole_units(f, p, done, &n);
 	/* a failed cut is not reported: the write's error says more */
 	if (keep < done)
 		(void)!ftruncate(f->fd, f->size + keep);
 	f->size += keep;
 	atomic_fetch_add_explicit(&f->bytes, keep, memory_order_relaxed);
-	atomic_fetch_add_explicit(&f->lines, count_lines(p, keep), memory_order_relaxed);
+	atomic_fetch_add_explicit(&f->lines, n, memory_order_relaxed);
 	return fail(f, err);
 }
 
@@ -240,7 +255,8 @@ int rotfile__write(struct rotfile *f, const char *buf, size_t len)
 
 	if (!len)
 		return 0;
-	if (buf[len - 1] != '\n')
+	if (buf[len - 1] != '\n' ||
+	    (f->o.unit == ROTFILE_BLOCKS && (len < 2 || buf[len - 2] != '\n')))
 		return -EINVAL;
 	if (f->fd < 0 && (err = rotfile__reopen(f)))
 		return err;

@@ -3,7 +3,8 @@
  * The --output-file sink: appends whole lines to PATH and rotates by size,
  * PATH -> PATH.1 -> ... -> PATH.<keep>, the oldest dropped.
  *
- * Rotation happens only between lines: a line is never split across files.
+ * Rotation happens only between lines (or blocks, ROTFILE_BLOCKS): a line is
+ * never split across files.
  * A file is rotated before the line that would take it past max_bytes, so
  * every file holds at most max_bytes, except a file holding one line that
  * alone is longer (it gets a file of its own rather than being cut).
@@ -25,6 +26,10 @@
 
 enum rotfile_fsync { ROTFILE_FSYNC_ROTATE = 0, ROTFILE_FSYNC_EVERY_WRITE, ROTFILE_FSYNC_NEVER };
 
+/* What is never split across files: a line, or a block of lines ended by a
+ * blank line (`--output block`, whose values never hold a raw newline). */
+enum rotfile_unit { ROTFILE_LINES = 0, ROTFILE_BLOCKS };
+
 #define ROTFILE_DEFAULT_MAX_BYTES (100ULL << 20)
 #define ROTFILE_DEFAULT_KEEP 5
 #define ROTFILE_MAX_KEEP 1000
@@ -33,10 +38,11 @@ struct rotfile_opts {
 	uint64_t max_bytes;            /* 0: ROTFILE_DEFAULT_MAX_BYTES */
 	int keep;                      /* rotated files kept, 0..ROTFILE_MAX_KEEP; -1: default */
 	enum rotfile_fsync fsync;
+	enum rotfile_unit unit;
 };
 
 struct rotfile_stats {
-	uint64_t lines;                /* written completely */
+	uint64_t lines;                /* written completely (blocks: blocks) */
 	uint64_t bytes;
 	uint64_t rotations;
 	uint64_t errors;               /* failed writes, renames, opens */
@@ -53,7 +59,8 @@ void rotfile__free(struct rotfile *f);
 
 /*
  * Writes @len bytes holding one or more complete lines (@buf must end with
- * '\n', else -EINVAL and nothing is written), rotating between lines as
+ * '\n', or a blank line for ROTFILE_BLOCKS, else -EINVAL and nothing is
+ * written), rotating between lines (blocks) as
  * needed. Returns 0 or -errno. A failed write is cut back to the last whole
  * line, so a line is either in the file entirely or not at all; lines before
  * the failing one stay written and counted.

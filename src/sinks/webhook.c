@@ -175,9 +175,20 @@ static int on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, c
 static CURL *curl_setup(struct webhook *w, struct curl_slist **headers)
 {
 	CURL *c = curl_easy_init();
+	struct curl_slist *more;
 
 	*headers = curl_slist_append(NULL, "Content-Type: application/json");
-	if (!c || !*headers)
+	/* libcurl asks "Expect: 100-continue" for bodies over 1 KiB and then
+	 * waits a second for a receiver that does not answer it (HTTP/1.0
+	 * servers, many small receivers): one alert a second at best */
+	more = *headers ? curl_slist_append(*headers, "Expect:") : NULL;
+	if (!more) {
+		curl_slist_free_all(*headers);
+		*headers = NULL;
+		return c;
+	}
+	*headers = more;
+	if (!c)
 		return c;
 	curl_easy_setopt(c, CURLOPT_URL, w->url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, *headers);

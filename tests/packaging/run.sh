@@ -2,7 +2,9 @@
 # Validates packaging/: the systemd unit (systemd-analyze verify, with its
 # ExecStart binary made to exist, and the hardening it must keep), the
 # DaemonSet and config YAML (python3-yaml: parse, and the fields operators
-# rely on), and the image script (bash -n; built and run when docker is up).
+# rely on), both configs through `cactus config check`, the unit's ExecStart
+# run for real (root), and the image script (bash -n; built and run when
+# docker is up).
 # Each check is also run on a broken copy, which must fail.
 #
 #   tests/packaging/run.sh        from the repository root, after `make`
@@ -89,6 +91,74 @@ check_yaml() {
     expect "daemonset: malformed YAML refused" 1 python3 $check daemonset "$tmp/e.yaml"
 }
 
+# ---- the shipped configs through the real CLI ----
+
+cactus_bin() { printf '%s' "${CACTUS_BIN:-./cactus}"; }
+
+# The DaemonSet's ConfigMap cactus.yaml, into $1.
+configmap_to() {
+    python3 -c 'import sys, yaml
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    if d and d.get("kind") == "ConfigMap":
+        sys.stdout.write(d["data"]["cactus.yaml"])' packaging/kubernetes/daemonset.yaml > "$1"
+}
+
+# The ExecStart of unit $1, the example config in place of /etc/cactus/cactus.yaml,
+# with its output file and metrics address moved to the test's own: the
+# agent must start, say /healthz ok, and stop with status 0 on SIGTERM.
+unit_runs() {
+    local port cmd pid ok=1 tries=60
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    sed -e "s#^output-file: .*#output-file: $tmp/events.log#" \
+        -e "s#^metrics-addr: .*#metrics-addr: 127.0.0.1:$port#" \
+        packaging/cactus.yaml > "$tmp/run.yaml"
+    cmd=$(sed -n 's/^ExecStart=//p' "$1")
+    cmd=${cmd/\/usr\/local\/bin\/cactus/$(cactus_bin)}
+    cmd=${cmd/\/etc\/cactus\/cactus.yaml/$tmp/run.yaml}
+    # shellcheck disable=SC2086 # the unit's words, split as systemd does
+    $cmd 2> "$tmp/run.err" & pid=$!
+    while [ $tries -gt 0 ]; do
+        tries=$((tries - 1))
+        if curl -sf "http://127.0.0.1:$port/healthz" 2>/dev/null | grep -qx ok; then
+            ok=0; break
+        fi
+        kill -0 $pid 2>/dev/null || break
+        sleep 0.5
+    done
+    kill -TERM $pid 2>/dev/null
+    wait $pid || ok=1
+    if [ $ok != 0 ] || [ ! -f "$tmp/events.log" ]; then
+        cat "$tmp/run.err"
+        return 1
+    fi
+}
+
+check_cli() {
+    if [ ! -x "$(cactus_bin)" ]; then
+        skip "configs through cactus config check" "no ./cactus (run make)"
+        return
+    fi
+    expect "config: cactus config check packaging/cactus.yaml" 0 \
+        "$(cactus_bin)" config check packaging/cactus.yaml
+    sed 's/^ring-size: 16/ring-size: 3/' packaging/cactus.yaml > "$tmp/bad.yaml"
+    expect "config: a copy with a bad value is refused" 1 "$(cactus_bin)" config check "$tmp/bad.yaml"
+    if python3 -c 'import yaml' 2>/dev/null; then
+        configmap_to "$tmp/configmap.yaml"
+        expect "daemonset: its config passes cactus config check" 0 \
+            "$(cactus_bin)" config check "$tmp/configmap.yaml"
+    fi
+    if [ "$(id -u)" != 0 ]; then
+        skip "unit: its ExecStart runs the agent" "not root"
+    elif ! command -v curl >/dev/null; then
+        skip "unit: its ExecStart runs the agent" "curl not found"
+    else
+        expect "unit: its ExecStart runs the agent (/healthz ok, exit 0 on SIGTERM)" 0 \
+            unit_runs packaging/systemd/cactus.service
+        sed 's#^ExecStart=.*#& --ring-size 3#' packaging/systemd/cactus.service > "$tmp/opt.service"
+        expect "unit: an ExecStart the CLI refuses fails" 1 unit_runs "$tmp/opt.service"
+    fi
+}
+
 # Builds under a throw-away tag and runs `cactus help` from the image.
 image_smoke() {
     local tag=cactus-agent:packaging-test-$$ rc=0
@@ -117,6 +187,7 @@ check_image() {
 
 check_unit
 check_yaml
+check_cli
 check_image
 echo "$pass passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

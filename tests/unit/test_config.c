@@ -171,11 +171,12 @@ static void test_example_has_every_key(void **state)
 static void test_argv(void **state)
 {
 	const char *want[] = { "--output=json", "--ring-size=16", "--attach=auto",
-			       "--docker-sock=/var/run/docker.sock",
+			       "--docker-sock=/var/run/docker.sock", "--alert-window=10",
+			       "--max-containers=8192",
 			       "--metrics-addr=127.0.0.1:9376",
 			       "--output-file=/var/log/cactus/events.log",
 			       "--output-file-max-bytes=104857600", "--output-file-keep=5",
-			       "--webhook-queue=1024", "--pin-path=/sys/fs/bpf/cactus", NULL };
+			       "--webhook-queue=1024", NULL };
 	struct config_errors errs = { 0 };
 	struct config *c = load(EXAMPLE, &errs);
 	char **argv;

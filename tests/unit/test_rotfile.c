@@ -278,31 +278,75 @@ static void test_exact_fit_stays(void **state)
 	tmp_remove(&t);
 }
 
+/* rotfile__write() with the file size limit at @limit bytes (EFBIG after a
+ * partial write). */
+static int write_capped(struct rotfile *f, const char *buf, size_t len, rlim_t limit)
+{
+	struct rlimit old, lim;
+	int err;
+
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = limit;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	err = rotfile__write(f, buf, len);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	return err;
+}
+
 /* A write cut short by the file size limit (EFBIG after a partial write) is
  * cut back to its last whole line. */
 static void test_short_write_cut_to_line(void **state)
 {
-	struct rlimit old, lim;
 	struct rotfile_stats st;
 	struct rotfile *f;
 	struct tmp t;
 
 	(void)state;
 	f = open_tmp(&t, NULL);
-	signal(SIGXFSZ, SIG_IGN);
-	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
-	lim = old;
-	lim.rlim_cur = 12;
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-	assert_int_equal(rotfile__write(f, "aaaa\nbbbb\ncccc\n", 15), -EFBIG);
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
-	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(write_capped(f, "aaaa\nbbbb\ncccc\n", 15, 12), -EFBIG);
 	rotfile__stats(f, &st);
 	assert_int_equal(st.lines, 2);
 	assert_int_equal(st.bytes, 10);
 	assert_int_equal(rotfile__write(f, "dd\n", 3), 0);
 	rotfile__free(f);
 	assert_file(t.path, "aaaa\nbbbb\ndd\n");
+	tmp_remove(&t);
+}
+
+/* --output block: a block (lines ended by a blank line) is never split,
+ * and a write cut short is cut back to the last whole block. */
+static void test_blocks_never_split(void **state)
+{
+	struct rotfile_opts o = { .max_bytes = 16, .keep = 2, .unit = ROTFILE_BLOCKS };
+	struct rotfile_stats st;
+	struct rotfile *f;
+	struct tmp t;
+	char p1[160];
+
+	(void)state;
+	f = open_tmp(&t, &o);
+	assert_int_equal(rotfile__write(f, "a: 1\nb: 2\n", 10), -EINVAL); /* no blank line */
+	/* 12 + 12 bytes: the second block goes to a new file, whole */
+	assert_int_equal(rotfile__write(f, "a: 1\nb: 22\n\nc: 3\nd: 44\n\n", 24), 0);
+	rotfile__stats(f, &st);
+	assert_int_equal(st.lines, 2);
+	assert_int_equal(st.rotations, 1);
+	snprintf(p1, sizeof(p1), "%s.1", t.path);
+	assert_file(p1, "a: 1\nb: 22\n\n");
+	assert_file(t.path, "c: 3\nd: 44\n\n");
+	rotfile__free(f);
+	tmp_remove(&t);
+
+	f = open_tmp(&t, &o);
+	assert_int_equal(write_capped(f, "a\n\nbb\ncc\n\n", 10, 6), -EFBIG);
+	rotfile__stats(f, &st);
+	assert_int_equal(st.lines, 1);
+	assert_int_equal(st.bytes, 3);
+	rotfile__free(f);
+	assert_file(t.path, "a\n\n");
 	tmp_remove(&t);
 }
 
@@ -406,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_exact_fit_stays),
 		cmocka_unit_test(test_short_write_cut_to_line),
 		cmocka_unit_test(test_partial_line_refused),
+		cmocka_unit_test(test_blocks_never_split),
 		cmocka_unit_test(test_enospc_reported),
 		cmocka_unit_test(test_existing_file_continued),
 		cmocka_unit_test(test_keep_zero_and_bad_opts),

@@ -270,6 +270,42 @@ static void test_large_record(void **state)
 	free(rec);
 }
 
+/* A writer that takes @room bytes, then fails with ENOSPC. */
+struct limited {
+	size_t room, got;
+};
+
+static int limited_write(void *ctx, const char *buf, size_t len, size_t *done)
+{
+	struct limited *l = ctx;
+
+	(void)buf;
+	*done = len <= l->room - l->got ? len : l->room - l->got;
+	l->got += *done;
+	return *done == len ? 0 : -ENOSPC;
+}
+
+/* Through a writer function (the --output-file sink): counted as on an fd. */
+static void test_writer_fn(void **state)
+{
+	struct limited l = { .room = 3 * 10 + 4 };
+	struct out_stream *s = out_stream__new_writer(limited_write, &l);
+	char rec[10];
+
+	(void)state;
+	memset(rec, 'x', sizeof(rec));
+	rec[9] = '\n';
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(out_stream__write(s, rec, sizeof(rec)), 0);
+	assert_int_equal(out_stream__flush(s), -ENOSPC);
+	assert_int_equal(out_stream__records(s), 3);
+	assert_int_equal(out_stream__bytes(s), 30);
+	assert_int_equal(out_stream__lost(s), 2);
+	assert_int_equal(out_stream__write(s, rec, sizeof(rec)), -ENOSPC);
+	assert_int_equal(out_stream__lost(s), 3);
+	out_stream__free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_dev_full),
 		cmocka_unit_test_setup_teardown(test_enospc_mid_record, tmpfs_setup, tmpfs_teardown),
 		cmocka_unit_test(test_large_record),
+		cmocka_unit_test(test_writer_fn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
