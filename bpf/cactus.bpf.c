@@ -62,7 +62,7 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 		if (n)
 			*n += 1;
 	}
-	if (!c)
+	if (!c || !active())
 		return 0;
 	task = bpf_get_current_task_btf();
 	if (!task_ns(task, &key, &level)) {
@@ -134,7 +134,7 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	bool known = true, in_ct;
 	__u64 cg = 0;
 
-	if (!c)
+	if (!c || !active())
 		return 0;
 	task = bpf_get_current_task_btf();
 	/* host task: done after a few loads, unless this syscall can move it
@@ -328,25 +328,25 @@ int BPF_KRETPROBE(cactus_exit_kp, long ret)
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(cactus_task_fork, struct task_struct *parent, struct task_struct *child)
 {
-	return on_fork(parent, child);
+	return active() ? on_fork(parent, child) : 0;
 }
 
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(cactus_task_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	return on_exec(bprm);
+	return active() ? on_exec(bprm) : 0;
 }
 
 SEC("raw_tp/sched_process_exit")
 int BPF_PROG(cactus_task_exit, struct task_struct *p)
 {
-	return on_task_exit();
+	return active() ? on_task_exit() : 0;
 }
 
 SEC("raw_tp/cgroup_rmdir")
 int BPF_PROG(cactus_cgroup_rmdir, struct cgroup *cgrp, const char *path)
 {
-	return on_cgroup_rmdir(cgrp);
+	return active() ? on_cgroup_rmdir(cgrp) : 0;
 }
 
 /*
@@ -358,31 +358,35 @@ int BPF_PROG(cactus_cgroup_rmdir, struct cgroup *cgrp, const char *path)
 SEC("cgroup/connect4")
 int cactus_deny_connect4(struct bpf_sock_addr *ctx)
 {
-	return sock_verdict(ctx, AF_INET, DR_CONNECT);
+	/* not live: the live agent's program decides */
+	return active() ? sock_verdict(ctx, AF_INET, DR_CONNECT) : 1;
 }
 
 SEC("cgroup/connect6")
 int cactus_deny_connect6(struct bpf_sock_addr *ctx)
 {
-	return sock_verdict(ctx, AF_INET6, DR_CONNECT);
+	/* not live: the live agent's program decides */
+	return active() ? sock_verdict(ctx, AF_INET6, DR_CONNECT) : 1;
 }
 
 SEC("cgroup/bind4")
 int cactus_deny_bind4(struct bpf_sock_addr *ctx)
 {
-	return sock_verdict(ctx, AF_INET, DR_BIND);
+	/* not live: the live agent's program decides */
+	return active() ? sock_verdict(ctx, AF_INET, DR_BIND) : 1;
 }
 
 SEC("cgroup/bind6")
 int cactus_deny_bind6(struct bpf_sock_addr *ctx)
 {
-	return sock_verdict(ctx, AF_INET6, DR_BIND);
+	/* not live: the live agent's program decides */
+	return active() ? sock_verdict(ctx, AF_INET6, DR_BIND) : 1;
 }
 
 SEC("lsm.s/file_open")
 int BPF_PROG(cactus_deny_open, struct file *file, int ret)
 {
-	if (ret)
+	if (ret || !active())
 		return ret;
 	return deny_path(&file->f_path) ? -EPERM : 0;
 }
@@ -390,7 +394,7 @@ int BPF_PROG(cactus_deny_open, struct file *file, int ret)
 SEC("lsm.s/bprm_check_security")
 int BPF_PROG(cactus_deny_exec, struct linux_binprm *bprm, int ret)
 {
-	if (ret)
+	if (ret || !active())
 		return ret;
 	return deny_path(&bprm->file->f_path) ? -EPERM : 0;
 }

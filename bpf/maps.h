@@ -203,6 +203,30 @@ struct {
 	__type(value, __u32);
 } file_ids SEC(".maps");
 
+/* Which agent's programs are live (see active() in base.h): one agent
+ * adopting another's pinned maps attaches its programs first, then flips
+ * `gen` to its own generation, so at every instant exactly one set of
+ * programs writes records. Its layout never changes (struct control). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct control);
+} control SEC(".maps");
+
+/* This object's generation, set before load (src/kernel/pin.c). */
+const volatile __u32 my_gen = 1;
+
+/* Are this object's programs the live ones? An array lookup (inlined by the
+ * verifier): a few instructions. */
+static __always_inline bool active(void)
+{
+	__u32 zero = 0;
+	struct control *c = bpf_map_lookup_elem(&control, &zero);
+
+	return c && c->gen == my_gen;
+}
+
 /* Start-up calibration (src/calibrate.c): syscalls seen while `calibrating`
  * is set, [0] untraced, [1] traced, to weigh the attach modes' costs. */
 struct {

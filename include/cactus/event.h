@@ -252,6 +252,15 @@ struct scope_key {
 _Static_assert(sizeof(struct scope_key) == 16, "scope_key layout");
 #define SCOPE_DENY 0x10000
 
+/* The `control` map's one value: the generation of the agent whose
+ * programs are live (bpf/maps.h). A stable layout: agents of different
+ * versions share it across a restart. */
+struct control {
+	__u32 gen;
+	__u32 pad;
+};
+_Static_assert(sizeof(struct control) == 8, "control layout");
+
 /* file_ids key: a file by identity (kernel dev_t of its superblock, inode). */
 struct file_id {
 	__u64 ino;

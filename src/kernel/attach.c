@@ -197,6 +197,8 @@ int kernel__attach(struct kernel *k, const bool *traced_only)
 	/* setns and unshare always: a host task entering a container by them
 	 * starts its set-up phase (bpf/procs.h), whatever the filters */
 	memcpy(traced, traced_only, sizeof(traced));
+	if (k->adopt && !k->control_reused)
+		pin_drop_old(k->pin_path);
 	for (size_t i = 0; i < cactus_syscalls_count; i++) {
 		if (cactus_syscalls[i].flags & SCF_NSCHANGE)
 			traced[cactus_syscalls[i].nr] = true;
@@ -240,6 +242,8 @@ int kernel__attach(struct kernel *k, const bool *traced_only)
 	}
 	if (err)
 		log_err("cannot attach %s programs: %s", attach_mode_name(k->mode), strerror(-err));
+	else if (k->adopt && k->control_reused)
+		err = pin_takeover(k, k->pin_path);
 	return err;
 }
 

@@ -6,6 +6,7 @@
  *   fentry.c     cloning one verified fentry/fexit program per syscall
  *   calibrate.c  start-up measurement: tracepoint or tp_btf
  *   modes.c      attach mode names
+ *   pin.c        restart without loss: pinning, adopting, `cactus detach`
  * Calls go one way: kernel.c -> attach.c -> fentry.c, calibrate.c -> modes.c.
  */
 #ifndef CACTUS_KERNEL_INTERNAL_H
@@ -42,6 +43,14 @@ struct kernel {
 	/* lifecycle programs */
 #define LIFE_LINKS 4
 	struct bpf_link *life_links[LIFE_LINKS];
+	/* restart without loss (pin.c) */
+	const char *pin_path;      /* --pin-path, or NULL */
+	__u32 gen;                 /* this object's generation (my_gen) */
+	bool adopt;                /* a previous agent's pins are being adopted */
+	bool control_reused;       /* its control map is ours: the flip stops it */
+	bool ring_reused;          /* its ring is ours */
+	bool pinned;               /* our links and maps are pinned: leave attached */
+	int old_ring_fd;           /* its ring when not ours: drained, or -1 */
 };
 
 /* Names of the syscalls the kernel has no hook for, for one warning line. */
@@ -71,6 +80,12 @@ struct bpf_insn;
 size_t fentry_subprog_starts(const struct bpf_insn *insns, size_t n, __u32 *starts, size_t max);
 /* BTF id of the function that runs syscall @name, @fn its kallsyms name. */
 int fentry_sys_func(struct kernel *k, const char *name, char *fn, size_t size);
+
+/* pin.c */
+int pin_read_state(const char *dir, __u32 *gen, enum attach_mode *mode);
+void pin_reuse_maps(struct kernel *k, const char *dir);
+int pin_takeover(struct kernel *k, const char *dir);
+void pin_drop_old(const char *dir);
 
 /* calibrate.c: both tracepoint and tp_btf programs are loaded, the maps
  * configured, nothing attached. Returns ATTACH_TRACEPOINT or ATTACH_TP_BTF

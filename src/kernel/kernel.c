@@ -159,6 +159,9 @@ static int setup(struct kernel *k, const struct kernel_opts *o, const struct ns_
 	bpf_program__set_autoload(skel->progs.cactus_deny_connect6, deny);
 	bpf_program__set_autoload(skel->progs.cactus_deny_bind4, deny);
 	bpf_program__set_autoload(skel->progs.cactus_deny_bind6, deny);
+	skel->rodata->my_gen = k->gen;
+	if (k->adopt)
+		pin_reuse_maps(k, k->pin_path);
 	skel->rodata->host_pid_ns = host->pid_ns;
 	skel->rodata->host_mnt_ns = host->mnt_ns;
 	skel->rodata->n_kill_rules = o->n_kill_rules;
@@ -279,26 +282,49 @@ static int load_auto(struct kernel *k, const struct kernel_opts *o, const struct
 	return err;
 }
 
+static int map_update(const struct bpf_map *map, const void *key, const void *val);
+
 struct kernel *kernel__load(const struct kernel_opts *o)
 {
 	struct kernel *k = calloc(1, sizeof(*k));
 	struct ns_key host;
 	int err, lsm_state = 0;
 
+	enum attach_mode mode = o->mode, pinned_mode;
+
 	if (!k)
 		return NULL;
+	k->old_ring_fd = -1;
+	k->gen = 1;
+	k->pin_path = o->pin_path;
+	if (o->pin_path && !pin_read_state(o->pin_path, &k->gen, &pinned_mode)) {
+		/* the same programs' mode, unless forced otherwise: no calibration
+		 * while the previous agent's programs are live */
+		k->adopt = true;
+		k->gen++;
+		if (mode == ATTACH_AUTO)
+			mode = pinned_mode;
+	}
 	err = host_ns(&host.pid_ns, &host.mnt_ns);
 	if (err)
 		goto fail;
-	if (o->mode == ATTACH_AUTO) {
+	if (mode == ATTACH_AUTO) {
 		err = load_auto(k, o, &host);
 	} else {
-		err = try_load(k, o, &host, o->mode, &lsm_state);
+		err = try_load(k, o, &host, mode, &lsm_state);
 		if (err)
 			log_err("attach mode %s refused by this kernel: %s (run with -v for the "
-				"verifier log)", attach_mode_name(o->mode), strerror(-err));
+				"verifier log)", attach_mode_name(mode), strerror(-err));
 		else
-			snprintf(k->reason, sizeof(k->reason), "forced by --attach");
+			snprintf(k->reason, sizeof(k->reason), "%s", mode != o->mode ?
+				 "the previous agent's, adopted" : "forced by --attach");
+	}
+	if (!err && !(k->adopt && k->control_reused)) {
+		/* ours alone: live from the moment they attach */
+		struct control live = { .gen = k->gen };
+		__u32 zero = 0;
+
+		err = map_update(k->skel->maps.control, &zero, &live);
 	}
 	if (!err)
 		return k;
@@ -313,6 +339,8 @@ void kernel__free(struct kernel *k)
 	if (!k)
 		return;
 	attach_detach(k);
+	if (k->old_ring_fd >= 0)
+		close(k->old_ring_fd);
 	free(k->links);
 	free(k->link_fds);
 	btf__free(k->vmlinux);

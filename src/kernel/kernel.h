@@ -48,6 +48,7 @@ struct kernel_opts {
 	__u32 n_kill_rules;            /* entries kernel__set_kill_rules() will write */
 	__u32 n_deny_rules;            /* > 0: the cgroup deny programs are loaded */
 	__u32 max_containers;          /* size of the per-cgroup tables (0: 8192) */
+	const char *pin_path;          /* bpffs dir: adopt a previous agent's pins (pin.c) */
 };
 
 struct kernel;
@@ -57,6 +58,18 @@ struct kernel;
  * it fell back. NULL after a message on stderr. */
 struct kernel *kernel__load(const struct kernel_opts *opts);
 void kernel__free(struct kernel *k);
+
+/* ---- restart without loss (pin.c) ---- */
+
+/* Leaves the programs attached and pins them with the maps and the ring
+ * under @dir (bpffs) for the next agent; kernel__free() then detaches
+ * nothing. 0, or -errno after a message (then detached as usual). */
+int kernel__pin(struct kernel *k, const char *dir);
+/* `cactus detach`: removes what an agent left pinned under @dir. */
+int kernel__detach_pinned(const char *dir);
+/* The previous agent's ring when it could not be shared (another size):
+ * drain it once attached; -1 when none. */
+int kernel__adopted_ring_fd(const struct kernel *k);
 
 /* ---- maps (call after load) ---- */
 
