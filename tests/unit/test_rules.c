@@ -40,7 +40,16 @@ struct ev_spec {
 	const char *ip;      /* a sockaddr event when set */
 	int port;
 	bool host;           /* no container */
+	/* what the monitor adds from the process table and the kernel's flags */
+	const struct proc *proc; /* the calling process; NULL: unknown */
+	const char *exe;     /* the executed file; default: proc's, else as asked */
+	const char *path_arg; /* the path as spelled, when the kernel resolved another */
+	bool init;           /* phase init (the runtime's set-up) */
+	bool age_known;
+	int64_t age_s;       /* the container's age, when age_known */
 };
+
+#define AGE(s) .age_known = true, .age_s = (s)
 
 static const struct container web = {
 	.id = "3f4e5d6c7b8a99887766554433221100ffeeddccbbaa00112233445566778899",
@@ -81,6 +90,20 @@ static void ev_addr(struct cactus_event *e, const char *ip, int port)
 	e->family = AF_INET6;
 }
 
+/* The fields the monitor sets from the process table and the record's
+ * flags (src/monitor), as the test wants them. */
+static void view_apply(struct event_view *v, const struct ev_spec *s)
+{
+	v->proc = s->proc;
+	v->phase_init = s->init;
+	v->container_age_ns = s->age_known ? s->age_s * 1000000000 + 250000000 : -1;
+	v->path_arg = s->path_arg;
+	if (s->exe)
+		v->exe = s->exe;
+	else if (s->proc && s->proc->self.exe && s->proc->self.exe[0])
+		v->exe = s->proc->self.exe;
+}
+
 static struct built *build(const struct ev_spec *s)
 {
 	const struct cactus_syscall *sc = cactus_syscall_by_name(s->sc);
@@ -108,8 +131,28 @@ static struct built *build(const struct ev_spec *s)
 	if (s->ip)
 		ev_addr(e, s->ip, s->port);
 	event_view_init(&b->v, e, s->host ? &host_rec : &web, 0);
+	view_apply(&b->v, s);
 	return b;
 }
+
+/* ---- processes, as the process table gives them ---- */
+
+#define PI(c, x, pid, fl) { .comm = (c), .exe = (x), .host_pid = (pid), .flags = (fl) }
+#define ENTRY PROC_ENTRYPOINT
+#define EXECS PROC_EXEC_SESSION
+#define DASH "/usr/bin/dash"
+#define ENTRY_SH PI("sh", DASH, 1000, ENTRY)
+
+/* the container's entrypoint: a shell script */
+static const struct proc p_entry_sh = { .self = ENTRY_SH };
+/* docker exec: the runtime exec'd the command */
+static const struct proc p_exec_cat = { .self = PI("cat", "/usr/bin/cat", 501, EXECS) };
+/* programs */
+static const struct proc p_java_id = {
+	.self = PI("id", "/usr/bin/id", 800, 0), .anc = { PI("java", "/opt/java/bin/java", 900, 0) },
+	.n_anc = 1 };
+static const struct proc p_cat = {
+	.self = PI("cat", "/usr/bin/cat", 904, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
 
 /* ---- the default rule set ---- */
 
@@ -360,6 +403,7 @@ static void candidates_same_alerts(const struct rule_set *rs, size_t *pruned_out
 
 			b->e.syscall_nr = sc->nr;
 			event_view_init(&b->v, &b->e, cases[i].ev.host ? &host_rec : &web, 0);
+			view_apply(&b->v, &cases[i].ev);
 			cand = rules__candidate_ids(rs, sc->nr, &n);
 			cand16 = rules__candidates(rs, sc->nr, &n16);
 			assert_non_null(cand);
@@ -748,6 +792,189 @@ static void test_render_unknown(void **state)
 	rule_render(find(*state, "glob_alert"), &b->v, buf, sizeof(buf));
 	assert_string_equal(buf, "glob_alert medium alert /etc/hosts %unknown 100% vi%");
 	free(b);
+}
+
+/* ---- the process-table fields, phase, path_arg ---- */
+
+struct want_err;
+static void expect_errors(const char *path, const struct want_err *want, size_t n);
+
+static int setup_procfields(void **state)
+{
+	const char *path = FIX "procfields.yaml";
+	struct rule_errors errs = { 0 };
+
+	*state = load(&path, 1, &errs);
+	rule_errors_free(&errs);
+	return *state ? 0 : -1;
+}
+
+static bool fires(const struct rule_set *rs, const char *rule, const struct ev_spec *sp)
+{
+	struct built *b = build(sp);
+	bool hit = rule_matches(find(rs, rule), &b->v);
+
+	free(b);
+	return hit;
+}
+
+#define YES(rule, ...) assert_true(fires(rs, rule, &(struct ev_spec){ __VA_ARGS__ }))
+#define NO(rule, ...) assert_false(fires(rs, rule, &(struct ev_spec){ __VA_ARGS__ }))
+
+static const struct proc p_deep = {
+	.self = PI("worker", "/usr/bin/python3.11", 20, 0),
+	.anc = { PI("java", "/opt/java/bin/java", 19, EXECS), PI("sh", DASH, 18, 0),
+		 PI("tini", "/usr/bin/tini", 17, ENTRY), PI("", "", 16, 0) },
+	.n_anc = 4, .tty = true, .tty_name = "pts/7" };
+static const struct proc p_orphan = { .self = PI("init", "/sbin/init", 1, ENTRY) };
+
+static void test_proc_fields(void **state)
+{
+	const struct rule_set *rs = *state;
+
+	/* the parent: anc[0]; absent without a known process or parent */
+	YES("parent_java", .sc = "openat", .path = "/x", .proc = &p_deep);
+	YES("parent_comm_java", .sc = "openat", .path = "/x", .proc = &p_deep);
+	NO("parent_java", .sc = "openat", .path = "/x", .proc = &p_orphan);
+	NO("parent_java", .sc = "openat", .path = "/x");
+	NO("parent_comm_java", .sc = "openat", .path = "/x", .proc = &p_cat);
+	/* ancestors: any of them; ne: none of them (and the field must be there) */
+	YES("ancestor_tini", .sc = "openat", .path = "/x", .proc = &p_deep);
+	YES("ancestor_glob_tini", .sc = "openat", .path = "/x", .proc = &p_deep);
+	NO("ancestor_tini", .sc = "openat", .path = "/x", .proc = &p_cat);
+	NO("no_ancestor_is_sh", .sc = "openat", .path = "/x", .proc = &p_deep);
+	YES("no_ancestor_is_sh", .sc = "openat", .path = "/x", .proc = &p_java_id);
+	NO("no_ancestor_is_sh", .sc = "openat", .path = "/x", .proc = &p_orphan);
+	NO("no_ancestor_is_sh", .sc = "openat", .path = "/x");
+	/* booleans: false when the process is unknown, for true, false and ne */
+	YES("with_tty", .sc = "openat", .path = "/x", .proc = &p_deep);
+	NO("without_tty", .sc = "openat", .path = "/x", .proc = &p_deep);
+	YES("without_tty", .sc = "openat", .path = "/x", .proc = &p_cat);
+	YES("not_tty", .sc = "openat", .path = "/x", .proc = &p_cat);
+	NO("with_tty", .sc = "openat", .path = "/x");
+	NO("without_tty", .sc = "openat", .path = "/x");
+	NO("not_tty", .sc = "openat", .path = "/x");
+	YES("is_entrypoint", .sc = "openat", .path = "/x", .proc = &p_entry_sh);
+	NO("is_entrypoint", .sc = "openat", .path = "/x", .proc = &p_exec_cat);
+	YES("is_exec_session", .sc = "openat", .path = "/x", .proc = &p_exec_cat);
+	NO("is_exec_session", .sc = "openat", .path = "/x", .proc = &p_entry_sh);
+	YES("parent_is_entrypoint", .sc = "openat", .path = "/x", .proc = &p_cat);
+	NO("parent_is_entrypoint", .sc = "openat", .path = "/x", .proc = &p_deep);
+	NO("parent_is_entrypoint", .sc = "openat", .path = "/x", .proc = &p_orphan);
+	YES("parent_is_exec_session", .sc = "openat", .path = "/x", .proc = &p_deep);
+	NO("parent_is_exec_session", .sc = "openat", .path = "/x", .proc = &p_cat);
+	/* the container's age in whole seconds; absent when unknown */
+	YES("young", .sc = "openat", .path = "/x", AGE(29));
+	NO("young", .sc = "openat", .path = "/x", AGE(30));
+	NO("young", .sc = "openat", .path = "/x");
+	YES("old", .sc = "openat", .path = "/x", AGE(31));
+	NO("old", .sc = "openat", .path = "/x", AGE(30));
+	NO("old", .sc = "openat", .path = "/x");
+	/* exe_name: the executed file's name, on any event of a known process */
+	YES("exe_name_dash", .sc = "openat", .path = "/x", .proc = &p_entry_sh);
+	YES("exe_name_dash", .sc = "execve", .path = "/bin/sh", .extra = "sh", .proc = &p_entry_sh);
+	NO("exe_name_dash", .sc = "execve", .path = "/bin/dash", .extra = "dash",
+	   .exe = "/usr/local/bin/dash-copy");
+	NO("exe_name_dash", .sc = "openat", .path = "/x", .comm = "dash");
+	/* program: the executed file's name, and on an exec the name asked
+	 * for (path_arg when set) and argv[0] (argv[1] after busybox) */
+	YES("program_sh", .sc = "execve", .path = "/bin/sh", .extra = "x", .exe = "/usr/bin/dash");
+	YES("program_sh", .sc = "execve", .path = "/bin/busybox", .extra = "sh -c id",
+	    .exe = "/bin/busybox");
+	YES("program_sh", .sc = "execve", .path = "/bin/busybox", .extra = "/bin/busybox sh",
+	    .exe = "/bin/busybox");
+	YES("program_sh", .sc = "execve", .path = "/bin/busybox", .path_arg = "/bin/sh",
+	    .extra = "ls", .exe = "/bin/busybox");
+	NO("program_sh", .sc = "execve", .path = "/bin/busybox", .extra = "busybox",
+	   .exe = "/bin/busybox");
+	NO("program_sh", .sc = "openat", .path = "/x", .exe = "/bin/busybox", .comm = "sh");
+	YES("program_sh", .sc = "openat", .path = "/x", .exe = "/bin/sh");
+	YES("program_not_sh", .sc = "execve", .path = "/usr/bin/id", .extra = "id");
+	NO("program_not_sh", .sc = "execve", .path = "/usr/bin/id", .extra = "sh");
+	NO("program_not_sh", .sc = "openat", .path = "/x"); /* no exe known */
+	/* path_arg: as spelled; the path itself when the kernel kept it */
+	YES("spelled_via_proc_self", .sc = "openat", .path = "/etc/shadow",
+	    .path_arg = "/proc/self/root/etc/shadow");
+	YES("spelled_via_proc_self", .sc = "openat", .path = "/proc/self/status");
+	NO("spelled_via_proc_self", .sc = "openat", .path = "/etc/shadow",
+	   .path_arg = "/etc/../etc/shadow");
+	NO("spelled_via_proc_self", .sc = "kill", .a = { 1, 9 });
+}
+
+/* A rule without phase judges the workload only; phase: init, both, ne. */
+static void test_phase(void **state)
+{
+	const struct rule_set *rs = *state;
+	const char *const rules[] = { "no_phase", "phase_init", "phase_both", "phase_not_init",
+				      "phase_in_macro" };
+	const bool on_init[] = { false, true, true, false, true };
+	const bool on_work[] = { true, false, true, true, false };
+	struct kernel_spec ks;
+	char why[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
+		struct ev_spec init = { .sc = "mknodat", .path = "/dev/null", .init = true };
+		struct ev_spec work = { .sc = "mknodat", .path = "/dev/null" };
+
+		if (fires(rs, rules[i], &init) != on_init[i] ||
+		    fires(rs, rules[i], &work) != on_work[i])
+			fail_msg("%s: init %d workload %d", rules[i], fires(rs, rules[i], &init),
+				 fires(rs, rules[i], &work));
+	}
+	/* kill/deny rules with phase workload (or ne init) are the kernel's */
+	assert_int_equal(rules__kernel_spec(find(rs, "kill_workload_bpf"), &ks, why,
+					    sizeof(why)), 0);
+	assert_true(ks.syscalls[__NR_bpf]);
+	assert_int_equal(count_syscalls(&ks), 1);
+	assert_int_equal(rules__kernel_spec(find(rs, "deny_not_init"), &ks, why, sizeof(why)), 0);
+	assert_int_equal(ks.n_ports, 1);
+}
+
+static void test_render_proc(void **state)
+{
+	const struct rule_set *rs = *state;
+	struct ev_spec sp = { .sc = "execve", .path = "/bin/sh", .extra = "sh -c id",
+		.path_arg = "/proc/self/fd/3", .proc = &p_deep, .init = true, AGE(12) };
+	struct ev_spec bare = { .sc = "execve", .path = "/bin/sh", .extra = "sh" };
+	struct built *b = build(&sp);
+	char buf[512];
+
+	rule_render(find(rs, "render_all"), &b->v, buf, sizeof(buf));
+	/* program: the file's name, the name asked ("3"), argv[0]; the
+	 * fourth ancestor has no exe nor comm: left out */
+	assert_string_equal(buf, "init|/usr/bin/python3.11|python3.11|python3.11 3 sh|"
+				 "/opt/java/bin/java|java|19|"
+				 "/opt/java/bin/java /usr/bin/dash /usr/bin/tini|java sh tini|pts/7|"
+				 "false|false|false|true|12.250|/proc/self/fd/3");
+	free(b);
+	/* nothing known: empty, never stale */
+	b = build(&bare);
+	rule_render(find(rs, "render_all"), &b->v, buf, sizeof(buf));
+	assert_string_equal(buf, "workload|/bin/sh|sh|sh sh sh||||||||||||/bin/sh");
+	free(b);
+}
+
+static void test_check_proc_fields(void **state)
+{
+	static const struct want_err want[] = {
+		{ 3, "'yes' is not a boolean for field 'tty' (true or false)" },
+		{ 5, "'1' is not a boolean for field 'entrypoint'" },
+		{ 7, "operator 'prefix' does not apply to field 'exec_session'" },
+		{ 9, "operator 'in' does not apply to field 'tty'" },
+		{ 11, "unknown phase 'setup' (init or workload)" },
+		{ 13, "operator 'glob' does not apply to field 'phase'" },
+		{ 15, "-1 out of range for field 'container_age'" },
+		{ 17, "rule 'kill_parent': action kill needs a match the kernel can evaluate: "
+		      "'parent_exe' is known only in user space" },
+		{ 20, "'tty' is known only in user space" },
+		{ 23, "phase init: the kernel never kills or denies in the runtime's set-up" },
+		{ 26, "phase init: the kernel never kills" },
+		{ 29, "'container_age' is known only in user space" },
+		{ 32, "'program' is known only in user space" },
+	};
+
+	(void)state;
+	expect_errors(FIX "procfields_bad.yaml", want, ARRAY_SIZE(want));
 }
 
 /* ---- cli ---- */
@@ -1226,6 +1453,7 @@ int main(void)
 		cmocka_unit_test(test_check_signals),
 		cmocka_unit_test(test_signal_forms_match),
 		cmocka_unit_test(test_check_duplicate_keys),
+		cmocka_unit_test(test_check_proc_fields),
 		cmocka_unit_test(test_scale_100k),
 		cmocka_unit_test(test_scale_200k),
 		cmocka_unit_test(test_limit_depth),
@@ -1239,6 +1467,11 @@ int main(void)
 		cmocka_unit_test(test_limit_macro_depth),
 		cmocka_unit_test(test_limit_errors),
 	};
+	const struct CMUnitTest proc_tests[] = {
+		cmocka_unit_test(test_proc_fields),
+		cmocka_unit_test(test_phase),
+		cmocka_unit_test(test_render_proc),
+	};
 	int fails = 0;
 
 	fails += cmocka_run_group_tests_name("default rules", default_tests, setup_default,
@@ -1246,6 +1479,8 @@ int main(void)
 	fails += cmocka_run_group_tests_name("rules check", check_tests, NULL, NULL);
 	fails += cmocka_run_group_tests_name("kernel spec", kernel_tests, setup_kernel,
 					     teardown_default);
+	fails += cmocka_run_group_tests_name("process fields and phase", proc_tests,
+					     setup_procfields, teardown_default);
 	fails += cmocka_run_group_tests_name("limits and new errors", limit_tests, NULL, NULL);
 	return fails;
 }
