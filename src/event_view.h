@@ -66,12 +66,6 @@ const char *event_str(const struct cactus_event *e, int slot);
 void event_view_init(struct event_view *v, const struct cactus_event *e,
 		     const struct container *c, int64_t boot_to_real_ns);
 
-/* An execve/execveat record (exe and argv are the program started). */
-static inline bool event_view_is_exec(const struct event_view *v)
-{
-	return v->sc && v->sc->kind == CK_EXEC;
-}
-
 /* Pure helpers, exported for tests. */
 /* Joins @base and @path (if relative), removes "." and ".." and repeated
  * slashes, then splits at the last '/'. */

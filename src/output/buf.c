@@ -48,3 +48,12 @@ void ob_int(struct out_buf *ob, int64_t v)
 		*--p = '-';
 	ob_put(ob, p, buf + sizeof(buf) - p);
 }
+
+void ob_secs3(struct out_buf *ob, int64_t ns)
+{
+	int ms = (int)(ns % 1000000000 / 1000000);
+	char frac[4] = { '.', '0' + ms / 100, '0' + ms / 10 % 10, '0' + ms % 10 };
+
+	ob_int(ob, ns / 1000000000);
+	ob_put(ob, frac, sizeof(frac));
+}

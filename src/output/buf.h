@@ -62,5 +62,7 @@ static inline void ob_str(struct out_buf *ob, const char *s)
 
 /* Decimal without printf's machinery (hot path). */
 void ob_int(struct out_buf *ob, int64_t v);
+/* @ns (>= 0) as seconds with three decimals: "12.345". */
+void ob_secs3(struct out_buf *ob, int64_t ns);
 
 #endif

@@ -204,13 +204,15 @@ static void json_details(struct out_buf *ob, const struct event_view *v)
 		KV_STR(ob, "dirname", v->dirname);
 		KV_STR(ob, "filename", v->filename);
 	}
+	if (v->path_arg)
+		KV_STR(ob, "path_arg", v->path_arg);
 	if (v->path2)
 		KV_STR(ob, "path2", v->path2);
 	if (v->flags[0])
 		KV_STR(ob, "flags", v->flags);
 	if (v->exe)
 		KV_STR(ob, "exe", v->exe);
-	if (v->exe && event_view_is_exec(v))
+	if (output_is_exec(v))
 		json_argv(ob, v);
 	if (v->family) {
 		KV_STR(ob, "family", v->family);
@@ -226,6 +228,52 @@ static void json_details(struct out_buf *ob, const struct event_view *v)
 		OB_LIT(ob, ",\"truncated\":true");
 	if (e->flags & EF_NO_ENTER)
 		OB_LIT(ob, ",\"no_enter\":true");
+}
+
+/* "ancestors": [{"exe": ..., "comm": ...}, ...]: above the parent. */
+static void json_ancestors(struct out_buf *ob, const struct proc *p)
+{
+	OB_LIT(ob, ",\"ancestors\":[");
+	for (int i = 1; i < p->n_anc && i < PROC_ANCESTORS; i++) {
+		const struct proc_ident *a = &p->anc[i];
+
+		if (i > 1)
+			ob_ch(ob, ',');
+		/* the first key has no leading comma, its sibling has */
+		kv_str(ob, LIT_ARGS("{\"exe\":"), LIT_ARGS(",\"exe_raw\":"), a->exe);
+		KV_STR(ob, "comm", a->comm);
+		ob_ch(ob, '}');
+	}
+	ob_ch(ob, ']');
+}
+
+/* The process's facts from the process table, the set-up phase. Absent
+ * keys mean "no" or "unknown": an ordinary workload event of a process
+ * the table does not know prints none of them. */
+static void json_proc(struct out_buf *ob, const struct event_view *v)
+{
+	const struct proc *p = v->proc;
+	const struct proc_ident *parent = output_parent(v);
+
+	if (v->phase_init)
+		OB_LIT(ob, ",\"phase\":\"init\"");
+	if (!p)
+		return;
+	if (p->tty)
+		KV_STR(ob, "tty", p->tty_name);
+	if (p->self.flags & PROC_ENTRYPOINT)
+		OB_LIT(ob, ",\"entrypoint\":true");
+	if (p->self.flags & PROC_EXEC_SESSION)
+		OB_LIT(ob, ",\"exec_session\":true");
+	if (parent) {
+		KV_INT(ob, "parent_pid", parent->host_pid);
+		if (parent->exe && parent->exe[0])
+			KV_STR(ob, "parent_exe", parent->exe);
+		if (parent->comm[0])
+			KV_STR(ob, "parent_comm", parent->comm);
+	}
+	if (output_wants_ancestors(v))
+		json_ancestors(ob, p);
 }
 
 static void json_alert(struct out_buf *ob, const struct alert *a)
@@ -266,8 +314,13 @@ void output_json(struct out_buf *ob, const struct event_view *v)
 	else
 		KV_INT(ob, "ret", e->ret);
 	json_details(ob, v);
+	json_proc(ob, v);
 	if (e->flags & EF_KILLED)
 		OB_LIT(ob, ",\"killed\":true");
+	if (v->alert && v->container_age_ns >= 0) {
+		KEY(ob, "container_age_s");
+		ob_secs3(ob, v->container_age_ns);
+	}
 	if (v->alert)
 		json_alert(ob, v->alert);
 	OB_LIT(ob, "}\n");

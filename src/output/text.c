@@ -38,12 +38,14 @@ static void text_exec(struct out_buf *ob, const struct event_view *v)
 
 static void text_details(struct out_buf *ob, const struct event_view *v)
 {
-	if (v->exe && event_view_is_exec(v)) {
+	if (output_is_exec(v)) {
 		text_exec(ob, v);
 	} else if (v->filename[0] || v->dirname[0]) {
 		text_kv(ob, "dirname", v->dirname);
 		text_kv(ob, "filename", v->filename);
 	}
+	if (v->path_arg)
+		text_kv(ob, "path_arg", v->path_arg);
 	if (v->path2)
 		text_kv(ob, "path2", v->path2);
 	if (v->flags[0])
@@ -57,6 +59,50 @@ static void text_details(struct out_buf *ob, const struct event_view *v)
 	if (v->signal) {
 		text_kv(ob, "signal", v->signal);
 		text_num(ob, "target_pid", v->target_pid);
+	}
+}
+
+/* " key=[a b c]": each element escaped like an argv element */
+static void text_list(struct out_buf *ob, const char *key, const struct proc *p, bool exe)
+{
+	ob_ch(ob, ' ');
+	ob_str(ob, key);
+	OB_LIT(ob, "=[");
+	for (int i = 1; i < p->n_anc && i < PROC_ANCESTORS; i++) {
+		if (i > 1)
+			ob_ch(ob, ' ');
+		esc_value(ob, exe ? p->anc[i].exe : p->anc[i].comm, ESC_TEXT_SEP);
+	}
+	ob_ch(ob, ']');
+}
+
+/* The process table's facts and the set-up phase; nothing for a workload
+ * event of an unknown process. */
+static void text_proc(struct out_buf *ob, const struct event_view *v)
+{
+	const struct proc *p = v->proc;
+	const struct proc_ident *parent = output_parent(v);
+
+	if (v->phase_init)
+		OB_LIT(ob, " phase=init");
+	if (!p)
+		return;
+	if (p->tty)
+		text_kv(ob, "tty", p->tty_name);
+	if (p->self.flags & PROC_ENTRYPOINT)
+		OB_LIT(ob, " entrypoint=true");
+	if (p->self.flags & PROC_EXEC_SESSION)
+		OB_LIT(ob, " exec_session=true");
+	if (parent) {
+		if (parent->exe && parent->exe[0])
+			text_kv(ob, "parent_exe", parent->exe);
+		if (parent->comm[0])
+			text_kv(ob, "parent_comm", parent->comm);
+		text_num(ob, "parent_pid", parent->host_pid);
+	}
+	if (output_wants_ancestors(v)) {
+		text_list(ob, "ancestor_exe", p, true);
+		text_list(ob, "ancestor_comm", p, false);
 	}
 }
 
@@ -108,6 +154,11 @@ void output_text(struct out_buf *ob, const struct event_view *v)
 	else
 		text_num(ob, "ret", e->ret);
 	text_details(ob, v);
+	text_proc(ob, v);
+	if (v->alert && v->container_age_ns >= 0) {
+		OB_LIT(ob, " container_age_s=");
+		ob_secs3(ob, v->container_age_ns);
+	}
 	if (v->alert)
 		text_alert(ob, v->alert);
 	ob_ch(ob, '\n');

@@ -178,6 +178,47 @@ static int build_categories(const struct ysrc *src, const struct vals *vs, struc
 	return rc;
 }
 
+/* true/false: 1/0 in c->num (RK_BOOL is matched like a number). */
+static int build_bools(const struct ysrc *src, const struct vals *vs, struct cond *c)
+{
+	int rc = 0;
+
+	c->num = ar_alloc(&src->L->rs->ar, vs->n * sizeof(*c->num));
+	if (!c->num)
+		return -ENOMEM;
+	for (size_t i = 0; i < vs->n; i++) {
+		int b = parse_bool(vs->s[i]);
+
+		if (b < 0) {
+			rule_err(src->L->errs, src->file, vs->line[i],
+				 "'%s' is not a boolean for field '%s' (true or false)", vs->s[i],
+				 rfield_name(c->field));
+			rc = -EINVAL;
+			continue;
+		}
+		c->num[i] = b;
+	}
+	return rc;
+}
+
+static int build_phases(const struct ysrc *src, const struct vals *vs, struct cond *c)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < vs->n; i++) {
+		int ph = parse_phase(vs->s[i]);
+
+		if (ph < 0) {
+			rule_err(src->L->errs, src->file, vs->line[i],
+				 "unknown phase '%s' (init or workload)", vs->s[i]);
+			rc = -EINVAL;
+			continue;
+		}
+		c->phases |= (uint32_t)ph;
+	}
+	return rc;
+}
+
 /* A number the field can hold: port 70000 or uid -5 would never match. */
 static int build_number(const struct ysrc *src, const struct cond *c, const char *s, int line,
 			int64_t *out)
@@ -328,6 +369,10 @@ static int build_cond(const struct ysrc *src, const struct vals *vs, struct cond
 		return build_categories(src, vs, c);
 	case RK_NUM:
 		return build_numbers(src, vs, c);
+	case RK_BOOL:
+		return build_bools(src, vs, c);
+	case RK_PHASE:
+		return build_phases(src, vs, c);
 	default:
 		if (c->op == OP_CIDR)
 			return build_nets(src, vs, c);
@@ -517,6 +562,29 @@ int compile_match(const struct ysrc *src, yaml_node_t *node, struct match *out)
 	return rc;
 }
 
+/* A rule's match without a phase condition gets phase: workload: rules are
+ * about the workload unless they say otherwise, so the runtime's own set-up
+ * (mounts, device nodes, pivot_root in runc init) is not judged by them. */
+int match_default_phase(struct loader *L, struct match *m)
+{
+	struct cond *c;
+
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->c[i].field == RF_PHASE)
+			return 0;
+	}
+	c = ar_alloc(&L->rs->ar, (m->n + 1) * sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	memcpy(c, m->c, m->n * sizeof(*c));
+	c[m->n] = (struct cond){ .field = RF_PHASE, .kind = RK_PHASE, .op = OP_EXACT, .n = 1,
+				 .phases = PHASE_WORKLOAD };
+	m->c = c;
+	m->n++;
+	match_sort(m);
+	return 0;
+}
+
 int compile_macro(struct loader *L, struct rmacro *m)
 {
 	struct ysrc src = { .L = L, .file = m->file, .doc = m->doc };
@@ -544,14 +612,16 @@ int compile_macro(struct loader *L, struct rmacro *m)
 /* Cheap tests first: a syscall bitmap rejects most events at once. */
 static int cond_cost(const struct cond *c)
 {
-	bool joined = c->field == RF_PATH || c->field == RF_ARGV;
+	bool joined = c->field == RF_PATH || c->field == RF_ARGV || c->kind == RK_MULTI;
 
 	switch (c->kind) {
 	case RK_SYSCALL:
 		return 0;
 	case RK_CATEGORY:
+	case RK_PHASE:
 		return 1;
 	case RK_NUM:
+	case RK_BOOL:
 		return 2;
 	default:
 		break;

@@ -29,9 +29,22 @@ static const struct {
 	[RF_ADDR] = { "addr", RK_ADDR },
 	[RF_SIGNAL] = { "signal", RK_STR },
 	[RF_FLAGS] = { "flags", RK_STR },
+	[RF_PATH_ARG] = { "path_arg", RK_STR },
+	[RF_EXE_NAME] = { "exe_name", RK_STR },
+	[RF_PARENT_EXE] = { "parent_exe", RK_STR },
+	[RF_PARENT_COMM] = { "parent_comm", RK_STR },
 	[RF_SYSCALL] = { "syscall", RK_SYSCALL },
 	[RF_CATEGORY] = { "category", RK_CATEGORY },
 	[RF_ARGV] = { "argv", RK_ARGV },
+	[RF_PHASE] = { "phase", RK_PHASE },
+	[RF_ANCESTOR_EXE] = { "ancestor_exe", RK_MULTI },
+	[RF_ANCESTOR_COMM] = { "ancestor_comm", RK_MULTI },
+	[RF_PROGRAM] = { "program", RK_MULTI },
+	[RF_TTY] = { "tty", RK_BOOL },
+	[RF_ENTRYPOINT] = { "entrypoint", RK_BOOL },
+	[RF_EXEC_SESSION] = { "exec_session", RK_BOOL },
+	[RF_PARENT_ENTRYPOINT] = { "parent_entrypoint", RK_BOOL },
+	[RF_PARENT_EXEC_SESSION] = { "parent_exec_session", RK_BOOL },
 	[RF_UID] = { "uid", RK_NUM },
 	[RF_GID] = { "gid", RK_NUM },
 	[RF_PID] = { "pid", RK_NUM },
@@ -42,6 +55,7 @@ static const struct {
 	[RF_SIGNAL_NR] = { "signal_nr", RK_NUM },
 	[RF_TARGET_PID] = { "target_pid", RK_NUM },
 	[RF_MODE] = { "mode", RK_NUM },
+	[RF_CONTAINER_AGE] = { "container_age", RK_NUM },
 	[RF_ARG0] = { "arg0", RK_NUM },
 	[RF_ARG1] = { "arg1", RK_NUM },
 	[RF_ARG2] = { "arg2", RK_NUM },
@@ -66,6 +80,7 @@ static const struct {
 	[RF_SIGNAL_NR] = { 0, 64 },        /* 0 probes a pid; SIGRTMAX is 64 */
 	[RF_TARGET_PID] = { INT32_MIN, INT32_MAX }, /* kill(-pgid), kill(-1) */
 	[RF_MODE] = { 0, 0177777 },        /* S_IFMT and permission bits */
+	[RF_CONTAINER_AGE] = { 0, INT64_MAX / 1000000000 }, /* seconds */
 	[RF_ARG0] = { INT64_MIN, INT64_MAX },
 	[RF_ARG1] = { INT64_MIN, INT64_MAX },
 	[RF_ARG2] = { INT64_MIN, INT64_MAX },
@@ -129,6 +144,9 @@ bool rop_allowed(enum rkind k, enum rop op)
 	static const unsigned allowed[] = {
 		[RK_STR] = STR_OPS,
 		[RK_ARGV] = STR_OPS,
+		[RK_MULTI] = STR_OPS,
+		[RK_BOOL] = B(OP_EXACT) | B(OP_NE),
+		[RK_PHASE] = B(OP_EXACT) | B(OP_IN) | B(OP_NE),
 		[RK_ADDR] = STR_OPS | B(OP_CIDR),
 		[RK_NUM] = B(OP_EXACT) | B(OP_IN) | B(OP_LT) | B(OP_GT) | B(OP_NE) | B(OP_MASK),
 		[RK_SYSCALL] = B(OP_EXACT) | B(OP_IN) | B(OP_NE),
@@ -136,6 +154,31 @@ bool rop_allowed(enum rkind k, enum rop op)
 	};
 
 	return allowed[k] & B(op);
+}
+
+/* YAML's booleans (the core schema's spellings): 1 or 0, -EINVAL otherwise. */
+int parse_bool(const char *s)
+{
+	static const char *const yes[] = { "true", "True", "TRUE" };
+	static const char *const no[] = { "false", "False", "FALSE" };
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcmp(s, yes[i]))
+			return 1;
+		if (!strcmp(s, no[i]))
+			return 0;
+	}
+	return -EINVAL;
+}
+
+/* "init" or "workload": PHASE_*, -EINVAL otherwise. */
+int parse_phase(const char *s)
+{
+	if (!strcmp(s, "init"))
+		return PHASE_INIT;
+	if (!strcmp(s, "workload"))
+		return PHASE_WORKLOAD;
+	return -EINVAL;
 }
 
 /* Decimal, 0x hex or 0 octal (file modes: 04000), optionally negative. */

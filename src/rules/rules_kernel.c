@@ -170,9 +170,50 @@ static int k_net(struct kbuild *kb, const struct cond *c)
 	return 0;
 }
 
+/* The kernel never kills or denies in the runtime's set-up (it skips
+ * EF_SETUP tasks): a kill/deny rule is about the workload only. */
+static int k_phase(struct kbuild *kb, const struct cond *c)
+{
+	uint32_t phases = c->op == OP_NE ? (PHASE_INIT | PHASE_WORKLOAD) & ~c->phases : c->phases;
+
+	if (phases & PHASE_INIT)
+		return nope(kb, "phase init: the kernel never kills or denies in the runtime's "
+			    "set-up (use action alert)");
+	return 0;
+}
+
+/* Fields of the process table (src/procs) and the container's age: user
+ * space knows them, the kernel does not. */
+static bool proc_field(enum rfield f)
+{
+	switch (f) {
+	case RF_PATH_ARG:
+	case RF_EXE_NAME:
+	case RF_PARENT_EXE:
+	case RF_PARENT_COMM:
+	case RF_ANCESTOR_EXE:
+	case RF_ANCESTOR_COMM:
+	case RF_PROGRAM:
+	case RF_TTY:
+	case RF_ENTRYPOINT:
+	case RF_EXEC_SESSION:
+	case RF_PARENT_ENTRYPOINT:
+	case RF_PARENT_EXEC_SESSION:
+	case RF_CONTAINER_AGE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static int k_cond(struct kbuild *kb, const struct cond *c)
 {
+	if (proc_field(c->field))
+		return nope(kb, "'%s' is known only in user space, not in the kernel",
+			    rfield_name(c->field));
 	switch (c->field) {
+	case RF_PHASE:
+		return k_phase(kb, c);
 	case RF_SYSCALL:
 	case RF_CATEGORY:
 	case RF_ACTIVITY:

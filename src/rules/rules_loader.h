@@ -134,6 +134,8 @@ void compile_rule(struct loader *L, const struct pending *p);
  * reporting every problem. */
 int compile_match(const struct ysrc *src, yaml_node_t *node, struct match *out);
 int compile_macro(struct loader *L, struct rmacro *m);
+/* Adds phase: workload to a rule's match that has no phase condition. */
+int match_default_phase(struct loader *L, struct match *m);
 /* Puts cheap conditions first. */
 void match_sort(struct match *m);
 

@@ -4,7 +4,12 @@
  * output template. Runs for every event and rule: no parsing, no
  * allocation; the joined path and argv are built only when a condition
  * needs them. A condition on a field the event does not have (no container,
- * no address, empty string) is false, whatever its operator.
+ * no address, empty string, no known process or parent) is false, whatever
+ * its operator.
+ *
+ * Fields with several values (argv, ancestor_exe, ancestor_comm, program)
+ * hold if the operator holds for one value; `ne` holds if no value equals
+ * any of the condition's, i.e. "none of the ancestors is ...".
  */
 #include <fnmatch.h>
 #include <inttypes.h>
@@ -59,6 +64,25 @@ static const char *ctx_argv(struct mctx *x)
 	return x->argv;
 }
 
+static bool is_exec(const struct event_view *v)
+{
+	return v->sc && v->sc->kind == CK_EXEC;
+}
+
+/* The last component of @path ("" stays ""). */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* The parent (anc[0]) when the event's process and its parent are known. */
+static const struct proc_ident *parent_of(const struct event_view *v)
+{
+	return v->proc && v->proc->n_anc > 0 ? &v->proc->anc[0] : NULL;
+}
+
 static const char *cfield(const struct container *c, enum rfield f)
 {
 	if (!c)
@@ -107,9 +131,95 @@ static const char *str_field_raw(struct mctx *x, enum rfield f)
 	case RF_FLAGS:
 		return v->flags;
 	case RF_ARGV:
-		return v->exe ? ctx_argv(x) : NULL;
+		return is_exec(v) ? ctx_argv(x) : NULL;
+	case RF_PATH_ARG:
+		/* the path as the process spelled it: path_arg when the kernel
+		 * resolved another file, else the path itself */
+		if (v->path_arg)
+			return v->path_arg;
+		return v->dirname[0] || v->filename[0] ? ctx_path(x) : NULL;
+	case RF_EXE_NAME:
+		return v->exe ? base_name(v->exe) : NULL;
+	case RF_PARENT_EXE:
+		return parent_of(v) ? parent_of(v)->exe : NULL;
+	case RF_PARENT_COMM:
+		return parent_of(v) ? parent_of(v)->comm : NULL;
 	default:
 		return cfield(v->c, f);
+	}
+}
+
+/* Multi-call binaries: the program they run is named by argv[0]
+ * ("busybox sh" by argv[1]). */
+static bool multi_call(const char *name)
+{
+	return !strcmp(name, "busybox") || !strcmp(name, "toybox");
+}
+
+#define MULTI_MAX (PROC_ANCESTORS > 4 ? PROC_ANCESTORS : 4)
+
+/*
+ * The values of a field with several (RK_MULTI), the empty ones left out:
+ * ancestor_exe/ancestor_comm: anc[0..n_anc); program: the names the
+ * process runs as, i.e. the executed file's name and, on an exec event,
+ * the name of the path asked for and argv[0]'s (argv[1]'s after a
+ * multi-call binary's own name, as in "busybox sh").
+ */
+static int multi_values(const struct event_view *v, enum rfield f, const char **out)
+{
+	const char *cand[MULTI_MAX];
+	int n = 0, k = 0;
+
+	switch (f) {
+	case RF_ANCESTOR_EXE:
+	case RF_ANCESTOR_COMM:
+		for (int i = 0; v->proc && i < v->proc->n_anc && i < PROC_ANCESTORS; i++)
+			cand[n++] = f == RF_ANCESTOR_EXE ? v->proc->anc[i].exe : v->proc->anc[i].comm;
+		break;
+	default: /* RF_PROGRAM */
+		cand[n++] = v->exe ? base_name(v->exe) : NULL;
+		if (!is_exec(v))
+			break;
+		cand[n++] = v->path_arg ? base_name(v->path_arg) : v->filename;
+		if (v->argc > 0) {
+			cand[n++] = base_name(v->argv[0]);
+			if (multi_call(cand[n - 1]) && v->argc > 1)
+				cand[n++] = base_name(v->argv[1]);
+		}
+		break;
+	}
+	for (int i = 0; i < n; i++) {
+		if (cand[i] && *cand[i])
+			out[k++] = cand[i];
+	}
+	return k;
+}
+
+/* RK_BOOL fields: false when the event does not have it. */
+static bool bool_field(const struct event_view *v, enum rfield f, int64_t *out)
+{
+	const struct proc_ident *parent = parent_of(v);
+
+	if (!v->proc)
+		return false;
+	switch (f) {
+	case RF_TTY:
+		*out = v->proc->tty;
+		return true;
+	case RF_ENTRYPOINT:
+		*out = !!(v->proc->self.flags & PROC_ENTRYPOINT);
+		return true;
+	case RF_EXEC_SESSION:
+		*out = !!(v->proc->self.flags & PROC_EXEC_SESSION);
+		return true;
+	case RF_PARENT_ENTRYPOINT:
+		*out = parent && (parent->flags & PROC_ENTRYPOINT);
+		return parent != NULL;
+	case RF_PARENT_EXEC_SESSION:
+		*out = parent && (parent->flags & PROC_EXEC_SESSION);
+		return parent != NULL;
+	default:
+		return false;
 	}
 }
 
@@ -147,6 +257,10 @@ static bool num_field(const struct event_view *v, enum rfield f, int64_t *out)
 	case RF_SIGNAL_NR: *out = v->signal_nr; return v->signal_nr >= 0;
 	case RF_TARGET_PID: *out = v->target_pid; return v->signal_nr >= 0;
 	case RF_MODE: return mode_arg(v, out);
+	case RF_CONTAINER_AGE:
+		/* whole seconds: lt 30 is "in its first 30 s" */
+		*out = v->container_age_ns / 1000000000;
+		return v->container_age_ns >= 0;
 	default:
 		if (f < RF_ARG0 || f > RF_ARG5)
 			return false;
@@ -192,12 +306,25 @@ static bool eval_argv(struct mctx *x, const struct cond *c)
 	const struct event_view *v = x->v;
 	bool any = false;
 
-	if (!v->exe)
+	if (!is_exec(v))
 		return false;
 	if (c->op == OP_GLOB)
 		return str_any(c, ctx_argv(x));
 	for (int i = 0; i < v->argc && !any; i++)
 		any = str_any(c, v->argv[i]);
+	return c->op == OP_NE ? !any : any;
+}
+
+static bool eval_multi(const struct event_view *v, const struct cond *c)
+{
+	const char *vals[MULTI_MAX];
+	int n = multi_values(v, c->field, vals);
+	bool any = false;
+
+	if (!n)
+		return false;
+	for (int i = 0; i < n && !any; i++)
+		any = str_any(c, vals[i]);
 	return c->op == OP_NE ? !any : any;
 }
 
@@ -274,8 +401,15 @@ static bool eval(struct mctx *x, const struct cond *c)
 		return c->op == OP_NE ? !in : in;
 	case RK_NUM:
 		return num_field(v, c->field, &n) && eval_num(c, n);
+	case RK_BOOL:
+		return bool_field(v, c->field, &n) && eval_num(c, n);
+	case RK_PHASE:
+		in = c->phases & (v->phase_init ? PHASE_INIT : PHASE_WORKLOAD);
+		return c->op == OP_NE ? !in : in;
 	case RK_ARGV:
 		return eval_argv(x, c);
+	case RK_MULTI:
+		return eval_multi(v, c);
 	default:
 		break;
 	}
@@ -376,6 +510,54 @@ static bool extra_num(const struct event_view *v, const char *name, int64_t *n)
 	return true;
 }
 
+/* "12.345": seconds with milliseconds, for %container_age. */
+static void put_age(struct out *o, int64_t ns)
+{
+	char b[32];
+
+	put(o, b, (size_t)snprintf(b, sizeof(b), "%" PRId64 ".%03d", ns / 1000000000,
+				   (int)(ns % 1000000000 / 1000000)));
+}
+
+/* The fields that are not strings nor numbers; true if @f is one. */
+static bool render_special(struct mctx *x, enum rfield f, struct out *o)
+{
+	const struct event_view *v = x->v;
+	const char *vals[MULTI_MAX];
+	int64_t b;
+	int n;
+
+	switch (rfield_kind(f)) {
+	case RK_PHASE:
+		put(o, v->phase_init ? "init" : "workload", v->phase_init ? 4 : 8);
+		return true;
+	case RK_BOOL:
+		/* %tty: the terminal's name ("pts/0"), nothing without one */
+		if (f == RF_TTY) {
+			if (v->proc && v->proc->tty)
+				put(o, v->proc->tty_name, strnlen(v->proc->tty_name,
+								  sizeof(v->proc->tty_name)));
+		} else if (bool_field(v, f, &b)) {
+			put(o, b ? "true" : "false", b ? 4 : 5);
+		}
+		return true;
+	case RK_MULTI:
+		n = multi_values(v, f, vals);
+		for (int i = 0; i < n; i++) {
+			if (i)
+				put(o, " ", 1);
+			put(o, vals[i], strlen(vals[i]));
+		}
+		return true;
+	default:
+		if (f != RF_CONTAINER_AGE)
+			return false;
+		if (v->container_age_ns >= 0)
+			put_age(o, v->container_age_ns);
+		return true;
+	}
+}
+
 /* Writes the value of %name; false if the name is unknown. */
 static bool render_field(const struct rule *r, struct mctx *x, const char *name,
 			 struct out *o)
@@ -392,8 +574,15 @@ static bool render_field(const struct rule *r, struct mctx *x, const char *name,
 		put_num(o, n);
 		return true;
 	}
+	if (!strcmp(name, "parent_pid")) {  /* host pid of anc[0]; empty if unknown */
+		if (parent_of(x->v))
+			put_num(o, parent_of(x->v)->host_pid);
+		return true;
+	}
 	if (f < 0)
 		return false;
+	if (render_special(x, f, o))
+		return true;
 	if (rfield_kind(f) == RK_NUM) {
 		if (num_field(x->v, f, &n))
 			put_num(o, n);

@@ -155,7 +155,13 @@ void compile_rule(struct loader *L, const struct pending *p)
 		yerr(&src, name, "rule '%s' has no match", r->name);
 		return;
 	}
-	if (rule_keys(&src, p->node, r) || check_kernel(&src, r))
+	if (rule_keys(&src, p->node, r))
+		return;
+	if (match_default_phase(L, &r->m)) {
+		yerr(&src, name, "out of memory");
+		return;
+	}
+	if (check_kernel(&src, r))
 		return;
 	if (add_to_set(L, r))
 		yerr(&src, name, "out of memory");

