@@ -131,7 +131,7 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	struct ns_key key = {};
 	unsigned int level = 0;
 	struct stash *st;
-	bool known = true, in_ct;
+	bool known = true, in_ct, setup;
 	__u64 cg = 0;
 
 	if (!c || !active())
@@ -150,6 +150,9 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	/* a stash for this syscall means entry saw a watched task: its
 	 * namespaces and cgroup then, no cgroup_watch lookup */
 	st = stash_get(task, false, tls);
+	/* set-up is the task's state now, whether or not entry was seen (a
+	 * host task's setns that just moved it into a container) */
+	setup = st && st->setup;
 	if (st && st->nr >= 0 && st->nr != nr && (c->flags & SC_EXEC)) {
 		/* a successful execveat leaves sys_exit with execve's number */
 		const struct syscall_conf *c2 = traced(st->nr);
@@ -179,8 +182,6 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 		e->kill_rule = st->kill_rule;
 		if (st->kill_rule)
 			e->flags |= EF_KILLED;
-		if (st->setup)
-			e->flags |= EF_SETUP;
 		st->nr = -1;
 	} else {
 		/* e.g. refused by seccomp before sys_enter: args are still in pt_regs */
@@ -195,11 +196,13 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	e->ret = ret;
 	e->family = 0;
 	e->port = 0;
+	if (setup)
+		e->flags |= EF_SETUP;
 	fill_task(e, task, &key, level, cg);
 	read_details(e, task, c, st);
 	/* an open judged by the file it opened (any spelling, hard links):
 	 * killed before it returns to user space with the fd */
-	if ((c->flags & SC_ENFORCE) && (e->flags & EF_RESOLVED) && st && !st->setup &&
+	if ((c->flags & SC_ENFORCE) && (e->flags & EF_RESOLVED) && st && !setup &&
 	    !e->kill_rule) {
 		e->kill_rule = enforce_kill_file(cg, nr, record_str(e, STR_PATH), e);
 		if (e->kill_rule)

@@ -43,8 +43,15 @@ static long walk_up(__u32 i, struct walk_ctx *w)
 		return 0;
 	}
 	parent = BPF_CORE_READ(dentry, d_parent);
-	if (parent == dentry)
+	if (parent == dentry) {
+		/* a file with no directory (memfd, anonymous inode): its own
+		 * name alone, "/memfd:x"; a root ("/", length 1) adds nothing */
+		if (BPF_CORE_READ(dentry, d_name.len) > 1 && w->n < CACTUS_PATH_DEPTH) {
+			w->names[w->n & (CACTUS_PATH_DEPTH - 1)] = BPF_CORE_READ(dentry, d_name.name);
+			w->n++;
+		}
 		return 1;
+	}
 	if (w->n >= CACTUS_PATH_DEPTH) {
 		w->e->flags |= EF_TRUNCATED;
 		return 1;

@@ -34,12 +34,10 @@ copies of it named bash and nc (/opt/rs) stand for those programs, by the
 file executed, which is what the rules judge (not comm).
 
 Rows marked NEEDS_PROCS judge what the process table gives (the parent, the
-terminal, the file executed by a process on every event): until the agent
-prints "exe" on events other than execve (the kernel side of issue 13) they
-are skipped, and run by themselves once it does. Rows marked NEEDS_PHASE
-have runc's own set-up (the setns and capset of every `docker exec`) in
-their benign window: quiet only once the kernel marks set-up ("phase":
-"init"); skipped until the agent prints such an event.
+terminal, the file executed by a process on every event); rows marked
+NEEDS_PHASE have runc's own set-up (the setns and capset of every `docker
+exec`) in their benign window, quiet because the kernel marks it ("phase":
+"init"). Both check that the agent really prints those facts.
 
 Attach modes: most rows use the default mode (per-syscall tracepoints on
 this kernel).  On kernel 6.18 init_module, finit_module, delete_module and
@@ -733,12 +731,10 @@ def test_default_rule(case, env):
     agent = env.agent_for(case.attach)
     cont = env.containers[case.where]
     (tcp, tevs), (bcp, bevs) = run_windows(agent, cont, [case.trigger, case.benign])
-    if any(m.name == "needs_procs" for m in case.marks) and not procs_known(agent):
-        pytest.skip("needs the process table (parent, tty, exe of every event): "
-                    "the agent does not print it yet")
-    if any(m.name == "needs_phase" for m in case.marks) and not setup_known(agent):
-        pytest.skip("needs the kernel's set-up phase (runc's setns/capset in the "
-                    "benign window): the agent prints no \"phase\": \"init\" yet")
+    if any(m.name == "needs_procs" for m in case.marks):
+        assert procs_known(agent), "the agent prints no exe on events other than execve"
+    if any(m.name == "needs_phase" for m in case.marks):
+        assert setup_known(agent), "the agent printed no \"phase\": \"init\" event"
     ctx = (f"container {cont.name}, agent: {' '.join(agent.cmd)}\n"
            f"trigger `{case.trigger}` -> rc {tcp.returncode}\n"
            f"  stdout: {tcp.stdout.strip()!r}\n  stderr: {tcp.stderr.strip()!r}\n"
