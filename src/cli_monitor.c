@@ -18,7 +18,7 @@
 
 enum {
 	OPT_CONFIG = 256, OPT_METRICS_ADDR, OPT_OUTPUT_FILE, OPT_OUTPUT_FILE_MAX,
-	OPT_OUTPUT_FILE_KEEP, OPT_WEBHOOK_URL, OPT_WEBHOOK_QUEUE,
+	OPT_OUTPUT_FILE_KEEP, OPT_WEBHOOK_URL, OPT_WEBHOOK_QUEUE, OPT_PIN_PATH,
 };
 
 const struct option monitor_longopts[] = {
@@ -44,6 +44,7 @@ const struct option monitor_longopts[] = {
 	{ "output-file-keep", required_argument, NULL, OPT_OUTPUT_FILE_KEEP },
 	{ "webhook-url", required_argument, NULL, OPT_WEBHOOK_URL },
 	{ "webhook-queue", required_argument, NULL, OPT_WEBHOOK_QUEUE },
+	{ "pin-path", required_argument, NULL, OPT_PIN_PATH },
 	{ "help", no_argument, NULL, 'h' },
 	{},
 };
@@ -293,6 +294,12 @@ static int parse_agent_opt(struct monitor_cli *c, int opt, const char *arg)
 	case OPT_WEBHOOK_QUEUE:
 		if (parse_uint(arg, 1, 1000000, &o->webhook_queue))
 			return cli_usage_error("--webhook-queue '%s': a number, 1..1000000", arg);
+		return 0;
+	case OPT_PIN_PATH:
+		if (arg[0] != '/' || strlen(arg) > 200)
+			return cli_usage_error("--pin-path '%s': an absolute path (on bpffs), "
+					       "under 200 bytes", arg);
+		o->pin_path = arg;
 		return 0;
 	}
 	return -ENOENT;

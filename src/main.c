@@ -23,6 +23,8 @@ static const char usage_text[] =
 "  syscalls     list the classified syscalls, their category and activity\n"
 "  rules        rules check FILE... | rules list [--rules FILE|DIR]...\n"
 "  config       config check FILE: validate a config file (file:line: reason)\n"
+"  detach       detach [--pin-path DIR]: remove the programs and maps a stopped\n"
+"               agent left pinned (default /sys/fs/bpf/cactus)\n"
 "  help         show this text\n"
 "\n"
 "monitor options:\n"
@@ -64,6 +66,9 @@ static const char usage_text[] =
 "      --webhook-url URL   POST each alert as Falco JSON (Falcosidekick)\n"
 "      --webhook-queue N   alerts waiting while the receiver is down (default\n"
 "                          1024; then new ones are dropped and counted)\n"
+"      --pin-path DIR      restart without loss: at start adopt the programs,\n"
+"                          maps and ring a previous agent left under DIR (bpffs);\n"
+"                          at SIGTERM/SIGINT leave ours there, attached\n"
 "  SIGHUP re-reads the config file and the rule files without detaching\n"
 "  (a bad file keeps the running set); SIGINT/SIGTERM stop with a summary.\n"
 "\n"
@@ -103,6 +108,22 @@ static int cmd_config(int argc, char **argv)
 	if (argc != 3 || strcmp(argv[1], "check"))
 		return cli_usage_error("usage: cactus config check FILE");
 	return monitor_cli_check_config(argv[2]);
+}
+
+/* `cactus detach [--pin-path DIR]`. */
+static int cmd_detach(int argc, char **argv)
+{
+	const char *dir = "/sys/fs/bpf/cactus";
+
+	if (argc == 3 && !strcmp(argv[1], "--pin-path"))
+		dir = argv[2];
+	else if (argc == 2 && !strncmp(argv[1], "--pin-path=", 11))
+		dir = argv[1] + 11;
+	else if (argc != 1)
+		return cli_usage_error("usage: cactus detach [--pin-path DIR]");
+	if (kernel_check_privileges())
+		return 1;
+	return kernel__detach_pinned(dir) ? 1 : 0;
 }
 
 static void print_container_json(const struct container *c, bool first)
@@ -223,5 +244,7 @@ int main(int argc, char **argv)
 		return cmd_rules(argc - 1, argv + 1);
 	if (!strcmp(cmd, "config"))
 		return cmd_config(argc - 1, argv + 1);
+	if (!strcmp(cmd, "detach"))
+		return cmd_detach(argc - 1, argv + 1);
 	return cli_usage_error("unknown command '%s'", cmd);
 }

@@ -257,7 +257,8 @@ _Static_assert(sizeof(struct scope_key) == 16, "scope_key layout");
  * versions share it across a restart. */
 struct control {
 	__u32 gen;
-	__u32 pad;
+	__u32 mode;    /* the attach mode of the agent that pinned it (user space's
+			* enum attach_mode; 0 while it runs) */
 };
 _Static_assert(sizeof(struct control) == 8, "control layout");
 

@@ -83,6 +83,7 @@ const struct config_key cactus_config_keys[] = {
 	KEY("output-file-keep", CONFIG_INT, .min = 0, .max = ROTFILE_MAX_KEEP),
 	KEY("webhook-url", CONFIG_STRING, .check = http_url),
 	KEY("webhook-queue", CONFIG_INT, .min = 1, .max = 1000000),
+	KEY("pin-path", CONFIG_STRING, .check = absolute_path),
 };
 
 const size_t cactus_config_keys_count = sizeof(cactus_config_keys) / sizeof(cactus_config_keys[0]);

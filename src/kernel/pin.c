@@ -3,8 +3,9 @@
  * Restart without loss (--pin-path DIR on bpffs). A stopping agent leaves
  * its links (programs attached) and its maps, the ring included, pinned:
  *
- *   DIR/state         "gen N\nmode NAME\n"
- *   DIR/maps/<name>   the maps below (REUSED)
+ *   DIR/maps/<name>   the maps below (REUSED); `control` holds the
+ *                     generation N and the attach mode (bpffs holds no
+ *                     plain files)
  *   DIR/links/<n>     every link
  *
  * and stops reading: what containers do meanwhile goes into the ring, and
@@ -68,28 +69,28 @@ static int check_bpffs(const char *dir)
 
 int pin_read_state(const char *dir, __u32 *gen, enum attach_mode *mode)
 {
-	char path[512], name[32] = "";
-	unsigned g = 0;
-	FILE *f;
-	int m;
+	struct control c = { 0 };
+	char path[512];
+	__u32 zero = 0;
+	int fd, err = 0;
 
-	path_of(path, sizeof(path), dir, "state", NULL);
-	f = fopen(path, "r");
-	if (!f)
+	path_of(path, sizeof(path), dir, "links", NULL);
+	if (access(path, F_OK))
+		return -ENOENT;
+	path_of(path, sizeof(path), dir, "maps", "control");
+	fd = bpf_obj_get(path);
+	if (fd < 0)
 		return -errno;
-	if (fscanf(f, "gen %u mode %31s", &g, name) != 2) {
-		fclose(f);
-		log_warn("%s: not understood; starting afresh", path);
-		return -EINVAL;
+	if (bpf_map_lookup_elem(fd, &zero, &c))
+		err = -errno;
+	close(fd);
+	if (err || !c.gen || c.mode <= ATTACH_AUTO || c.mode >= ATTACH_NMODES) {
+		log_warn("%s: generation %u mode %u not understood; starting afresh", path, c.gen,
+			 c.mode);
+		return err ?: -EINVAL;
 	}
-	fclose(f);
-	m = attach_mode_parse(name);
-	if (m <= 0 || !g) {
-		log_warn("%s: gen %u mode %s not understood; starting afresh", path, g, name);
-		return -EINVAL;
-	}
-	*gen = g;
-	*mode = (enum attach_mode)m;
+	*gen = c.gen;
+	*mode = (enum attach_mode)c.mode;
 	return 0;
 }
 
@@ -148,10 +149,6 @@ static void unlink_dir(const char *dir, const char *sub)
  * only as long as someone holds them. */
 static int unpin_all(const char *dir)
 {
-	char path[512];
-
-	path_of(path, sizeof(path), dir, "state", NULL);
-	unlink(path);
 	unlink_dir(dir, "links");
 	unlink_dir(dir, "maps");
 	return rmdir(dir) && errno != ENOENT ? -errno : 0;
@@ -200,16 +197,20 @@ static int pin_link(struct bpf_link *link, const char *dir, int *n)
 	snprintf(name, sizeof(name), "%d", (*n)++);
 	path_of(path, sizeof(path), dir, "links", name);
 	err = bpf_link__pin(link, path);
-	if (!err)
+	if (err)
+		log_err("cannot pin link %s (fd %d): %s", path, bpf_link__fd(link),
+			strerror(-err));
+	else
 		bpf_link__disconnect(link); /* destroying it now leaves it attached */
 	return err;
 }
 
 int kernel__pin(struct kernel *k, const char *dir)
 {
+	struct control live = { .gen = k->gen };
 	char path[512];
+	__u32 zero = 0;
 	int n = 0, err;
-	FILE *f;
 
 	err = check_bpffs(dir);
 	if (err)
@@ -230,8 +231,10 @@ int kernel__pin(struct kernel *k, const char *dir)
 			continue;
 		path_of(path, sizeof(path), dir, "maps", reused[i]);
 		err = bpf_map__pin(map, path);
-		if (err)
+		if (err) {
+			log_err("cannot pin map %s at %s: %s", reused[i], path, strerror(-err));
 			goto fail_err;
+		}
 	}
 	for (size_t i = 0; i < k->nlinks && !err; i++)
 		err = pin_link(k->links[i], dir, &n);
@@ -250,12 +253,9 @@ int kernel__pin(struct kernel *k, const char *dir)
 	}
 	if (err)
 		goto fail_err;
-	path_of(path, sizeof(path), dir, "state", NULL);
-	f = fopen(path, "w");
-	if (!f)
-		goto fail;
-	fprintf(f, "gen %u\nmode %s\n", k->gen, attach_mode_name(k->mode));
-	if (fclose(f))
+	/* the mode, for the next agent (the generation is there already) */
+	live.mode = k->mode;
+	if (bpf_map_update_elem(bpf_map__fd(k->skel->maps.control), &zero, &live, BPF_ANY))
 		goto fail;
 	k->pinned = true;
 	log_info("programs left attached, maps and ring pinned under %s (%d links): the next "
@@ -272,11 +272,9 @@ fail_err:
 
 int kernel__detach_pinned(const char *dir)
 {
-	char path[512];
 	struct stat st;
 	int err;
 
-	path_of(path, sizeof(path), dir, "state", NULL);
 	if (stat(dir, &st)) {
 		log_info("nothing pinned under %s", dir);
 		return 0;

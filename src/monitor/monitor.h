@@ -39,6 +39,7 @@ struct monitor_opts {
 	bool alerts_only;                                /* --alerts-only */
 	unsigned int max_containers;                     /* --max-containers (kernel tables) */
 	unsigned int alert_window_s;                     /* --alert-window: fold repeats (0: off) */
+	const char *pin_path;                            /* --pin-path: restart without loss */
 	bool verbose;                                    /* --verbose */
 	/* the node agent (src/monitor/agent.h) */
 	const char *config;                              /* --config FILE, or NULL */

@@ -52,6 +52,7 @@ static int load_kernel(struct monitor *m)
 		.n_kill_rules = enforce__n_kill(m->enforce),
 		.n_deny_rules = enforce__n_deny(m->enforce),
 		.max_containers = m->opts->max_containers,
+		.pin_path = m->opts->pin_path,
 	};
 
 	m->kernel = kernel__load(&ko);
@@ -115,6 +116,31 @@ static void scan_processes(struct monitor *m)
 			 "unknown until they exec)", strerror(errno));
 }
 
+/* A previous agent's ring of another size (adopted, now quiet): read to
+ * its end before ours, in order. */
+static void drain_adopted_ring(struct monitor *m)
+{
+	int fd = kernel__adopted_ring_fd(m->kernel);
+	struct ring_buffer *rb;
+
+	if (fd < 0)
+		return;
+	rb = ring_buffer__new(fd, pipeline_record, m, NULL);
+	if (!rb) {
+		log_warn("cannot read the previous agent's ring: %s", strerror(errno));
+		return;
+	}
+	ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+}
+
+/* Stopping with --pin-path: the programs stay attached and write into the
+ * pinned ring for the next agent; this one reads no further. */
+static bool leave_pinned(struct monitor *m)
+{
+	return m->opts->pin_path && !m->out_err && !kernel__pin(m->kernel, m->opts->pin_path);
+}
+
 static int start(struct monitor *m)
 {
 	int err = load_kernel(m);
@@ -137,6 +163,7 @@ static int start(struct monitor *m)
 	if (err)
 		return err;
 	scan_processes(m);
+	drain_adopted_ring(m);
 	enforce__describe(m->enforce, m->cgroup2);
 	log_info("monitoring (attach=%s: %s; %d syscalls traced, %zu rules, ring %lu KiB, "
 		 "metadata: %s)", attach_mode_name(kernel__mode(m->kernel)),
@@ -239,6 +266,7 @@ int monitor_run(const struct monitor_opts *opts)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct monitor *m;
+	bool pinned;
 	int err;
 
 	if (kernel_check_privileges() || kernel_check_btf())
@@ -268,10 +296,14 @@ int monitor_run(const struct monitor_opts *opts)
 	if (!err) {
 		err = poll_loop(m);
 		telemetry_stopping(m);
-		/* stop producing, then drain what is already in the ring */
-		kernel__quiesce(m->kernel);
+		/* stop producing, then drain what is already in the ring; or
+		 * leave both to the next agent (--pin-path) */
+		pinned = leave_pinned(m);
+		if (!pinned)
+			kernel__quiesce(m->kernel);
 		if (!m->out_err) {
-			ring_buffer__consume(m->rb);
+			if (!pinned)
+				ring_buffer__consume(m->rb);
 			pipeline_release_due(m, true);
 			kernel__stale_gaps(m->kernel, 0, on_stale_gap, m);
 			fold_flush(m->fold, true, NULL);

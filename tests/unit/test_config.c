@@ -176,7 +176,7 @@ static void test_argv(void **state)
 			       "--metrics-addr=127.0.0.1:9376",
 			       "--output-file=/var/log/cactus/events.log",
 			       "--output-file-max-bytes=104857600", "--output-file-keep=5",
-			       "--webhook-queue=1024", NULL };
+			       "--webhook-queue=1024", "--pin-path=/sys/fs/bpf/cactus", NULL };
 	struct config_errors errs = { 0 };
 	struct config *c = load(EXAMPLE, &errs);
 	char **argv;
