@@ -30,6 +30,10 @@ fi
 if ! mountpoint -q /sys/kernel/tracing 2>/dev/null; then
     mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
 fi
+# bpffs: where --pin-path leaves programs and maps for the next agent
+if ! mountpoint -q /sys/fs/bpf 2>/dev/null; then
+    mount -t bpf bpf /sys/fs/bpf 2>/dev/null || true
+fi
 
 "$(dirname "$0")/docker-up.sh"
 "$(dirname "$0")/containerd-up.sh"

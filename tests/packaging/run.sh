@@ -109,8 +109,11 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
 unit_runs() {
     local port cmd pid ok=1 tries=60
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    # pins on bpffs are the test's own, removed after (cactus detach)
+    pin=/sys/fs/bpf/cactus-packaging-$$
     sed -e "s#^output-file: .*#output-file: $tmp/events.log#" \
         -e "s#^metrics-addr: .*#metrics-addr: 127.0.0.1:$port#" \
+        -e "s#^pin-path: .*#pin-path: $pin#" \
         packaging/cactus.yaml > "$tmp/run.yaml"
     cmd=$(sed -n 's/^ExecStart=//p' "$1")
     cmd=${cmd/\/usr\/local\/bin\/cactus/$(cactus_bin)}
@@ -127,6 +130,9 @@ unit_runs() {
     done
     kill -TERM $pid 2>/dev/null
     wait $pid || ok=1
+    # SIGTERM left the programs pinned for a restart: the test's stop is final
+    "$(cactus_bin)" detach --pin-path "$pin" 2>/dev/null || ok=1
+    [ ! -e "$pin" ] || ok=1
     if [ $ok != 0 ] || [ ! -f "$tmp/events.log" ]; then
         cat "$tmp/run.err"
         return 1
