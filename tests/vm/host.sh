@@ -22,7 +22,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # the console is long; show the test lines, all of it on failure
 rc=0
-"$run_kernel" --timeout 900 --add ./cactus --add tests/vm -- "$root/tests/vm/run.sh" >"$log" 2>&1 || rc=$?
+"$run_kernel" --timeout 2400 --add ./cactus --add tests/vm -- "$root/tests/vm/run.sh" >"$log" 2>&1 || rc=$?
 if [ "$rc" = 0 ]; then
 	tr -d '\r' <"$log" | grep -E '^(ok|FAIL|vm-tests|run-kernel):' || true
 	exit 0
