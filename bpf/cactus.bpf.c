@@ -45,7 +45,7 @@ volatile __u32 calibrating;
  * user registers).
  */
 static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_regs *regs,
-				    bool tls)
+				    bool loop)
 {
 	const struct syscall_conf *c = traced(nr);
 	struct task_struct *task;
@@ -64,7 +64,7 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 	}
 	if (!c || !active())
 		return 0;
-	task = bpf_get_current_task_btf();
+	task = current_task();
 	if (!task_ns(task, &key, &level)) {
 		if (c->flags & SC_NSCHANGE)
 			ns_enter_note(task);
@@ -72,7 +72,7 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 	}
 	if (!(c->flags & SC_TRACED))
 		return 0;
-	st = stash_get(task, true, tls);
+	st = stash_of(task, true);
 	if (!st) {
 		count(STAT_STASH_FULL);
 		return 0;
@@ -90,9 +90,9 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 	st->level = level;
 	st->known = known;
 	st->exec_len = 0;
-	learn_cgroup(task, &key, cg, st);
+	learn_cgroup(task, &key, cg, st, loop);
 	/* the runtime's set-up is not the workload: no kill rule fires on it */
-	st->kill_rule = st->setup ? 0 : enforce_kill(task, c, nr, st->args, cg);
+	st->kill_rule = st->setup ? 0 : enforce_kill(task, c, nr, st->args, cg, loop);
 	if (c->flags & SC_NORET) {
 		/* exit/exit_group: there is no sys_exit to wait for */
 		struct cactus_event *e = event_begin();
@@ -123,7 +123,7 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 
 /* @regs: the user registers saved at syscall entry, or NULL if the hook
  * does not have them (then they are found from the task, only if needed). */
-static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool tls)
+static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool loop)
 {
 	const struct syscall_conf *c = traced(nr);
 	struct task_struct *task;
@@ -136,7 +136,7 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 
 	if (!c || !active())
 		return 0;
-	task = bpf_get_current_task_btf();
+	task = current_task();
 	/* host task: done after a few loads, unless this syscall can move it
 	 * out of a container's namespaces (setns, unshare) */
 	in_ct = task_ns(task, &key, &level);
@@ -149,7 +149,7 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	}
 	/* a stash for this syscall means entry saw a watched task: its
 	 * namespaces and cgroup then, no cgroup_watch lookup */
-	st = stash_get(task, false, tls);
+	st = stash_of(task, false);
 	/* set-up is the task's state now, whether or not entry was seen (a
 	 * host task's setns that just moved it into a container) */
 	setup = st && st->setup;
@@ -187,7 +187,7 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 		/* e.g. refused by seccomp before sys_enter: args are still in pt_regs */
 		e->ts_boot_ns = bpf_ktime_get_boot_ns();
 		if (!regs)
-			regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+			regs = current_pt_regs(task);
 		regs_args(regs, e->args);
 		e->flags |= EF_NO_ENTER;
 		count(STAT_NO_ENTER);
@@ -199,12 +199,12 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	if (setup)
 		e->flags |= EF_SETUP;
 	fill_task(e, task, &key, level, cg);
-	read_details(e, task, c, st);
+	read_details(e, task, c, st, loop);
 	/* an open judged by the file it opened (any spelling, hard links):
 	 * killed before it returns to user space with the fd */
 	if ((c->flags & SC_ENFORCE) && (e->flags & EF_RESOLVED) && st && !setup &&
 	    !e->kill_rule) {
-		e->kill_rule = enforce_kill_file(cg, nr, record_str(e, STR_PATH), e);
+		e->kill_rule = enforce_kill_file(cg, nr, record_str(e, STR_PATH), e, loop);
 		if (e->kill_rule)
 			e->flags |= EF_KILLED;
 	}
@@ -216,40 +216,11 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 
 /*
  * Attach flavours. All feed on_enter/on_exit; user space loads one flavour
- * (src/attach.c chooses, --attach forces).
+ * (src/kernel chooses, --attach forces), in one of two variants: with
+ * bpf_loop (5.17+), or `_bl` with loops of a constant bound (compat.h).
  */
 
-/* tp_btf (5.5+): one dispatcher on every syscall, direct loads from pt_regs. */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(cactus_enter_btf, struct pt_regs *regs, long id)
-{
-	return on_enter(id, NULL, regs, true);
-}
-
-SEC("tp_btf/sys_exit")
-int BPF_PROG(cactus_exit_btf, struct pt_regs *regs, long ret)
-{
-	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs, true);
-}
-
-/* raw_tp (4.17+): the same dispatcher, for kernels without tp_btf. */
-SEC("raw_tp/sys_enter")
-int BPF_PROG(cactus_enter_raw, struct pt_regs *regs, long id)
-{
-	return on_enter(id, NULL, regs, true);
-}
-
-SEC("raw_tp/sys_exit")
-int BPF_PROG(cactus_exit_raw, struct pt_regs *regs, long ret)
-{
-	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs, true);
-}
-
-/*
- * tracepoint: one program attached by user space to syscalls:sys_enter_<name>
- * and sys_exit_<name> of each traced syscall only, so untraced syscalls run
- * no BPF at all. The records' layout is the same for every syscall.
- */
+/* tracepoint: the record layout, the same for every syscall. */
 struct syscall_enter_ctx {
 	__u64 ent;      /* struct trace_entry */
 	int nr;         /* a syscall without arguments has nothing past nr:
@@ -265,65 +236,96 @@ struct syscall_exit_ctx {
 	long ret;
 };
 
-SEC("tracepoint")
-int cactus_enter_tp(struct syscall_enter_ctx *ctx)
+/* fentry/fexit and kprobe entry: nr and arguments from the user registers
+ * (the sys_ function's one argument). */
+static __always_inline int enter_user_regs(const struct pt_regs *regs, bool loop)
 {
-	return on_enter(ctx->nr, ctx->args, NULL, true);
+	return on_enter(BPF_CORE_READ(regs, orig_ax), NULL, (struct pt_regs *)regs, loop);
 }
 
-SEC("tracepoint")
-int cactus_exit_tp(struct syscall_exit_ctx *ctx)
+/* The sys_ function's argument, or the task's saved registers where the
+ * kernel's BTF does not type that argument (regs_from_task, compat.h). */
+static __always_inline struct pt_regs *fentry_regs(unsigned long long *ctx)
 {
-	return on_exit(ctx->nr, ctx->ret, NULL, true);
+	if (regs_from_task)
+		return current_pt_regs(current_task());
+	return (struct pt_regs *)ctx[0];
 }
+
+#define SYSCALL_PROGS(sfx, loop)                                                        \
+/* tp_btf (5.5+): one dispatcher on every syscall, direct loads from pt_regs. */       \
+SEC("tp_btf/sys_enter")                                                                \
+int BPF_PROG(cactus_enter_btf##sfx, struct pt_regs *regs, long id)                      \
+{                                                                                      \
+	return on_enter(id, NULL, regs, loop);                                         \
+}                                                                                      \
+SEC("tp_btf/sys_exit")                                                                 \
+int BPF_PROG(cactus_exit_btf##sfx, struct pt_regs *regs, long ret)                      \
+{                                                                                      \
+	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs, loop);                 \
+}                                                                                      \
+/* raw_tp (4.17+): the same dispatcher, for kernels without tp_btf. */                 \
+SEC("raw_tp/sys_enter")                                                                \
+int BPF_PROG(cactus_enter_raw##sfx, struct pt_regs *regs, long id)                      \
+{                                                                                      \
+	return on_enter(id, NULL, regs, loop);                                         \
+}                                                                                      \
+SEC("raw_tp/sys_exit")                                                                 \
+int BPF_PROG(cactus_exit_raw##sfx, struct pt_regs *regs, long ret)                      \
+{                                                                                      \
+	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs, loop);                 \
+}                                                                                      \
+/* tracepoint: attached by user space to syscalls:sys_enter_<name> and            \
+ * sys_exit_<name> of each traced syscall only: untraced syscalls run no BPF. */        \
+SEC("tracepoint")                                                                      \
+int cactus_enter_tp##sfx(struct syscall_enter_ctx *ctx)                                \
+{                                                                                      \
+	return on_enter(ctx->nr, ctx->args, NULL, loop);                               \
+}                                                                                      \
+SEC("tracepoint")                                                                      \
+int cactus_exit_tp##sfx(struct syscall_exit_ctx *ctx)                                  \
+{                                                                                      \
+	return on_exit(ctx->nr, ctx->ret, NULL, loop);                                 \
+}                                                                                      \
+/* fentry/fexit (5.5+): loaded against one sys_ function, the verified            \
+ * instructions cloned for every other traced one (src/kernel/fentry.c). */             \
+SEC("fentry")                                                                          \
+int cactus_enter_fentry##sfx(unsigned long long *ctx)                                  \
+{                                                                                      \
+	return enter_user_regs(fentry_regs(ctx), loop);                                \
+}                                                                                      \
+SEC("fexit")                                                                           \
+int cactus_exit_fexit##sfx(unsigned long long *ctx)                                    \
+{                                                                                      \
+	struct pt_regs *regs = fentry_regs(ctx);                                       \
+                                                                                       \
+	return on_exit(BPF_CORE_READ(regs, orig_ax), (long)ctx[1], regs, loop);         \
+}                                                                                      \
+/* kprobe/kretprobe, as in the paper: attached by user space per sys_ function. */     \
+SEC("kprobe")                                                                          \
+int BPF_KPROBE(cactus_enter_kp##sfx, const struct pt_regs *regs)                        \
+{                                                                                      \
+	return enter_user_regs(regs, loop);                                            \
+}                                                                                      \
+/* The kretprobe has only the return value: nr and (if needed) arguments come     \
+ * from the task's saved user registers. */                                            \
+SEC("kretprobe")                                                                       \
+int BPF_KRETPROBE(cactus_exit_kp##sfx, long ret)                                       \
+{                                                                                      \
+	struct pt_regs *regs = current_pt_regs(current_task());                        \
+                                                                                       \
+	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs, loop);                 \
+}
+
+SYSCALL_PROGS(, true)
+SYSCALL_PROGS(_bl, false)
 
 /*
- * fentry and kprobe: on the per-syscall functions <prefix>sys_<name> (x86:
- * __x64_sys_openat), which take the user registers as their one argument.
- * User space attaches to the traced syscalls only, so untraced syscalls run
- * no BPF and stay off the syscall slow path.
- *
- * Limit of both: a syscall refused before dispatch (seccomp, ptrace or audit
- * in syscall_trace_enter) never reaches its sys_ function, so these modes see
- * nothing of it; the tracepoint, tp_btf and raw_tp modes do (sys_exit fires).
+ * Limit of the fentry and kprobe flavours: a syscall refused before dispatch
+ * (seccomp, ptrace or audit in syscall_trace_enter) never reaches its sys_
+ * function, so they see nothing of it; the tracepoint, tp_btf and raw_tp
+ * flavours do (sys_exit fires).
  */
-
-/* Entry through a sys_ function: arguments and nr from the user registers. */
-static __always_inline int enter_user_regs(const struct pt_regs *regs)
-{
-	return on_enter(BPF_CORE_READ(regs, orig_ax), NULL, (struct pt_regs *)regs, false);
-}
-
-/* fentry/fexit (5.5+): user space loads these against one sys_ function and
- * clones the verified instructions for every other traced one (src/attach.c). */
-SEC("fentry")
-int BPF_PROG(cactus_enter_fentry, const struct pt_regs *regs)
-{
-	return enter_user_regs(regs);
-}
-
-SEC("fexit")
-int BPF_PROG(cactus_exit_fexit, const struct pt_regs *regs, long ret)
-{
-	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, (struct pt_regs *)regs, false);
-}
-
-/* kprobe/kretprobe, as in the paper: attached by user space per sys_ function. */
-SEC("kprobe")
-int BPF_KPROBE(cactus_enter_kp, const struct pt_regs *regs)
-{
-	return enter_user_regs(regs);
-}
-
-/* The kretprobe has only the return value: nr and (if needed) arguments come
- * from the task's saved user registers. */
-SEC("kretprobe")
-int BPF_KRETPROBE(cactus_exit_kp, long ret)
-{
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-
-	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs, false);
-}
 
 /*
  * Lifecycle programs (lifecycle.h, procs.h): attached in every mode.
@@ -337,7 +339,13 @@ int BPF_PROG(cactus_task_fork, struct task_struct *parent, struct task_struct *c
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(cactus_task_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	return active() ? on_exec(bprm) : 0;
+	return active() ? on_exec(bprm, true) : 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(cactus_task_exec_bl, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return active() ? on_exec(bprm, false) : 0;
 }
 
 SEC("raw_tp/sched_process_exit")
@@ -358,40 +366,38 @@ int BPF_PROG(cactus_cgroup_rmdir, struct cgroup *cgrp, const char *path)
  * network deny rule exists; the LSM ones (5.7+, `bpf` in the kernel's LSM
  * list; sleepable for bpf_d_path) when deny_paths has an entry.
  */
-SEC("cgroup/connect4")
-int cactus_deny_connect4(struct bpf_sock_addr *ctx)
-{
-	/* not live: the live agent's program decides */
-	return active() ? sock_verdict(ctx, AF_INET, DR_CONNECT) : 1;
+#define SOCK_PROGS(sfx, loop)                                                          \
+SEC("cgroup/connect4")                                                                 \
+int cactus_deny_connect4##sfx(struct bpf_sock_addr *ctx)                               \
+{                                                                                      \
+	/* not live: the live agent's program decides */                               \
+	return active() ? sock_verdict(ctx, AF_INET, DR_CONNECT, loop) : 1;            \
+}                                                                                      \
+SEC("cgroup/connect6")                                                                 \
+int cactus_deny_connect6##sfx(struct bpf_sock_addr *ctx)                               \
+{                                                                                      \
+	return active() ? sock_verdict(ctx, AF_INET6, DR_CONNECT, loop) : 1;           \
+}                                                                                      \
+SEC("cgroup/bind4")                                                                    \
+int cactus_deny_bind4##sfx(struct bpf_sock_addr *ctx)                                  \
+{                                                                                      \
+	return active() ? sock_verdict(ctx, AF_INET, DR_BIND, loop) : 1;               \
+}                                                                                      \
+SEC("cgroup/bind6")                                                                    \
+int cactus_deny_bind6##sfx(struct bpf_sock_addr *ctx)                                  \
+{                                                                                      \
+	return active() ? sock_verdict(ctx, AF_INET6, DR_BIND, loop) : 1;              \
 }
 
-SEC("cgroup/connect6")
-int cactus_deny_connect6(struct bpf_sock_addr *ctx)
-{
-	/* not live: the live agent's program decides */
-	return active() ? sock_verdict(ctx, AF_INET6, DR_CONNECT) : 1;
-}
-
-SEC("cgroup/bind4")
-int cactus_deny_bind4(struct bpf_sock_addr *ctx)
-{
-	/* not live: the live agent's program decides */
-	return active() ? sock_verdict(ctx, AF_INET, DR_BIND) : 1;
-}
-
-SEC("cgroup/bind6")
-int cactus_deny_bind6(struct bpf_sock_addr *ctx)
-{
-	/* not live: the live agent's program decides */
-	return active() ? sock_verdict(ctx, AF_INET6, DR_BIND) : 1;
-}
+SOCK_PROGS(, true)
+SOCK_PROGS(_bl, false)
 
 SEC("lsm.s/file_open")
 int BPF_PROG(cactus_deny_open, struct file *file, int ret)
 {
 	if (ret || !active())
 		return ret;
-	return deny_path(&file->f_path) ? -EPERM : 0;
+	return deny_path(&file->f_path, true) ? -EPERM : 0;
 }
 
 SEC("lsm.s/bprm_check_security")
@@ -399,5 +405,22 @@ int BPF_PROG(cactus_deny_exec, struct linux_binprm *bprm, int ret)
 {
 	if (ret || !active())
 		return ret;
-	return deny_path(&bprm->file->f_path) ? -EPERM : 0;
+	return deny_path(&bprm->file->f_path, true) ? -EPERM : 0;
+}
+
+/* Where LSM hooks may not sleep nor call bpf_d_path (before 5.11): the walk. */
+SEC("lsm/file_open")
+int BPF_PROG(cactus_deny_open_walk, struct file *file, int ret)
+{
+	if (ret || !active())
+		return ret;
+	return deny_path(&file->f_path, false) ? -EPERM : 0;
+}
+
+SEC("lsm/bprm_check_security")
+int BPF_PROG(cactus_deny_exec_walk, struct linux_binprm *bprm, int ret)
+{
+	if (ret || !active())
+		return ret;
+	return deny_path(&bprm->file->f_path, false) ? -EPERM : 0;
 }

@@ -41,8 +41,8 @@ static __always_inline struct cactus_event *event_begin(void)
 static __always_inline void fill_task(struct cactus_event *e, struct task_struct *task,
 				      const struct ns_key *key, unsigned int level, __u64 cg)
 {
-	struct task_struct *parent = task->real_parent;
-	struct pid_namespace *ns = pid_upid_any(task->thread_pid, level).ns;
+	struct task_struct *parent = KREAD(task, real_parent);
+	struct pid_namespace *ns = pid_upid_any(KREAD(task, thread_pid), level).ns;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u64 ug = bpf_get_current_uid_gid();
 
@@ -50,7 +50,7 @@ static __always_inline void fill_task(struct cactus_event *e, struct task_struct
 	e->mnt_ns = key->mnt_ns;
 	e->host_pid = id >> 32;
 	e->host_tid = (__u32)id;
-	e->host_ppid = parent->tgid;
+	e->host_ppid = KREAD(parent, tgid);
 	e->pid = tgid_in_ns(task, level, ns);
 	e->ppid = tgid_in_ns(parent, level, ns);
 	e->uid = (__u32)ug;
@@ -129,9 +129,9 @@ static __always_inline void read_argv_array(struct cactus_event *e, const char *
 /* argv of a successful execve: the new image's arg area. */
 static __always_inline void read_argv_mm(struct cactus_event *e, struct task_struct *task)
 {
-	struct mm_struct *mm = task->mm;
-	unsigned long start = mm->arg_start;
-	unsigned long end = mm->arg_end;
+	struct mm_struct *mm = KREAD(task, mm);
+	unsigned long start = KREAD(mm, arg_start);
+	unsigned long end = KREAD(mm, arg_end);
 	__u32 off = e->data_len, len = end - start;
 
 	if (end <= start || off > CACTUS_DATA_MAX - CACTUS_ARGV_BYTES)
@@ -163,7 +163,7 @@ static __always_inline bool is_relative(struct cactus_event *e, int slot)
  * not there (closed by another thread meanwhile): the spelling is used.
  */
 static __always_inline bool resolve_opened(struct cactus_event *e, struct task_struct *task,
-					   const struct syscall_conf *c)
+					   const struct syscall_conf *c, bool loop)
 {
 	struct file *f = task_fd_file(task, e->ret);
 	struct path fp;
@@ -172,14 +172,14 @@ static __always_inline bool resolve_opened(struct cactus_event *e, struct task_s
 		return false;
 	if (append_user_str(e, STR_BASE, (void *)arg(e->args, c->path_arg)) < 0)
 		count(STAT_READ_ERR);
-	append_task_path(e, STR_PATH, task, &fp);
+	append_task_path(e, STR_PATH, task, &fp, loop);
 	set_file_id(e, BPF_CORE_READ(f, f_inode));
 	e->flags |= EF_RESOLVED;
 	return true;
 }
 
 static __always_inline void read_details(struct cactus_event *e, struct task_struct *task,
-					 const struct syscall_conf *c, struct stash *st)
+					 const struct syscall_conf *c, struct stash *st, bool loop)
 {
 	__u64 *a = e->args;
 	int dir_slot = STR_BASE;
@@ -188,7 +188,7 @@ static __always_inline void read_details(struct cactus_event *e, struct task_str
 
 	switch (c->kind) {
 	case CK_PATH:
-		if ((c->flags & SC_OPEN) && e->ret >= 0 && resolve_opened(e, task, c))
+		if ((c->flags & SC_OPEN) && e->ret >= 0 && resolve_opened(e, task, c, loop))
 			break;
 		if (append_user_str(e, STR_PATH, (void *)arg(a, c->path_arg)) < 0)
 			count(STAT_READ_ERR);
@@ -221,7 +221,7 @@ static __always_inline void read_details(struct cactus_event *e, struct task_str
 		break;
 	}
 	if (walk)
-		append_task_path(e, dir_slot, task, &dir);
+		append_task_path(e, dir_slot, task, &dir, loop);
 }
 
 /* "parent/leaf" of the task's cgroup v2, for a cgroup user space does not
@@ -230,7 +230,7 @@ static __always_inline void read_details(struct cactus_event *e, struct task_str
  * "libpod-<id>.scope/container"). */
 static __always_inline void append_cgroup_name(struct cactus_event *e, struct task_struct *task)
 {
-	struct kernfs_node *kn = task->cgroups->dfl_cgrp->kn;
+	struct kernfs_node *kn = KREAD(task, cgroups, dfl_cgrp, kn);
 	struct kernfs_node *parent = kn_parent(kn);
 	__u32 off = e->data_len;
 

@@ -13,6 +13,8 @@
 
 #include "base.h"
 #include "maps.h"
+#include "path.h"
+#include "record.h"
 #include "stash.h"
 #include "stats.h"
 #include "task.h"
@@ -83,7 +85,7 @@ static long learn_rule_step(__u32 i, struct learn_ctx *l)
  * host cgroup, and denying that cgroup would deny the host.
  */
 static __always_inline void learn_cgroup(struct task_struct *task, const struct ns_key *key,
-					 __u64 cg, struct stash *st)
+					 __u64 cg, struct stash *st, bool loop)
 {
 	struct learn_ctx l = { .cg = cg };
 
@@ -97,8 +99,16 @@ static __always_inline void learn_cgroup(struct task_struct *task, const struct 
 		return;
 	}
 	if (key->pid_ns != host_pid_ns &&
-	    container_cgroup_name(task->cgroups->dfl_cgrp->kn->name))
-		bpf_loop(CACTUS_MAX_KRULES, learn_rule_step, &l, 0);
+	    container_cgroup_name(KREAD(task, cgroups, dfl_cgrp, kn, name))) {
+		if (loop) {
+			bpf_loop(CACTUS_MAX_KRULES, learn_rule_step, &l, 0);
+		} else {
+			for (__u32 i = 0; i < CACTUS_MAX_KRULES && i < n_deny_rules; i++) {
+				if (learn_rule_step(i, &l))
+					break;
+			}
+		}
+	}
 	/* mask 0 caches "not a container" (user space may correct it) */
 	if (!bpf_map_update_elem(&container_cgroups, &cg, &l.mask, BPF_NOEXIST))
 		st->cgroup_learnt = cg;
@@ -153,7 +163,8 @@ static long deny_rule_step(__u32 i, struct deny_ctx *d)
 }
 
 /* 1: allow, 0: deny (the syscall fails with EPERM). */
-static __always_inline int sock_verdict(struct bpf_sock_addr *ctx, __u8 family, __u8 op)
+static __always_inline int sock_verdict(struct bpf_sock_addr *ctx, __u8 family, __u8 op,
+					bool loop)
 {
 	__u64 cg = bpf_get_current_cgroup_id();
 	struct deny_ctx d = { .family = family, .op = op };
@@ -176,7 +187,14 @@ static __always_inline int sock_verdict(struct bpf_sock_addr *ctx, __u8 family, 
 		ip6[3] = ctx->user_ip6[3];
 		__builtin_memcpy(d.addr, ip6, 16);
 	}
-	bpf_loop(CACTUS_MAX_KRULES, deny_rule_step, &d, 0);
+	if (loop) {
+		bpf_loop(CACTUS_MAX_KRULES, deny_rule_step, &d, 0);
+	} else {
+		for (__u32 i = 0; i < CACTUS_MAX_KRULES && i < n_deny_rules; i++) {
+			if (deny_rule_step(i, &d))
+				break;
+		}
+	}
 	if (!d.hit)
 		return 1;
 	count(STAT_DENIES);
@@ -189,29 +207,50 @@ static __always_inline int sock_verdict(struct bpf_sock_addr *ctx, __u8 family, 
  * path as the task sees it (bpf_d_path: from the task's root, across mounts),
  * so the key is what a user writes in a rule, not a guess from the last two
  * dentry names (which a bind mount or a same-named directory elsewhere would
- * fool). bpf_d_path needs a sleepable hook: these are lsm.s programs.
+ * fool). Two variants, user space loads one: lsm.s (sleepable) with
+ * bpf_d_path where the kernel allows it in LSM hooks (5.11+); else plain lsm
+ * with the dentry walk of path.h (loops with a constant bound, into a
+ * per-CPU buffer; paths of up to CACTUS_PATH_DEPTH components).
  */
-static __always_inline bool deny_path(const struct path *path)
+static __always_inline bool deny_path(const struct path *path, bool d_path)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct deny_key key = {};
+	struct task_struct *task = current_task();
 	struct ns_key ns = {};
 	unsigned int level = 0;
 	bool known;
-	long n;
 
 	if (!task_ns(task, &ns, &level) || !cgroup_watched(task_cgroup_id(task), &known))
 		return false;
-	n = bpf_d_path((struct path *)path, key.path, sizeof(key.path));
-	if (n <= 0 || n > (long)sizeof(key.path))
-		return false;
-	/* d_path builds the string at the buffer's end: clear what is left of
-	 * it after the NUL, the key is compared over all 256 bytes */
-	for (int i = 0; i < (int)sizeof(key.path); i++) {
-		if (i >= n)
-			key.path[i] = 0;
+	if (d_path) {
+		struct deny_key key = {};
+		long n = bpf_d_path((struct path *)path, key.path, sizeof(key.path));
+
+		if (n <= 0 || n > (long)sizeof(key.path))
+			return false;
+		/* d_path builds the string at the buffer's end: clear what is
+		 * left of it after the NUL, the key is compared over 256 bytes */
+		for (int i = 0; i < (int)sizeof(key.path); i++) {
+			if (i >= n)
+				key.path[i] = 0;
+		}
+		return bpf_map_lookup_elem(&deny_paths, &key) != NULL;
+	} else {
+		__u32 zero = 0;
+		struct lsm_buf *b = bpf_map_lookup_elem(&lsm_buf, &zero);
+		struct path p;
+
+		if (!b)
+			return false;
+		b->s.e.flags = 0;
+		record_clear_strs(&b->s.e);
+		bpf_core_read(&p, sizeof(p), path);
+		append_task_path(&b->s.e, STR_PATH, task, &p, false);
+		if (b->s.e.flags & EF_TRUNCATED)
+			return false;
+		__builtin_memset(&b->key, 0, sizeof(b->key));
+		bpf_probe_read_kernel_str(b->key.path, sizeof(b->key.path), b->s.e.data);
+		return bpf_map_lookup_elem(&deny_paths, &b->key) != NULL;
 	}
-	return bpf_map_lookup_elem(&deny_paths, &key) != NULL;
 }
 
 #endif

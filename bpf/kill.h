@@ -64,13 +64,28 @@ static long kill_rule_step(__u32 i, struct kill_ctx *k)
 	return 1;
 }
 
+/* Every kill rule against @k: bpf_loop, else a loop with a constant bound
+ * (compat.h), which stops at the last rule. */
+static __always_inline void kill_rules_run(struct kill_ctx *k, bool loop)
+{
+	if (loop) {
+		bpf_loop(CACTUS_MAX_KRULES, kill_rule_step, k, 0);
+		return;
+	}
+	for (__u32 i = 0; i < CACTUS_MAX_KRULES && i < n_kill_rules; i++) {
+		if (kill_rule_step(i, k))
+			break;
+	}
+}
+
 /*
  * The path a kill rule compares: the syscall's path argument, made absolute
  * against the cwd/dirfd (a relative path must not slip past "/etc/").
  * Built in the per-CPU scratch record, which is free at syscall entry.
  */
 static __always_inline const char *enforce_path(struct cactus_event *e, struct task_struct *task,
-						const struct syscall_conf *c, const __u64 *args)
+						const struct syscall_conf *c, const __u64 *args,
+						bool loop)
 {
 	const char *p;
 
@@ -86,7 +101,7 @@ static __always_inline const char *enforce_path(struct cactus_event *e, struct t
 
 		if (!dir_of(task, arg_fd(args, c->dirfd_arg), &dir))
 			return NULL;
-		append_task_path(e, STR_BASE, task, &dir);
+		append_task_path(e, STR_BASE, task, &dir, loop);
 		/* base + '/' + relative path, as one string */
 		off = e->data_len - 1; /* over the base's NUL */
 		if (off > CACTUS_DATA_MAX - CACTUS_STR_MAX - 2)
@@ -106,7 +121,7 @@ static __always_inline const char *enforce_path(struct cactus_event *e, struct t
  * kills), else 0.
  */
 static __always_inline __u32 enforce_kill_file(__u64 cg, long nr, const char *path,
-					       const struct cactus_event *e)
+					       const struct cactus_event *e, bool loop)
 {
 	struct kill_ctx k = { .cg = cg, .nr = (__u32)nr, .path = path };
 	struct file_id id = { .ino = e->file_ino, .dev = e->file_dev };
@@ -117,7 +132,7 @@ static __always_inline __u32 enforce_kill_file(__u64 cg, long nr, const char *pa
 	mask = bpf_map_lookup_elem(&file_ids, &id);
 	if (mask)
 		k.fid_mask = *mask;
-	bpf_loop(CACTUS_MAX_KRULES, kill_rule_step, &k, 0);
+	kill_rules_run(&k, loop);
 	if (!k.hit)
 		return 0;
 	bpf_send_signal(SIGKILL);
@@ -128,7 +143,7 @@ static __always_inline __u32 enforce_kill_file(__u64 cg, long nr, const char *pa
 /* At entry, from the arguments. Index + 1 of the kill rule that matched (and
  * kills), else 0. */
 static __always_inline __u32 enforce_kill(struct task_struct *task, const struct syscall_conf *c,
-					  long nr, const __u64 *args, __u64 cg)
+					  long nr, const __u64 *args, __u64 cg, bool loop)
 {
 	struct kill_ctx k = { .cg = cg, .nr = (__u32)nr };
 	struct cactus_event *e;
@@ -142,7 +157,7 @@ static __always_inline __u32 enforce_kill(struct task_struct *task, const struct
 		return 0;
 	e = &s->e;
 	if (c->kind == CK_PATH || c->kind == CK_EXEC)
-		k.path = enforce_path(e, task, c, args);
+		k.path = enforce_path(e, task, c, args, loop);
 	if (c->kind == CK_SOCKADDR) {
 		struct { __u16 family; __u16 port; } sa = {};
 
@@ -152,7 +167,7 @@ static __always_inline __u32 enforce_kill(struct task_struct *task, const struct
 			k.has_port = 1;
 		}
 	}
-	bpf_loop(CACTUS_MAX_KRULES, kill_rule_step, &k, 0);
+	kill_rules_run(&k, loop);
 	if (!k.hit)
 		return 0;
 	bpf_send_signal(SIGKILL);

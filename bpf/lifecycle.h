@@ -22,13 +22,13 @@
  * of watched containers. */
 static __always_inline int on_task_exit(void)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 	struct cactus_event *e;
 	struct ns_key key = {};
 	unsigned int level = 0;
 
 	/* cheapest first: the thread group is not dead yet, or a host task */
-	if (task->signal->live.counter != 0 || !task_ns(task, &key, &level))
+	if (KREAD(task, signal, live.counter) != 0 || !task_ns(task, &key, &level))
 		return 0;
 	e = event_begin();
 	if (!e)
@@ -44,7 +44,7 @@ static __always_inline int on_task_exit(void)
 		e->type = REC_INIT_EXIT;
 	}
 	e->ts_boot_ns = bpf_ktime_get_boot_ns();
-	e->ret = task->exit_code;
+	e->ret = KREAD(task, exit_code);
 	e->syscall_nr = 0;
 	e->family = 0;
 	e->port = 0;

@@ -160,6 +160,21 @@ struct {
 	__type(value, __u8);
 } deny_paths SEC(".maps");
 
+/* Per CPU: the path the non-sleepable BPF-LSM variant builds (no bpf_d_path
+ * in LSM hooks before 5.11, see deny.h) and its key. Not the tracing
+ * programs' scratch: an LSM hook runs inside a syscall they are tracing. */
+struct lsm_buf {
+	struct deny_key key;
+	struct scratch s;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lsm_buf);
+} lsm_buf SEC(".maps");
+
 /* Records lost because the ring was full, per cgroup v2 id: user space says
  * which container lost how many, and removes the entry when it ends. When
  * the table is full the drop is counted in STAT_DROPS_UNATTRIBUTED. */

@@ -88,10 +88,11 @@ static long walk_write(__u32 i, struct walk_ctx *w)
 
 /*
  * Writes the path of @dir into slot @slot, as the task sees it from @root.
- * bpf_loop (5.17+) keeps the walk verified once instead of once per caller path.
+ * @loop: bpf_loop (5.17+), which keeps the walk verified once instead of once
+ * per caller path; else loops with a constant bound (compat.h).
  */
 static __always_inline void append_path(struct cactus_event *e, int slot,
-					 const struct path *dir, const struct path *root)
+					 const struct path *dir, const struct path *root, bool loop)
 {
 	struct walk_ctx w = {
 		.e = e,
@@ -103,8 +104,19 @@ static __always_inline void append_path(struct cactus_event *e, int slot,
 	};
 	__u32 off = e->data_len;
 
-	bpf_loop(CACTUS_PATH_DEPTH + 8, walk_up, &w, 0);
-	bpf_loop(CACTUS_PATH_DEPTH, walk_write, &w, 0);
+	if (loop) {
+		bpf_loop(CACTUS_PATH_DEPTH + 8, walk_up, &w, 0);
+		bpf_loop(CACTUS_PATH_DEPTH, walk_write, &w, 0);
+	} else {
+		for (__u32 i = 0; i < CACTUS_PATH_DEPTH + 8; i++) {
+			if (walk_up(i, &w))
+				break;
+		}
+		for (__u32 i = 0; i < CACTUS_PATH_DEPTH; i++) {
+			if (walk_write(i, &w))
+				break;
+		}
+	}
 	if (w.pos == off) {
 		e->data[data_off(off)] = '/';
 		w.pos++;
@@ -114,13 +126,13 @@ static __always_inline void append_path(struct cactus_event *e, int slot,
 
 /* Appends @dir as the task sees it (up to its root) as string @slot. */
 static __always_inline void append_task_path(struct cactus_event *e, int slot,
-					     struct task_struct *task, struct path *dir)
+					     struct task_struct *task, struct path *dir, bool loop)
 {
 	struct fs_struct *fs = BPF_CORE_READ(task, fs);
 	struct path root;
 
 	bpf_core_read(&root, sizeof(root), &fs->root);
-	append_path(e, slot, dir, &root);
+	append_path(e, slot, dir, &root, loop);
 }
 
 /* The file behind descriptor @fd of the current task, or NULL. */

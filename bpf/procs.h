@@ -29,45 +29,6 @@
 #include "stats.h"
 #include "task.h"
 
-/* Set before load: the loaded mode keeps stashes in the LRU hash (fentry,
- * kprobe), else in task storage; the other map is not made (the verifier
- * drops the branch that would use it). */
-const volatile bool stash_lru = false;
-
-/* @task's stash (any task, not only the current one); with @create, made
- * if missing, as a fresh entry (no syscall in flight, not set-up). */
-static __always_inline struct stash *stash_of(struct task_struct *task, bool create)
-{
-	struct stash *st;
-	__u32 tid, zero = 0;
-	struct scratch *s;
-
-	if (!stash_lru) {
-		st = bpf_task_storage_get(&stash_tls, task, NULL, 0);
-		if (st || !create)
-			return st;
-		st = bpf_task_storage_get(&stash_tls, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	} else {
-		tid = task->pid;
-		st = bpf_map_lookup_elem(&stash, &tid);
-		if (st || !create)
-			return st;
-		s = bpf_map_lookup_elem(&scratch, &zero);
-		if (!s || bpf_map_update_elem(&stash, &tid, s, BPF_ANY))
-			return NULL;
-		st = bpf_map_lookup_elem(&stash, &tid);
-	}
-	if (st) {
-		st->nr = -1;
-		st->cgroup_learnt = 0;
-		st->vgen = 0;
-		st->setup = 0;
-		st->kill_rule = 0;
-		st->exec_len = 0;
-	}
-	return st;
-}
-
 static __always_inline bool task_in_setup(struct task_struct *task)
 {
 	struct stash *st = stash_of(task, false);
@@ -90,7 +51,7 @@ static __always_inline void mark_setup(struct task_struct *task)
 /* Kernel dev_t of @task's controlling terminal, 0 without one. */
 static __always_inline __u32 task_tty(struct task_struct *task)
 {
-	struct tty_struct *tty = task->signal->tty;
+	struct tty_struct *tty = KREAD(task, signal, tty);
 	struct tty_driver *drv;
 
 	if (!tty)
@@ -111,20 +72,20 @@ static __always_inline struct cactus_event *proc_record(struct task_struct *task
 
 	if (!e)
 		return NULL;
-	parent = task->real_parent;
-	ns = pid_upid_any(task->thread_pid, level).ns;
+	parent = KREAD(task, real_parent);
+	ns = pid_upid_any(KREAD(task, thread_pid), level).ns;
 	e->type = type;
 	e->ts_boot_ns = bpf_ktime_get_boot_ns();
 	e->cgroup_id = cg;
 	e->pid_ns = key->pid_ns;
 	e->mnt_ns = key->mnt_ns;
-	e->host_pid = task->tgid;
-	e->host_tid = task->pid;
-	e->host_ppid = parent->tgid;
+	e->host_pid = KREAD(task, tgid);
+	e->host_tid = KREAD(task, pid);
+	e->host_ppid = KREAD(parent, tgid);
 	e->pid = tgid_in_ns(task, level, ns);
 	e->ppid = tgid_in_ns(parent, level, ns);
-	e->uid = task->cred->uid.val;
-	e->gid = task->cred->gid.val;
+	e->uid = KREAD(task, cred, uid.val);
+	e->gid = KREAD(task, cred, gid.val);
 	e->syscall_nr = 0;
 	e->ret = 0;
 	e->family = 0;
@@ -133,7 +94,7 @@ static __always_inline struct cactus_event *proc_record(struct task_struct *task
 	e->file_dev = 0;
 	e->file_nlink = 0;
 	__builtin_memset(e->args, 0, sizeof(e->args));
-	bpf_probe_read_kernel(e->comm, sizeof(e->comm), task->comm);
+	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
 	return e;
 }
 
@@ -171,9 +132,9 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 
 /* sched_process_exec, in the task: set-up ends (the workload starts); the
  * record names the file actually executed; kill rules on exec judge it. */
-static __always_inline int on_exec(struct linux_binprm *bprm)
+static __always_inline int on_exec(struct linux_binprm *bprm, bool loop)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 	struct ns_key key = {};
 	unsigned int level = 0;
 	struct cactus_event *e;
@@ -191,7 +152,7 @@ static __always_inline int on_exec(struct linux_binprm *bprm)
 	st = stash_of(task, false);
 	if (st && st->setup) {
 		st->setup = 0;
-		flags = pid_upid_any(task->thread_pid, level).nr == 1 ? PROC_F_ENTRYPOINT :
+		flags = pid_upid_any(KREAD(task, thread_pid), level).nr == 1 ? PROC_F_ENTRYPOINT :
 									 PROC_F_EXEC_SESSION;
 	}
 	e = proc_record(task, REC_PROC_EXEC, &key, level, cg);
@@ -200,14 +161,14 @@ static __always_inline int on_exec(struct linux_binprm *bprm)
 	e->args[PROC_ARG_FLAGS] = flags;
 	e->args[PROC_ARG_TTY] = task_tty(task);
 	bpf_core_read(&exe, sizeof(exe), &bprm->file->f_path);
-	append_task_path(e, STR_PATH, task, &exe);
+	append_task_path(e, STR_PATH, task, &exe, loop);
 	set_file_id(e, BPF_CORE_READ(bprm, file, f_inode));
 	append_kernel_str(e, STR_BASE, BPF_CORE_READ(bprm, filename));
 	if (BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename))
 		append_kernel_str(e, STR_EXTRA, BPF_CORE_READ(bprm, interp));
 	/* a kill rule on the executed file: before its first instruction */
 	if (st && st->nr >= 0 && !st->kill_rule) {
-		hit = enforce_kill_file(cg, st->nr, record_str(e, STR_PATH), e);
+		hit = enforce_kill_file(cg, st->nr, record_str(e, STR_PATH), e, loop);
 		if (hit) {
 			st->kill_rule = hit;
 			e->kill_rule = hit;
@@ -226,7 +187,7 @@ static __always_inline int on_exec(struct linux_binprm *bprm)
 static __always_inline void ns_enter_note(struct task_struct *task)
 {
 	struct stash *st = stash_of(task, false);
-	__u32 tid = task->pid;
+	__u32 tid = KREAD(task, pid);
 	__u8 one = 1;
 
 	if (st && !st->setup)
@@ -238,7 +199,7 @@ static __always_inline void ns_enter_note(struct task_struct *task)
  * namespaces (@in_ct) came from the host: set-up. */
 static __always_inline void ns_exit_check(struct task_struct *task, long ret, bool in_ct)
 {
-	__u32 tid = task->pid;
+	__u32 tid = KREAD(task, pid);
 
 	if (!bpf_map_lookup_elem(&ns_entering, &tid))
 		return;

@@ -7,6 +7,7 @@
 #define CACTUS_BPF_STASH_H
 
 #include "base.h"
+#include "compat.h"
 #include "maps.h"
 
 /* Bumped by user space after every change to cgroup_watch: cached verdicts
@@ -24,33 +25,39 @@ static __always_inline bool cgroup_watched(__u64 cg, bool *known)
 }
 
 /*
- * This thread's stash entry; with @create, made if missing. @tls (a constant
- * per program flavour): task-local storage, else the LRU hash (see maps.h).
- * A new entry is zeroed (task storage) or garbage but for the fields read
- * before on_enter writes them: cgroup_learnt, vgen.
+ * @task's stash (any task, not only the current one); with @create, made if
+ * missing, as a fresh entry (no syscall in flight, not set-up): task-local
+ * storage, else the LRU hash by thread id (stash_lru, compat.h).
  */
-static __always_inline struct stash *stash_get(struct task_struct *task, bool create, bool tls)
+static __always_inline struct stash *stash_of(struct task_struct *task, bool create)
 {
+	struct stash *st;
 	__u32 tid, zero = 0;
 	struct scratch *s;
-	struct stash *st;
 
-	if (tls)
-		return bpf_task_storage_get(&stash_tls, task, NULL,
-					    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
-	tid = (__u32)bpf_get_current_pid_tgid();
-	st = bpf_map_lookup_elem(&stash, &tid);
-	if (st || !create)
-		return st;
-	/* the per-CPU scratch buffer is larger than a stash and free at entry */
-	s = bpf_map_lookup_elem(&scratch, &zero);
-	if (!s || bpf_map_update_elem(&stash, &tid, s, BPF_ANY))
-		return NULL;
-	st = bpf_map_lookup_elem(&stash, &tid);
+	if (!stash_lru) {
+		st = bpf_task_storage_get(&stash_tls, task, NULL, 0);
+		if (st || !create)
+			return st;
+		st = bpf_task_storage_get(&stash_tls, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	} else {
+		tid = KREAD(task, pid);
+		st = bpf_map_lookup_elem(&stash, &tid);
+		if (st || !create)
+			return st;
+		/* the per-CPU scratch buffer is larger than a stash and free here */
+		s = bpf_map_lookup_elem(&scratch, &zero);
+		if (!s || bpf_map_update_elem(&stash, &tid, s, BPF_ANY))
+			return NULL;
+		st = bpf_map_lookup_elem(&stash, &tid);
+	}
 	if (st) {
+		st->nr = -1;
 		st->cgroup_learnt = 0;
 		st->vgen = 0;
 		st->setup = 0;
+		st->kill_rule = 0;
+		st->exec_len = 0;
 	}
 	return st;
 }

@@ -2,15 +2,18 @@
 /*
  * Who is calling: namespaces, pids in the container's pid namespace.
  *
- * Every @task here comes from bpf_get_current_task_btf(), so its fields are
- * read with direct loads (the verifier turns them into plain loads with a
- * fault handler; a fault reads 0), not with a bpf_probe_read_kernel() call
- * each: a helper call costs ~15-30 ns, and an event reads ~15 fields.
+ * Every @task here comes from current_task() (compat.h) or a tracepoint's
+ * typed argument: where the kernel has bpf_get_current_task_btf() (5.11+)
+ * its fields are read with direct loads (the verifier turns them into plain
+ * loads with a fault handler; a fault reads 0), not with a
+ * bpf_probe_read_kernel() call each: a helper call costs ~15-30 ns, and an
+ * event reads ~15 fields. KREAD() falls back to the helper.
  */
 #ifndef CACTUS_BPF_TASK_H
 #define CACTUS_BPF_TASK_H
 
 #include "base.h"
+#include "compat.h"
 
 /* Namespaces of the host, recorded by user space at start-up. */
 const volatile __u32 host_pid_ns = 0;
@@ -58,10 +61,19 @@ static __noinline __u32 pid_ns_inum_deep(struct pid *pid, __u32 level)
 	return BPF_CORE_READ(ns, ns.inum);
 }
 
+/*
+ * pid->numbers[k] for k > 0 by direct loads: only from a BTF pointer and
+ * where BTF declares numbers[] flexible. 5.10's BTF says numbers[1], so CO-RE
+ * cannot relocate numbers[1..3] there: the helper reads of the deep path.
+ */
+#define PID_DIRECT(pid) (have_task_btf && bpf_core_field_exists(pid->numbers[1]))
+
 /* Inode of @pid's namespace at @level: each level's load is its own path, so
  * no path dereferences a pointer that was not loaded from a typed one. */
 static __always_inline __u32 pid_ns_inum(struct pid *pid, unsigned int level)
 {
+	if (!PID_DIRECT(pid))
+		return pid_ns_inum_deep(pid, level);
 	if (level == 0)
 		return pid->numbers[0].ns->ns.inum;
 	if (level == 1)
@@ -79,7 +91,7 @@ static __always_inline struct upid pid_upid_any(struct pid *pid, unsigned int le
 {
 	struct upid up;
 
-	if (level <= 3)
+	if (level <= 3 && PID_DIRECT(pid))
 		return pid_upid(pid, level);
 	up.ns = (void *)pid_upid_deep(pid, level, &up.nr);
 	return up;
@@ -94,11 +106,11 @@ static __always_inline struct upid pid_upid_any(struct pid *pid, unsigned int le
 static __always_inline bool task_ns(struct task_struct *task, struct ns_key *key,
 				    unsigned int *level)
 {
-	struct pid *pid = task->thread_pid;
+	struct pid *pid = KREAD(task, thread_pid);
 	unsigned int lvl;
 
-	key->mnt_ns = task->nsproxy->mnt_ns->ns.inum;
-	lvl = pid->level;
+	key->mnt_ns = KREAD(task, nsproxy, mnt_ns, ns.inum);
+	lvl = KREAD(pid, level);
 	if (key->mnt_ns == host_mnt_ns && lvl == 0)
 		return false;
 	lvl &= 31; /* MAX_PID_NS_LEVEL is 32 */
@@ -111,7 +123,7 @@ static __always_inline bool task_ns(struct task_struct *task, struct ns_key *key
  * direct loads. */
 static __always_inline __u64 task_cgroup_id(struct task_struct *task)
 {
-	return task->cgroups->dfl_cgrp->kn->id;
+	return KREAD(task, cgroups, dfl_cgrp, kn, id);
 }
 
 /* kernfs_node's parent was renamed __parent in 6.15 (RCU-protected): both
@@ -136,10 +148,10 @@ static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
 static __always_inline __u32 tgid_in_ns(struct task_struct *task, unsigned int level,
 					struct pid_namespace *ns)
 {
-	struct pid *pid = task->group_leader->thread_pid;
+	struct pid *pid = KREAD(task, group_leader, thread_pid);
 	struct upid up;
 
-	if (pid->level < level)
+	if (KREAD(pid, level) < level)
 		return 0;
 	up = pid_upid_any(pid, level);
 	return up.ns == ns ? (__u32)up.nr : 0;

@@ -7,6 +7,7 @@
  *   calibrate.c  start-up measurement: tracepoint or tp_btf
  *   modes.c      attach mode names
  *   pin.c        restart without loss: pinning, adopting, `cactus detach`
+ *   features.c   what this kernel's BPF can do: fallbacks chosen at load
  * Calls go one way: kernel.c -> attach.c -> fentry.c, calibrate.c -> modes.c.
  */
 #ifndef CACTUS_KERNEL_INTERNAL_H
@@ -22,10 +23,22 @@
 
 struct btf;
 
+/* What the kernel's BPF can do (features.c); each false selects a fallback. */
+struct kfeatures {
+	bool loop;          /* bpf_loop (5.17) in tracing programs, else `_bl` variants */
+	bool loop_sock;     /* ... in cgroup sock_addr programs */
+	bool task_btf;      /* bpf_get_current_task_btf (5.11): direct loads */
+	bool task_storage;  /* task-local storage from tracing programs */
+	bool task_pt_regs;  /* bpf_task_pt_regs (5.15) */
+	bool d_path_lsm;    /* not disabled for tests: try lsm.s + bpf_d_path first */
+};
+
 struct kernel {
 	struct cactus_bpf *skel;
+	struct kfeatures feat;
+	bool lsm_walk;             /* the LSM variant without bpf_d_path */
 	enum attach_mode mode;
-	char reason[160];
+	char reason[256];
 	bool calibrate;            /* auto: tracepoint and tp_btf both loaded, */
 				   /* the cheaper one chosen at attach (calibrate.c) */
 	struct bpf_link **links;   /* tracepoint, kprobe, tp_btf: two per syscall */
@@ -80,6 +93,14 @@ struct bpf_insn;
 size_t fentry_subprog_starts(const struct bpf_insn *insns, size_t n, __u32 *starts, size_t max);
 /* BTF id of the function that runs syscall @name, @fn its kallsyms name. */
 int fentry_sys_func(struct kernel *k, const char *name, char *fn, size_t size);
+
+/* The program @base of the loaded variant (`_bl` without bpf_loop). */
+struct bpf_program *kernel_prog(const struct kernel *k, const char *base);
+
+/* features.c */
+void features_probe(struct kfeatures *f);
+const char *features_missing(const struct kfeatures *f, char *buf, size_t len);
+bool features_sys_regs_untyped(struct kernel *k);
 
 /* pin.c */
 int pin_read_state(const char *dir, __u32 *gen, enum attach_mode *mode);

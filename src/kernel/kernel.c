@@ -76,26 +76,47 @@ static int host_ns(__u32 *pid_ns, __u32 *mnt_ns)
 	return err;
 }
 
-/* Which programs load with @mode. The per-thread stash: task storage for the
- * tracepoint flavours, the LRU hash for fentry/kprobe (bpf/maps.h); the
- * unused one is not made, or shrunk to one entry. */
-static void set_autoload(struct cactus_bpf *skel, enum attach_mode mode, bool calibrate)
+static void load_prog(struct kernel *k, const char *base, bool on)
 {
-	bool btf = mode == ATTACH_TP_BTF || (calibrate && mode == ATTACH_TRACEPOINT);
-	bool tls = mode != ATTACH_FENTRY && mode != ATTACH_KPROBE;
+	struct bpf_program *p = kernel_prog(k, base);
 
-	bpf_program__set_autoload(skel->progs.cactus_enter_tp, mode == ATTACH_TRACEPOINT);
-	bpf_program__set_autoload(skel->progs.cactus_exit_tp, mode == ATTACH_TRACEPOINT);
-	bpf_program__set_autoload(skel->progs.cactus_enter_btf, btf);
-	bpf_program__set_autoload(skel->progs.cactus_exit_btf, btf);
-	bpf_program__set_autoload(skel->progs.cactus_enter_raw, mode == ATTACH_RAW_TP);
-	bpf_program__set_autoload(skel->progs.cactus_exit_raw, mode == ATTACH_RAW_TP);
-	bpf_program__set_autoload(skel->progs.cactus_enter_fentry, mode == ATTACH_FENTRY);
-	bpf_program__set_autoload(skel->progs.cactus_exit_fexit, mode == ATTACH_FENTRY);
-	bpf_program__set_autoload(skel->progs.cactus_enter_kp, mode == ATTACH_KPROBE);
-	bpf_program__set_autoload(skel->progs.cactus_exit_kp, mode == ATTACH_KPROBE);
+	if (p)
+		bpf_program__set_autoload(p, on);
+}
+
+/* Which programs load with @mode, in the variant this kernel takes; the
+ * fallbacks' switches (bpf/compat.h). The per-thread stash: task storage for
+ * the tracepoint flavours where tracing programs may use it, else the LRU
+ * hash (bpf/maps.h); the unused one is not made, or shrunk to one entry. */
+static void set_autoload(struct kernel *k, enum attach_mode mode, bool calibrate)
+{
+	struct cactus_bpf *skel = k->skel;
+	bool btf = mode == ATTACH_TP_BTF || (calibrate && mode == ATTACH_TRACEPOINT);
+	bool tls = mode != ATTACH_FENTRY && mode != ATTACH_KPROBE && k->feat.task_storage;
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, skel->obj)
+		bpf_program__set_autoload(p, false);
+	load_prog(k, "cactus_enter_tp", mode == ATTACH_TRACEPOINT);
+	load_prog(k, "cactus_exit_tp", mode == ATTACH_TRACEPOINT);
+	load_prog(k, "cactus_enter_btf", btf);
+	load_prog(k, "cactus_exit_btf", btf);
+	load_prog(k, "cactus_enter_raw", mode == ATTACH_RAW_TP);
+	load_prog(k, "cactus_exit_raw", mode == ATTACH_RAW_TP);
+	load_prog(k, "cactus_enter_fentry", mode == ATTACH_FENTRY);
+	load_prog(k, "cactus_exit_fexit", mode == ATTACH_FENTRY);
+	load_prog(k, "cactus_enter_kp", mode == ATTACH_KPROBE);
+	load_prog(k, "cactus_exit_kp", mode == ATTACH_KPROBE);
+	/* every mode: processes, lifecycle */
+	bpf_program__set_autoload(skel->progs.cactus_task_fork, true);
+	load_prog(k, "cactus_task_exec", true);
+	bpf_program__set_autoload(skel->progs.cactus_task_exit, true);
+	bpf_program__set_autoload(skel->progs.cactus_cgroup_rmdir, true);
 	bpf_map__set_autocreate(skel->maps.stash_tls, tls);
 	skel->rodata->stash_lru = !tls;
+	skel->rodata->have_task_btf = k->feat.task_btf;
+	skel->rodata->have_task_pt_regs = k->feat.task_pt_regs;
+	skel->rodata->regs_from_task = mode == ATTACH_FENTRY && features_sys_regs_untyped(k);
 	if (tls)
 		bpf_map__set_max_entries(skel->maps.stash, 1);
 }
@@ -152,13 +173,20 @@ static int setup(struct kernel *k, const struct kernel_opts *o, const struct ns_
 	char fn[64];
 	int err;
 
-	set_autoload(skel, mode, k->calibrate);
-	bpf_program__set_autoload(skel->progs.cactus_deny_open, lsm);
-	bpf_program__set_autoload(skel->progs.cactus_deny_exec, lsm);
-	bpf_program__set_autoload(skel->progs.cactus_deny_connect4, deny);
-	bpf_program__set_autoload(skel->progs.cactus_deny_connect6, deny);
-	bpf_program__set_autoload(skel->progs.cactus_deny_bind4, deny);
-	bpf_program__set_autoload(skel->progs.cactus_deny_bind6, deny);
+	set_autoload(k, mode, k->calibrate);
+	/* BPF-LSM: sleepable with bpf_d_path, else the walk (5.10) */
+	bpf_program__set_autoload(skel->progs.cactus_deny_open, lsm && !k->lsm_walk);
+	bpf_program__set_autoload(skel->progs.cactus_deny_exec, lsm && !k->lsm_walk);
+	bpf_program__set_autoload(skel->progs.cactus_deny_open_walk, lsm && k->lsm_walk);
+	bpf_program__set_autoload(skel->progs.cactus_deny_exec_walk, lsm && k->lsm_walk);
+	for (int i = 0; i < 4; i++) {
+		static const char *const sock[4] = { "cactus_deny_connect4", "cactus_deny_connect6",
+						     "cactus_deny_bind4", "cactus_deny_bind6" };
+		char name[48];
+
+		snprintf(name, sizeof(name), "%s%s", sock[i], k->feat.loop_sock ? "" : "_bl");
+		bpf_program__set_autoload(bpf_object__find_program_by_name(skel->obj, name), deny);
+	}
 	skel->rodata->my_gen = k->gen;
 	if (k->adopt)
 		pin_reuse_maps(k, k->pin_path);
@@ -181,9 +209,9 @@ static int setup(struct kernel *k, const struct kernel_opts *o, const struct ns_
 	/* loaded (verified) once against openat (the function the prefix was
 	 * found by), cloned per syscall at attach (fentry.c) */
 	snprintf(fn, sizeof(fn), "%sopenat", k->prefix);
-	err = bpf_program__set_attach_target(skel->progs.cactus_enter_fentry, 0, fn);
+	err = bpf_program__set_attach_target(kernel_prog(k, "cactus_enter_fentry"), 0, fn);
 	if (!err)
-		err = bpf_program__set_attach_target(skel->progs.cactus_exit_fexit, 0, fn);
+		err = bpf_program__set_attach_target(kernel_prog(k, "cactus_exit_fexit"), 0, fn);
 	return err;
 }
 
@@ -208,6 +236,56 @@ static int load_once(struct kernel *k, const struct kernel_opts *o, const struct
 	return err;
 }
 
+/* Loads the two BPF-LSM programs of one variant alone: does this kernel
+ * take them? (libbpf cannot probe LSM helpers; a full load per try would
+ * verify every program again.) */
+static int lsm_loads(struct kernel *k, const struct kernel_opts *o, const struct ns_key *host,
+		     bool walk)
+{
+	bool adopt = k->adopt;
+	struct bpf_program *p;
+	int err;
+
+	k->skel = cactus_bpf__open();
+	if (!k->skel)
+		return -errno;
+	k->lsm_walk = walk;
+	k->adopt = false; /* a throwaway object: shares nothing */
+	err = setup(k, o, host, ATTACH_TRACEPOINT, true);
+	k->adopt = adopt;
+	bpf_object__for_each_program(p, k->skel->obj)
+		bpf_program__set_autoload(p, false);
+	bpf_program__set_autoload(walk ? k->skel->progs.cactus_deny_open_walk :
+				  k->skel->progs.cactus_deny_open, true);
+	bpf_program__set_autoload(walk ? k->skel->progs.cactus_deny_exec_walk :
+				  k->skel->progs.cactus_deny_exec, true);
+	if (!err)
+		err = cactus_bpf__load(k->skel);
+	cactus_bpf__destroy(k->skel);
+	k->skel = NULL;
+	return err;
+}
+
+/* Which BPF-LSM variant this kernel takes: sleepable with bpf_d_path
+ * (5.11+), else plain with the walk; 1 loads, -1 none. */
+static int probe_lsm(struct kernel *k, const struct kernel_opts *o, const struct ns_key *host)
+{
+	int err = -EINVAL;
+
+	if (!lsm_listed(k))
+		return -1;
+	if (k->feat.d_path_lsm) {
+		err = lsm_loads(k, o, host, false);
+		if (!err)
+			return 1;
+	}
+	if (!lsm_loads(k, o, host, true))
+		return 1;
+	snprintf(k->lsm_reason, sizeof(k->lsm_reason), "lsm programs refused: %s",
+		 strerror(-err));
+	return -1;
+}
+
 /* @lsm_state: 0 untried, 1 loads, -1 refused (kept across modes). */
 static int try_load(struct kernel *k, const struct kernel_opts *o, const struct ns_key *host,
 		    enum attach_mode mode, int *lsm_state)
@@ -220,7 +298,9 @@ static int try_load(struct kernel *k, const struct kernel_opts *o, const struct 
 		if (err)
 			return err;
 	}
-	lsm = *lsm_state >= 0 && lsm_listed(k);
+	if (*lsm_state == 0)
+		*lsm_state = probe_lsm(k, o, host);
+	lsm = *lsm_state > 0;
 	err = load_once(k, o, host, mode, lsm);
 	if (err && lsm) {
 		int err2 = load_once(k, o, host, mode, false);
@@ -296,6 +376,7 @@ struct kernel *kernel__load(const struct kernel_opts *o)
 		return NULL;
 	k->old_ring_fd = -1;
 	k->gen = 1;
+	features_probe(&k->feat);
 	k->pin_path = o->pin_path;
 	if (o->pin_path && !pin_read_state(o->pin_path, &k->gen, &pinned_mode)) {
 		/* the same programs' mode, unless forced otherwise: no calibration

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Names of the attach modes (kernel.h), for the command line and messages. */
+/* Names of the attach modes (kernel.h), for the command line and messages;
+ * which variant of a program is loaded. */
+#include <stdio.h>
 #include <string.h>
-#include "kernel/kernel.h"
+#include "kernel/internal.h"
 
 static const char *const mode_names[ATTACH_NMODES] = {
 	[ATTACH_AUTO] = "auto",
@@ -24,4 +26,14 @@ int attach_mode_parse(const char *name)
 const char *attach_mode_name(enum attach_mode mode)
 {
 	return (unsigned)mode < ATTACH_NMODES ? mode_names[mode] : "?";
+}
+
+/* The program @base of the loaded variant: `_bl` (loops of a constant bound)
+ * where the kernel has no bpf_loop. */
+struct bpf_program *kernel_prog(const struct kernel *k, const char *base)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s%s", base, k->feat.loop ? "" : "_bl");
+	return bpf_object__find_program_by_name(k->skel->obj, name);
 }

@@ -1,10 +1,12 @@
 #!/bin/sh
-# cactus end-to-end tests under run-kernel's 6.1 kernel (busybox only: no
-# python, no container runtime). A "container" is `unshare -p -m -f
-# --mount-proc`. For each attach mode: the same script, its events checked
-# field by field, a host process must produce none, and the three modes'
-# event lists must agree. Then BPF-LSM: --deny-open makes an open fail with
-# EPERM inside the container only. Prints ok:/FAIL: lines; exit 1 on failure.
+# cactus end-to-end tests under run-kernel's kernels, 6.1 and 5.10 (busybox
+# only: no python, no container runtime). A "container" is `unshare -p -m -f
+# --mount-proc`. For each attach mode the kernel offers (fentry, kprobe,
+# tracepoint, tp_btf, raw_tp): the same script, its events checked field by
+# field, a host process must produce none, and every mode's event list must
+# equal the tracepoint mode's. Then enforcement: kill rules (a relative path,
+# a prefix), cgroup connect deny (a port, a CIDR), BPF-LSM open and exec deny,
+# in a container only. Prints ok:/FAIL: lines; exit 1 on failure.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=${here%/tests/vm}
@@ -58,6 +60,9 @@ col() { echo "$FIELDS" | tr ' ' '\n' | grep -n "^$1\$" | cut -d: -f1; }
 # these tests are about capture, not rules: no rule set (none is installed here)
 norules=
 "$cactus" help | grep -q -- --no-default-rules && norules=--no-default-rules
+# the syscalls the script makes (and the process ones): under emulation
+# fentry verifies one program per traced syscall, minutes on 5.10 for all
+SYSCALLS=openat,execve,connect,socket,kill,clone,clone3,fork,vfork,exit_group,unshare,setns
 
 cpid=
 # start-up may take minutes: software emulation, and fentry verifies one
@@ -109,7 +114,7 @@ run_container() {
 
 check_mode() {
 	m=$1
-	start_cactus "$m" --attach "$m" || return
+	start_cactus "$m" --attach "$m" --syscall "$SYSCALLS" || return
 	run_container "$m"
 	stop_cactus
 	read cpidns cmntns <"ns.$m"
@@ -157,10 +162,10 @@ check_mode() {
 		sort -n -s -k1,1 | cut -f1,3- >"cmp.$m"
 }
 
-for m in fentry kprobe tracepoint; do
+for m in fentry kprobe tracepoint tp_btf raw_tp; do
 	check_mode $m
 done
-for m in fentry kprobe; do
+for m in fentry kprobe tp_btf raw_tp; do
 	if [ -s cmp.$m ] && [ -s cmp.tracepoint ] && cmp -s cmp.$m cmp.tracepoint; then
 		ok "$m and tracepoint: same $(wc -l <cmp.$m) container events, field by field"
 	else
@@ -172,7 +177,8 @@ done
 # BPF-LSM: open (and exec) of a denied path fail inside the container only
 echo secret >/tmp/secret.txt
 mkdir -p /tmp/denied; cp /bin/busybox /tmp/denied/true # busybox runs applet "true"
-if start_cactus lsm --deny-open /tmp/secret.txt --deny-open /tmp/denied/true; then
+if start_cactus lsm --attach tracepoint --syscall "$SYSCALLS" --deny-open /tmp/secret.txt \
+	--deny-open /tmp/denied/true; then
 	grep -q "BPF-LSM unavailable" err.lsm && fail "lsm: $(grep BPF-LSM err.lsm)"
 	unshare -p -m -f --mount-proc sh -c 'cat /tmp/secret.txt' >lsm.cat 2>&1
 	rc=$?
@@ -190,6 +196,55 @@ if start_cactus lsm --deny-open /tmp/secret.txt --deny-open /tmp/denied/true; th
 	awk -F'\t' '$6 == "openat" && $9 == "/tmp" && $10 == "secret.txt" && $18 == -1' ev.lsm | grep -q . \
 		&& ok "lsm: the denied open is an event with ret -1 (EPERM)" || fail "lsm: no openat event with ret -1: $(grep secret ev.lsm | head -3)"
 fi
+
+# Kill rules and cgroup deny rules, in a container whose cgroup is named as
+# docker names one (the deny programs learn container cgroups by name)
+cat >rules.yaml <<'EOF'
+- rule: kill_on_open
+  description: opening /tmp/killme.txt kills the process
+  priority: critical
+  match: {syscall: [open, openat], path: /tmp/killme.txt}
+  action: kill
+- rule: kill_prefix
+  description: opening anything under /tmp/kdir/ kills
+  priority: critical
+  match: {syscall: [open, openat], path: {prefix: /tmp/kdir/}}
+  action: kill
+- rule: deny_port
+  description: connect to port 4444 is denied
+  priority: critical
+  match: {syscall: connect, port: 4444}
+  action: deny
+- rule: deny_net
+  description: connect to 10.1.0.0/16 is denied
+  priority: critical
+  match: {syscall: connect, addr: {cidr: [10.1.0.0/16]}}
+  action: deny
+EOF
+mkdir -p /tmp/kdir; echo k >/tmp/killme.txt; echo k >/tmp/kdir/x; echo ok >/tmp/ok.txt
+CG=/sys/fs/cgroup/docker-$(printf '%064d' 0 | tr 0 a).scope
+mkdir -p "$CG"
+for m in tracepoint kprobe fentry; do
+	start_cactus "enf.$m" --attach "$m" --syscall "$SYSCALLS" --rules rules.yaml || continue
+	unshare -p -m -f --mount-proc sh -c "echo \$\$ > $CG/cgroup.procs; cd /tmp
+		cat killme.txt >/dev/null 2>&1; echo kill_rel=\$?
+		cat /tmp/kdir/x >/dev/null 2>&1; echo kill_prefix=\$?
+		cat /tmp/ok.txt >/dev/null 2>&1; echo open_ok=\$?
+		nc 127.0.0.1 4444 </dev/null 2>&1 | grep -q 'not permitted'; echo deny_port=\$?
+		nc 127.0.0.1 4445 </dev/null 2>&1 | grep -q 'refused'; echo other_refused=\$?
+		nc 10.1.2.3 80 </dev/null 2>&1 | grep -q 'not permitted'; echo deny_cidr=\$?" >"enf.$m.ct" 2>&1
+	for want in kill_rel=137 kill_prefix=137 open_ok=0 deny_port=0 other_refused=0 deny_cidr=0; do
+		got=$(grep "^${want%=*}=" "enf.$m.ct" | cut -d= -f2)
+		[ "$got" = "${want#*=}" ] && ok "enforce $m: $want" \
+			|| fail "enforce $m: ${want%=*} is '$got', want ${want#*=} ($(tr '\n' ' ' <"enf.$m.ct"))"
+	done
+	cat /tmp/killme.txt >/dev/null && ok "enforce $m: the host opens killme.txt" \
+		|| fail "enforce $m: the host was stopped"
+	nc 127.0.0.1 4444 </dev/null 2>&1 | grep -q refused && ok "enforce $m: the host's connect is not denied" \
+		|| fail "enforce $m: the host's connect to 4444 was denied"
+	stop_cactus
+done
+rmdir "$CG" 2>/dev/null
 
 echo "vm-tests: $fails failure(s)"
 [ $fails = 0 ]
