@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Files protected by an exact path, known by identity: each such path of a
- * kill rule is stat'ed inside every running container's root when the
- * container is learnt, and the inode found goes into the kernel's file_ids
- * (the kill holds under every name of the file: hard links, symlinks, any
- * spelling). An event on such an inode under another name is shown as the
- * protected path (the rules judge that), with the name used in path_arg.
+ * Files protected by an exact path, known by identity: each path a rule
+ * names exactly (kill and alert rules) is stat'ed inside every running
+ * container's root when the container is learnt. A kill rule's inode goes
+ * into the kernel's file_ids (the kill holds under every name of the file:
+ * hard links, symlinks, any spelling). An event on such an inode under
+ * another name is shown as the protected path (the rules judge that), with
+ * the name used in path_arg.
  * Entries leave with their container: an inode number is reused once its
  * file is gone.
  */
@@ -50,6 +51,8 @@ static void add(struct monitor *m, const struct container *c, const char *path, 
 	found = tfind(&key, &m->protect, cmp);
 	if (found) {
 		p = *found;
+		if (!bit || (p->kill_mask & bit))
+			return;
 		p->kill_mask |= bit;
 	} else {
 		p = calloc(1, sizeof(*p));
@@ -65,20 +68,35 @@ static void add(struct monitor *m, const struct container *c, const char *path, 
 		}
 		m->n_protect++;
 	}
-	if (kernel__set_file_id(m->kernel, &p->id, p->kill_mask))
+	if (p->kill_mask && kernel__set_file_id(m->kernel, &p->id, p->kill_mask))
 		log_warn("cannot protect %s of container %s by identity", path, c->id);
+}
+
+struct alert_paths {
+	struct monitor *m;
+	const struct container *c;
+};
+
+static void add_alert_path(void *ctx, const char *path)
+{
+	struct alert_paths *a = ctx;
+
+	add(a->m, a->c, path, 0);
 }
 
 void protect_container(struct monitor *m, const struct container *c)
 {
 	const struct kill_rule *kr = enforce__kill_rules(m->enforce);
+	struct alert_paths a = { .m = m, .c = c };
 
 	if (!c->init_pid)
 		return;
+
 	for (__u32 i = 0; i < enforce__n_kill(m->enforce); i++) {
 		if (kr[i].str_mode == KR_STR_EXACT && kr[i].str[0] == '/')
 			add(m, c, kr[i].str, 1U << i);
 	}
+	rules__exact_paths(m->rules, add_alert_path, &a);
 }
 
 /* twalk has no context argument: the container being forgotten. */
@@ -106,7 +124,8 @@ void protect_forget(struct monitor *m, const struct container *c)
 	forget_n = 0;
 	twalk(m->protect, collect);
 	for (size_t i = 0; i < forget_n; i++) {
-		kernel__set_file_id(m->kernel, &forget_v[i]->id, 0);
+		if (forget_v[i]->kill_mask)
+			kernel__set_file_id(m->kernel, &forget_v[i]->id, 0);
 		tdelete(forget_v[i], &m->protect, cmp);
 		free(forget_v[i]);
 		m->n_protect--;

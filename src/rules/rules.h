@@ -76,6 +76,12 @@ int rule_line(const struct rule *r);
 /* True if the event matches the rule (its match, and none of its excepts). */
 bool rule_matches(const struct rule *r, const struct event_view *v);
 
+/* Calls @fn with each absolute path some rule's match names exactly (`path:`
+ * a value or `in:` a list): the files user space also knows by identity
+ * (hard links; src/monitor/protect.c). A path may come more than once. */
+void rules__exact_paths(const struct rule_set *rs, void (*fn)(void *ctx, const char *path),
+			void *ctx);
+
 /*
  * The indices of the rules that can match an event of syscall @nr (the
  * others have a syscall or category condition that rules it out), in rule

@@ -91,3 +91,22 @@ int rule_line(const struct rule *r)
 {
 	return r->line;
 }
+
+void rules__exact_paths(const struct rule_set *rs, void (*fn)(void *ctx, const char *path),
+			void *ctx)
+{
+	for (size_t i = 0; rs && i < rs->n; i++) {
+		const struct match *m = &rs->r[i]->m;
+
+		for (size_t c = 0; c < m->n; c++) {
+			const struct cond *cd = &m->c[c];
+
+			if (cd->field != RF_PATH || cd->op != OP_EXACT)
+				continue;
+			for (uint32_t v = 0; v < cd->n; v++) {
+				if (cd->s[v].s[0] == '/')
+					fn(ctx, cd->s[v].s);
+			}
+		}
+	}
+}

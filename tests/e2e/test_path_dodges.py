@@ -134,3 +134,24 @@ def test_exec_kill_judges_file_executed(tmp_path, start_agent, container):
         if cp.returncode != 0:
             failed.append((name, "benign", cp.returncode, cp.stderr))
     assert not failed, failed
+
+
+def test_alert_rule_sees_through_hard_link(start_agent, container):
+    """The default read_credential_files (an alert rule on exact paths)
+    judges the file: a hard link to /etc/shadow opened under another name
+    is reported as /etc/shadow, the name used in path_arg."""
+    c = container()
+    agent = start_agent("--alert-window", "0")
+    cp = c.exec("sh", "-c", "ln -f /etc/shadow /tmp/innocent; cat /tmp/innocent", check=False)
+    assert cp.returncode == 0, cp
+    ev = agent.wait_for(lambda e: c.owns(e) and e.get("syscall") == "openat"
+                        and (e.get("alert") or {}).get("rule") == "read_credential_files",
+                        what="read_credential_files through the hard link")
+    assert (ev["dirname"], ev["filename"]) == ("/etc", "shadow"), ev
+    assert ev.get("path_arg") == "/tmp/innocent", ev
+    # a file of the same content, another inode: not a credential file
+    cp = c.exec("sh", "-c", "cp /etc/shadow /tmp/copy; cat /tmp/copy", check=False)
+    time_copy = agent.wait_for(lambda e: c.owns(e) and e.get("syscall") == "openat"
+                               and e.get("filename") == "copy" and e.get("ret", -1) >= 0,
+                               what="the copy's open")
+    assert not time_copy.get("alert"), time_copy
