@@ -64,18 +64,23 @@ static long kill_rule_step(__u32 i, struct kill_ctx *k)
 	return 1;
 }
 
-/* Every kill rule against @k: bpf_loop, else a loop with a constant bound
- * (compat.h), which stops at the last rule. */
-static __always_inline void kill_rules_run(struct kill_ctx *k, bool loop)
+/* Every kill rule against @k (bpf_loop, else a loop with a constant bound,
+ * compat.h); the first that matches kills. Its index + 1, else 0. */
+static __always_inline __u32 kill_rules_run(struct kill_ctx *k, bool loop)
 {
 	if (loop) {
 		bpf_loop(CACTUS_MAX_KRULES, kill_rule_step, k, 0);
-		return;
+	} else {
+		for (__u32 i = 0; i < CACTUS_MAX_KRULES && i < n_kill_rules; i++) {
+			if (kill_rule_step(i, k))
+				break;
+		}
 	}
-	for (__u32 i = 0; i < CACTUS_MAX_KRULES && i < n_kill_rules; i++) {
-		if (kill_rule_step(i, k))
-			break;
-	}
+	if (!k->hit)
+		return 0;
+	bpf_send_signal(SIGKILL);
+	count(STAT_KILLS);
+	return k->hit;
 }
 
 /*
@@ -132,12 +137,7 @@ static __always_inline __u32 enforce_kill_file(__u64 cg, long nr, const char *pa
 	mask = bpf_map_lookup_elem(&file_ids, &id);
 	if (mask)
 		k.fid_mask = *mask;
-	kill_rules_run(&k, loop);
-	if (!k.hit)
-		return 0;
-	bpf_send_signal(SIGKILL);
-	count(STAT_KILLS);
-	return k.hit;
+	return kill_rules_run(&k, loop);
 }
 
 /* At entry, from the arguments. Index + 1 of the kill rule that matched (and
@@ -167,12 +167,7 @@ static __always_inline __u32 enforce_kill(struct task_struct *task, const struct
 			k.has_port = 1;
 		}
 	}
-	kill_rules_run(&k, loop);
-	if (!k.hit)
-		return 0;
-	bpf_send_signal(SIGKILL);
-	count(STAT_KILLS);
-	return k.hit;
+	return kill_rules_run(&k, loop);
 }
 
 #endif

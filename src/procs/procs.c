@@ -131,6 +131,16 @@ static void proc_put(struct procs *p, struct proc *pr)
 	pr->n_anc = 0;
 }
 
+/* *@out = a counted copy of @from (the table may move @from when it adds an
+ * entry); proc_put() releases it. */
+static void proc_copy(struct proc *out, const struct proc *from)
+{
+	*out = *from;
+	ref(out->self.exe);
+	for (int i = 0; i < out->n_anc; i++)
+		ref(out->anc[i].exe);
+}
+
 static size_t slot_of(uint32_t pid, size_t cap)
 {
 	return (pid * 2654435761u) & (cap - 1);
@@ -296,12 +306,8 @@ static void on_fork(struct procs *p, const struct cactus_event *e)
 
 	p->st.forks++;
 	/* the parent's entry may move when the child's is added: a copy */
-	if (pe) {
-		parent = pe->p;
-		ref(parent.self.exe);
-		for (int i = 0; i < parent.n_anc; i++)
-			ref(parent.anc[i].exe);
-	}
+	if (pe)
+		proc_copy(&parent, &pe->p);
 	ce = get_or_add(p, e->host_pid);
 	if (ce) {
 		proc_put(p, &ce->p);
@@ -335,12 +341,8 @@ static void on_exec(struct procs *p, const struct cactus_event *e)
 		const struct ent *pe = find(p, e->host_ppid);
 		struct proc parent = { .n_anc = 0 };
 
-		if (pe) {
-			parent = pe->p;
-			ref(parent.self.exe);
-			for (int i = 0; i < parent.n_anc; i++)
-				ref(parent.anc[i].exe);
-		}
+		if (pe)
+			proc_copy(&parent, &pe->p);
 		en = get_or_add(p, e->host_pid);
 		if (en) {
 			en->p.start_boot_ns = (int64_t)e->ts_boot_ns;
@@ -516,12 +518,8 @@ int procs__scan_proc(struct procs *p, const char *proc_root,
 		if (find(p, v[i].pid))
 			continue; /* a record got there first: it is newer */
 		pe = find(p, v[i].ppid);
-		if (pe) {
-			parent = pe->p;
-			ref(parent.self.exe);
-			for (int a = 0; a < parent.n_anc; a++)
-				ref(parent.anc[a].exe);
-		}
+		if (pe)
+			proc_copy(&parent, &pe->p);
 		en = get_or_add(p, v[i].pid);
 		if (en) {
 			en->p.self.exe = intern(p, v[i].exe);
