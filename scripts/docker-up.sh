@@ -7,6 +7,15 @@ if docker info >/dev/null 2>&1; then
     exit 0
 fi
 echo "setup: starting dockerd" >&2
+# dockerd uses a system containerd whenever its socket file exists; a socket
+# left behind by a containerd that is gone makes dockerd wait for nothing and
+# fail. Remove it: then dockerd runs its own, and containerd-up.sh starts ours.
+csock=/run/containerd/containerd.sock
+if [ -S "$csock" ] &&
+   ! ctr --address "$csock" --connect-timeout 1s --timeout 2s version >/dev/null 2>&1; then
+    echo "setup: removing stale $csock" >&2
+    rm -f "$csock" "$csock.ttrpc"
+fi
 mkdir -p /var/log
 nohup dockerd --bridge=none --iptables=false >/var/log/cactus-dockerd.log 2>&1 &
 for _ in $(seq 1 60); do
