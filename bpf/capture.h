@@ -172,7 +172,7 @@ static __always_inline bool resolve_opened(struct cactus_event *e, struct task_s
 		return false;
 	if (append_user_str(e, STR_BASE, (void *)arg(e->args, c->path_arg)) < 0)
 		count(STAT_READ_ERR);
-	append_task_path(e, STR_PATH, task, &fp, loop);
+	append_task_path(e, WALK_SCRATCH, STR_PATH, task, &fp, loop);
 	set_file_id(e, BPF_CORE_READ(f, f_inode));
 	e->flags |= EF_RESOLVED;
 	return true;
@@ -221,7 +221,7 @@ static __always_inline void read_details(struct cactus_event *e, struct task_str
 		break;
 	}
 	if (walk)
-		append_task_path(e, dir_slot, task, &dir, loop);
+		append_task_path(e, WALK_SCRATCH, dir_slot, task, &dir, loop);
 }
 
 /* "parent/leaf" of the task's cgroup v2, for a cgroup user space does not

@@ -244,7 +244,7 @@ static __always_inline bool deny_path(const struct path *path, bool d_path)
 		b->s.e.flags = 0;
 		record_clear_strs(&b->s.e);
 		bpf_core_read(&p, sizeof(p), path);
-		append_task_path(&b->s.e, STR_PATH, task, &p, false);
+		append_task_path(&b->s.e, WALK_LSM, STR_PATH, task, &p, false);
 		if (b->s.e.flags & EF_TRUNCATED)
 			return false;
 		__builtin_memset(&b->key, 0, sizeof(b->key));

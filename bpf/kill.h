@@ -64,17 +64,49 @@ static long kill_rule_step(__u32 i, struct kill_ctx *k)
 	return 1;
 }
 
-/* Every kill rule against @k (bpf_loop, else a loop with a constant bound,
- * compat.h); the first that matches kills. Its index + 1, else 0. */
+/* The `_bl` rule loop: a global function, verified once (maps.h, kill_in).
+ * Index + 1 of the first rule that matches, else 0. */
+__noinline int kill_rules_bl(void)
+{
+	__u32 zero = 0;
+	struct kill_in *in = bpf_map_lookup_elem(&kill_in, &zero);
+	struct kill_ctx k = {};
+
+	if (!in)
+		return 0;
+	k.cg = in->cg;
+	k.nr = in->nr;
+	k.port = in->port;
+	k.has_port = in->has_port;
+	k.fid_mask = in->fid_mask;
+	k.path = in->has_path ? in->path : NULL;
+	for (__u32 i = 0; i < CACTUS_MAX_KRULES && i < n_kill_rules; i++) {
+		if (kill_rule_step(i, &k))
+			break;
+	}
+	return k.hit;
+}
+
+/* Every kill rule against @k (bpf_loop, else the global function above);
+ * the first that matches kills. Its index + 1, else 0. */
 static __always_inline __u32 kill_rules_run(struct kill_ctx *k, bool loop)
 {
 	if (loop) {
 		bpf_loop(CACTUS_MAX_KRULES, kill_rule_step, k, 0);
 	} else {
-		for (__u32 i = 0; i < CACTUS_MAX_KRULES && i < n_kill_rules; i++) {
-			if (kill_rule_step(i, k))
-				break;
-		}
+		__u32 zero = 0;
+		struct kill_in *in = bpf_map_lookup_elem(&kill_in, &zero);
+
+		if (!in)
+			return 0;
+		in->cg = k->cg;
+		in->nr = k->nr;
+		in->port = k->port;
+		in->has_port = k->has_port;
+		in->fid_mask = k->fid_mask;
+		in->has_path = k->path && bpf_probe_read_kernel_str(in->path, sizeof(in->path),
+								    k->path) > 0;
+		k->hit = kill_rules_bl();
 	}
 	if (!k->hit)
 		return 0;
@@ -106,7 +138,7 @@ static __always_inline const char *enforce_path(struct cactus_event *e, struct t
 
 		if (!dir_of(task, arg_fd(args, c->dirfd_arg), &dir))
 			return NULL;
-		append_task_path(e, STR_BASE, task, &dir, loop);
+		append_task_path(e, WALK_SCRATCH, STR_BASE, task, &dir, loop);
 		/* base + '/' + relative path, as one string */
 		off = e->data_len - 1; /* over the base's NUL */
 		if (off > CACTUS_DATA_MAX - CACTUS_STR_MAX - 2)

@@ -175,6 +175,44 @@ struct {
 	__type(value, struct lsm_buf);
 } lsm_buf SEC(".maps");
 
+/*
+ * Per CPU: what the `_bl` variants pass to their loops, which are global
+ * functions there (path.h, kill.h). A global function is verified once, on
+ * its own, with only scalar arguments, instead of once for every state of
+ * every caller: without bpf_loop (before 5.17) the loops inlined into each
+ * caller exceed the verifier's budget. Its inputs travel through these.
+ */
+struct walk_in {
+	struct dentry *dentry;      /* the directory or file to spell */
+	struct vfsmount *vfsmnt;
+	struct dentry *root_dentry; /* the task's root: where the walk stops */
+	struct vfsmount *root_mnt;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct walk_in);
+} walk_in SEC(".maps");
+
+struct kill_in {
+	__u64 cg;
+	__u32 nr;
+	__u16 port;
+	__u16 has_port;
+	__u32 fid_mask;
+	__u32 has_path;
+	char path[CACTUS_KRULE_STR + 1]; /* +1: a longer path is not cut to a rule's length */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct kill_in);
+} kill_in SEC(".maps");
+
 /* Records lost because the ring was full, per cgroup v2 id: user space says
  * which container lost how many, and removes the entry when it ends. When
  * the table is full the drop is counted in STAT_DROPS_UNATTRIBUTED. */

@@ -8,6 +8,7 @@
 #define CACTUS_BPF_PATH_H
 
 #include "base.h"
+#include "maps.h"
 #include "record.h"
 
 #define NAME_MAX_BPF 256
@@ -86,20 +87,17 @@ static long walk_write(__u32 i, struct walk_ctx *w)
 	return 0;
 }
 
-/*
- * Writes the path of @dir into slot @slot, as the task sees it from @root.
- * @loop: bpf_loop (5.17+), which keeps the walk verified once instead of once
- * per caller path; else loops with a constant bound (compat.h).
- */
-static __always_inline void append_path(struct cactus_event *e, int slot,
-					 const struct path *dir, const struct path *root, bool loop)
+/* The walk itself, its loops inlined (bpf_loop or a constant bound). */
+static __always_inline void walk_path(struct cactus_event *e, int slot, struct dentry *dentry,
+				      struct vfsmount *vfsmnt, struct dentry *root_dentry,
+				      struct vfsmount *root_mnt, bool loop)
 {
 	struct walk_ctx w = {
 		.e = e,
-		.dentry = dir->dentry,
-		.vfsmnt = dir->mnt,
-		.root_dentry = root->dentry,
-		.root_mnt = root->mnt,
+		.dentry = dentry,
+		.vfsmnt = vfsmnt,
+		.root_dentry = root_dentry,
+		.root_mnt = root_mnt,
 		.pos = e->data_len,
 	};
 	__u32 off = e->data_len;
@@ -124,15 +122,75 @@ static __always_inline void append_path(struct cactus_event *e, int slot,
 	str_set(e, slot, off, w.pos);
 }
 
+/* Which per-CPU record the `_bl` walk writes: the tracing programs' scratch
+ * or the LSM programs' own (maps.h). */
+enum walk_buf { WALK_SCRATCH, WALK_LSM };
+
+static __always_inline struct cactus_event *walk_record(int buf)
+{
+	__u32 zero = 0;
+
+	if (buf == WALK_LSM) {
+		struct lsm_buf *b = bpf_map_lookup_elem(&lsm_buf, &zero);
+
+		return b ? &b->s.e : NULL;
+	}
+	{
+		struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+
+		return s ? &s->e : NULL;
+	}
+}
+
+/* The `_bl` walk: a global function, verified once (maps.h, walk_in);
+ * writes slot @slot of record @buf from walk_in. */
+__noinline int path_walk_bl(int buf, int slot)
+{
+	__u32 zero = 0;
+	struct walk_in *in = bpf_map_lookup_elem(&walk_in, &zero);
+	struct cactus_event *e = walk_record(buf);
+
+	if (!in || !e)
+		return 0;
+	walk_path(e, slot & 3, in->dentry, in->vfsmnt, in->root_dentry, in->root_mnt, false);
+	return 0;
+}
+
+/*
+ * Writes the path of @dir into slot @slot, as the task sees it from @root.
+ * @loop: bpf_loop (5.17+), which keeps the walk verified once instead of once
+ * per caller path; else the global function above, verified once too.
+ * @buf names the per-CPU record @e is (enum walk_buf), for that function.
+ */
+static __always_inline void append_path(struct cactus_event *e, int buf, int slot,
+					 const struct path *dir, const struct path *root, bool loop)
+{
+	__u32 zero = 0;
+	struct walk_in *in;
+
+	if (loop) {
+		walk_path(e, slot, dir->dentry, dir->mnt, root->dentry, root->mnt, true);
+		return;
+	}
+	in = bpf_map_lookup_elem(&walk_in, &zero);
+	if (!in)
+		return;
+	in->dentry = dir->dentry;
+	in->vfsmnt = dir->mnt;
+	in->root_dentry = root->dentry;
+	in->root_mnt = root->mnt;
+	path_walk_bl(buf, slot);
+}
+
 /* Appends @dir as the task sees it (up to its root) as string @slot. */
-static __always_inline void append_task_path(struct cactus_event *e, int slot,
+static __always_inline void append_task_path(struct cactus_event *e, int buf, int slot,
 					     struct task_struct *task, struct path *dir, bool loop)
 {
 	struct fs_struct *fs = BPF_CORE_READ(task, fs);
 	struct path root;
 
 	bpf_core_read(&root, sizeof(root), &fs->root);
-	append_path(e, slot, dir, &root, loop);
+	append_path(e, buf, slot, dir, &root, loop);
 }
 
 /* The file behind descriptor @fd of the current task, or NULL. */

@@ -161,7 +161,7 @@ static __always_inline int on_exec(struct linux_binprm *bprm, bool loop)
 	e->args[PROC_ARG_FLAGS] = flags;
 	e->args[PROC_ARG_TTY] = task_tty(task);
 	bpf_core_read(&exe, sizeof(exe), &bprm->file->f_path);
-	append_task_path(e, STR_PATH, task, &exe, loop);
+	append_task_path(e, WALK_SCRATCH, STR_PATH, task, &exe, loop);
 	set_file_id(e, BPF_CORE_READ(bprm, file, f_inode));
 	append_kernel_str(e, STR_BASE, BPF_CORE_READ(bprm, filename));
 	if (BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename))
