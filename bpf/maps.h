@@ -176,26 +176,33 @@ struct {
 } lsm_buf SEC(".maps");
 
 /*
- * Per CPU: what the `_bl` variants pass to their loops, which are global
- * functions there (path.h, kill.h). A global function is verified once, on
- * its own, with only scalar arguments, instead of once for every state of
- * every caller: without bpf_loop (before 5.17) the loops inlined into each
- * caller exceed the verifier's budget. Its inputs travel through these.
+ * Per CPU: the dentry walk's state (path.h), off the stack: a program's
+ * stack and its calls' share 512 bytes, and the walk is a call of its own
+ * in the `_bl` variants.
  */
-struct walk_in {
-	struct dentry *dentry;      /* the directory or file to spell */
+struct walk_state {
+	const unsigned char *names[CACTUS_PATH_DEPTH]; /* leaf first */
+	struct dentry *dentry;      /* where the walk is */
 	struct vfsmount *vfsmnt;
-	struct dentry *root_dentry; /* the task's root: where the walk stops */
+	struct dentry *root_dentry; /* the task's root: where it stops */
 	struct vfsmount *root_mnt;
+	__u32 n;                    /* names kept */
+	__u32 pos;                  /* write position in the record's data */
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct walk_in);
-} walk_in SEC(".maps");
+	__type(value, struct walk_state);
+} walk_state SEC(".maps");
 
+/*
+ * Per CPU: the `_bl` kill-rule loop's input (kill.h). Without bpf_loop
+ * (before 5.17) the loops are global functions, each verified once on its
+ * own with scalar arguments only, instead of once for every state of every
+ * caller (which exceeds the verifier's budget); what they need travels here.
+ */
 struct kill_in {
 	__u64 cg;
 	__u32 nr;

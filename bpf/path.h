@@ -13,20 +13,17 @@
 
 #define NAME_MAX_BPF 256
 
+/* A walk's state is in the per-CPU walk_state map (maps.h); this is the
+ * bpf_loop context. */
 struct walk_ctx {
-	const unsigned char *names[CACTUS_PATH_DEPTH];
+	struct walk_state *w;
 	struct cactus_event *e;
-	struct dentry *dentry;
-	struct vfsmount *vfsmnt;
-	struct dentry *root_dentry;
-	struct vfsmount *root_mnt;
-	__u32 n;
-	__u32 pos;
 };
 
 /* One step up: a dentry's parent, or across a mount to its mountpoint. */
-static long walk_up(__u32 i, struct walk_ctx *w)
+static long walk_up(__u32 i, struct walk_ctx *c)
 {
+	struct walk_state *w = c->w;
 	struct vfsmount *vfsmnt = w->vfsmnt;
 	struct dentry *dentry = w->dentry, *parent;
 	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
@@ -54,7 +51,7 @@ static long walk_up(__u32 i, struct walk_ctx *w)
 		return 1;
 	}
 	if (w->n >= CACTUS_PATH_DEPTH) {
-		w->e->flags |= EF_TRUNCATED;
+		c->e->flags |= EF_TRUNCATED;
 		return 1;
 	}
 	w->names[w->n & (CACTUS_PATH_DEPTH - 1)] = BPF_CORE_READ(dentry, d_name.name);
@@ -64,9 +61,10 @@ static long walk_up(__u32 i, struct walk_ctx *w)
 }
 
 /* Writes component n-1-i ("/name"), so the string comes out root first. */
-static long walk_write(__u32 i, struct walk_ctx *w)
+static long walk_write(__u32 i, struct walk_ctx *c)
 {
-	struct cactus_event *e = w->e;
+	struct walk_state *w = c->w;
+	struct cactus_event *e = c->e;
 	__u32 pos = w->pos;
 	long r;
 
@@ -87,43 +85,37 @@ static long walk_write(__u32 i, struct walk_ctx *w)
 	return 0;
 }
 
-/* The walk itself, its loops inlined (bpf_loop or a constant bound). */
-static __always_inline void walk_path(struct cactus_event *e, int slot, struct dentry *dentry,
-				      struct vfsmount *vfsmnt, struct dentry *root_dentry,
-				      struct vfsmount *root_mnt, bool loop)
+/* The walk from @w (set up by append_path) into slot @slot of @e. */
+static __always_inline void walk_path(struct cactus_event *e, struct walk_state *w, int slot,
+				      bool loop)
 {
-	struct walk_ctx w = {
-		.e = e,
-		.dentry = dentry,
-		.vfsmnt = vfsmnt,
-		.root_dentry = root_dentry,
-		.root_mnt = root_mnt,
-		.pos = e->data_len,
-	};
+	struct walk_ctx c = { .w = w, .e = e };
 	__u32 off = e->data_len;
 
+	w->n = 0;
+	w->pos = off;
 	if (loop) {
-		bpf_loop(CACTUS_PATH_DEPTH + 8, walk_up, &w, 0);
-		bpf_loop(CACTUS_PATH_DEPTH, walk_write, &w, 0);
+		bpf_loop(CACTUS_PATH_DEPTH + 8, walk_up, &c, 0);
+		bpf_loop(CACTUS_PATH_DEPTH, walk_write, &c, 0);
 	} else {
 		for (__u32 i = 0; i < CACTUS_PATH_DEPTH + 8; i++) {
-			if (walk_up(i, &w))
+			if (walk_up(i, &c))
 				break;
 		}
 		for (__u32 i = 0; i < CACTUS_PATH_DEPTH; i++) {
-			if (walk_write(i, &w))
+			if (walk_write(i, &c))
 				break;
 		}
 	}
-	if (w.pos == off) {
+	if (w->pos == off) {
 		e->data[data_off(off)] = '/';
-		w.pos++;
+		w->pos++;
 	}
-	str_set(e, slot, off, w.pos);
+	str_set(e, slot, off, w->pos);
 }
 
-/* Which per-CPU record the `_bl` walk writes: the tracing programs' scratch
- * or the LSM programs' own (maps.h). */
+/* Which per-CPU record a walk writes: the tracing programs' scratch or the
+ * LSM programs' own (maps.h). */
 enum walk_buf { WALK_SCRATCH, WALK_LSM };
 
 static __always_inline struct cactus_event *walk_record(int buf)
@@ -142,17 +134,17 @@ static __always_inline struct cactus_event *walk_record(int buf)
 	}
 }
 
-/* The `_bl` walk: a global function, verified once (maps.h, walk_in);
- * writes slot @slot of record @buf from walk_in. */
+/* The `_bl` walk: a global function, verified once (scalar arguments only;
+ * the rest is in walk_state). Writes slot @slot of record @buf. */
 __noinline int path_walk_bl(int buf, int slot)
 {
 	__u32 zero = 0;
-	struct walk_in *in = bpf_map_lookup_elem(&walk_in, &zero);
+	struct walk_state *w = bpf_map_lookup_elem(&walk_state, &zero);
 	struct cactus_event *e = walk_record(buf);
 
-	if (!in || !e)
+	if (!w || !e)
 		return 0;
-	walk_path(e, slot & 3, in->dentry, in->vfsmnt, in->root_dentry, in->root_mnt, false);
+	walk_path(e, w, slot & 3, false);
 	return 0;
 }
 
@@ -166,20 +158,18 @@ static __always_inline void append_path(struct cactus_event *e, int buf, int slo
 					 const struct path *dir, const struct path *root, bool loop)
 {
 	__u32 zero = 0;
-	struct walk_in *in;
+	struct walk_state *w = bpf_map_lookup_elem(&walk_state, &zero);
 
-	if (loop) {
-		walk_path(e, slot, dir->dentry, dir->mnt, root->dentry, root->mnt, true);
+	if (!w)
 		return;
-	}
-	in = bpf_map_lookup_elem(&walk_in, &zero);
-	if (!in)
-		return;
-	in->dentry = dir->dentry;
-	in->vfsmnt = dir->mnt;
-	in->root_dentry = root->dentry;
-	in->root_mnt = root->mnt;
-	path_walk_bl(buf, slot);
+	w->dentry = dir->dentry;
+	w->vfsmnt = dir->mnt;
+	w->root_dentry = root->dentry;
+	w->root_mnt = root->mnt;
+	if (loop)
+		walk_path(e, w, slot, true);
+	else
+		path_walk_bl(buf, slot);
 }
 
 /* Appends @dir as the task sees it (up to its root) as string @slot. */
