@@ -59,12 +59,47 @@ static __always_inline void fill_task(struct cactus_event *e, struct task_struct
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
-/* file_* of @e: the identity of @inode. */
+/* file_* of @e: the identity of @inode (i_sb, i_ino and the link count are
+ * close: one read, then the superblock's device). */
 static __always_inline void set_file_id(struct cactus_event *e, struct inode *inode)
 {
-	e->file_ino = BPF_CORE_READ(inode, i_ino);
-	e->file_dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	e->file_nlink = BPF_CORE_READ(inode, __i_nlink);
+	__u32 so = bpf_core_field_offset(struct inode, i_sb);
+	__u32 io = bpf_core_field_offset(struct inode, i_ino);
+	__u32 no = bpf_core_field_offset(struct inode, __i_nlink);
+	__u32 lo = min_u32(so, min_u32(io, no));
+	__u32 hi = max_u32(so + 8, max_u32(io + 8, no + 4));
+	struct super_block *sb;
+	__u8 buf[SPAN_MAX];
+
+	if (read_span(buf, inode, lo, hi)) {
+		e->file_ino = BPF_CORE_READ(inode, i_ino);
+		e->file_nlink = BPF_CORE_READ(inode, __i_nlink);
+		sb = BPF_CORE_READ(inode, i_sb);
+	} else {
+		e->file_ino = SPAN_AT(buf, lo, io, __u64);
+		e->file_nlink = SPAN_AT(buf, lo, no, __u32);
+		sb = SPAN_AT(buf, lo, so, struct super_block *);
+	}
+	e->file_dev = BPF_CORE_READ(sb, s_dev);
+}
+
+/* An open file's path and inode, one read (f_path and f_inode are close). */
+static __always_inline bool file_path_inode(struct file *f, struct path *fp,
+					    struct inode **inode)
+{
+	__u32 po = bpf_core_field_offset(struct file, f_path);
+	__u32 io = bpf_core_field_offset(struct file, f_inode);
+	__u32 lo = min_u32(po, io), hi = max_u32(po + sizeof(struct path), io + 8);
+	__u8 buf[SPAN_MAX];
+
+	if (read_span(buf, f, lo, hi)) {
+		*inode = BPF_CORE_READ(f, f_inode);
+		return !bpf_core_read(fp, sizeof(*fp), &f->f_path);
+	}
+	fp->dentry = SPAN_AT(buf, lo, po + offsetof(struct path, dentry), struct dentry *);
+	fp->mnt = SPAN_AT(buf, lo, po + offsetof(struct path, mnt), struct vfsmount *);
+	*inode = SPAN_AT(buf, lo, io, struct inode *);
+	return true;
 }
 
 static __always_inline void read_sockaddr(struct cactus_event *e, const void *uaddr)
@@ -166,14 +201,15 @@ static __always_inline bool resolve_opened(struct cactus_event *e, struct task_s
 					   const struct syscall_conf *c, bool loop)
 {
 	struct file *f = task_fd_file(task, e->ret);
+	struct inode *inode;
 	struct path fp;
 
-	if (!f || bpf_core_read(&fp, sizeof(fp), &f->f_path))
+	if (!f || !file_path_inode(f, &fp, &inode))
 		return false;
 	if (append_user_str(e, STR_BASE, (void *)arg(e->args, c->path_arg)) < 0)
 		count(STAT_READ_ERR);
 	append_task_path(e, WALK_SCRATCH, STR_PATH, task, &fp, loop);
-	set_file_id(e, BPF_CORE_READ(f, f_inode));
+	set_file_id(e, inode);
 	e->flags |= EF_RESOLVED;
 	return true;
 }

@@ -37,6 +37,33 @@ const volatile bool stash_lru = false;
  * BTF pointer, else one bpf_probe_read_kernel per step. */
 #define KREAD(...) (have_task_btf ? ___arrow(__VA_ARGS__) : BPF_CORE_READ(__VA_ARGS__))
 
+/*
+ * Several fields of one kernel struct with one bpf_probe_read_kernel: the
+ * bytes [lo, hi) of *@base into @buf (SPAN_MAX bytes). Offsets come from
+ * bpf_core_field_offset(), constants once libbpf has relocated them, so the
+ * verifier checks the size and SPAN_AT's stack reads as constants. A helper
+ * call costs ~20 ns: a field per call adds up on every event.
+ */
+#define SPAN_MAX 64
+#define SPAN_AT(buf, lo, off, type) (*(type *)((buf) + ((off) - (lo))))
+
+static __always_inline int read_span(__u8 *buf, const void *base, __u32 lo, __u32 hi)
+{
+	if (hi <= lo || hi - lo > SPAN_MAX)
+		return -1;
+	return bpf_probe_read_kernel(buf, hi - lo, (const char *)base + lo);
+}
+
+static __always_inline __u32 min_u32(__u32 a, __u32 b)
+{
+	return a < b ? a : b;
+}
+
+static __always_inline __u32 max_u32(__u32 a, __u32 b)
+{
+	return a > b ? a : b;
+}
+
 static __always_inline struct task_struct *current_task(void)
 {
 	if (have_task_btf)

@@ -186,6 +186,11 @@ struct walk_state {
 	struct vfsmount *vfsmnt;
 	struct dentry *root_dentry; /* the task's root: where it stops */
 	struct vfsmount *root_mnt;
+	/* the mount the walk is in, read once per mount (mount_facts) */
+	struct vfsmount *facts_of;
+	struct dentry *mnt_root;
+	struct mount *mnt_parent;
+	struct dentry *mnt_mountpoint;
 	__u32 n;                    /* names kept */
 	__u32 pos;                  /* write position in the record's data */
 };

@@ -8,6 +8,7 @@
 #define CACTUS_BPF_PATH_H
 
 #include "base.h"
+#include "compat.h"
 #include "maps.h"
 #include "record.h"
 
@@ -20,6 +21,53 @@ struct walk_ctx {
 	struct cactus_event *e;
 };
 
+/* The current mount's root, parent and mountpoint, with one read
+ * (struct mount: mnt_parent, mnt_mountpoint, then mnt whose first field is
+ * mnt_root). False if unreadable. */
+static __always_inline bool mount_facts(struct walk_state *w)
+{
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
+	__u32 po = bpf_core_field_offset(struct mount, mnt_parent);
+	__u32 mo = bpf_core_field_offset(struct mount, mnt_mountpoint);
+	__u32 ro = bpf_core_field_offset(struct mount, mnt) +
+		   bpf_core_field_offset(struct vfsmount, mnt_root);
+	__u32 lo = min_u32(po, min_u32(mo, ro)), hi = max_u32(po, max_u32(mo, ro)) + 8;
+	__u8 buf[SPAN_MAX];
+
+	if (read_span(buf, mnt, lo, hi)) {
+		w->mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+		w->mnt_mountpoint = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	} else {
+		w->mnt_parent = SPAN_AT(buf, lo, po, struct mount *);
+		w->mnt_mountpoint = SPAN_AT(buf, lo, mo, struct dentry *);
+		w->mnt_root = SPAN_AT(buf, lo, ro, struct dentry *);
+	}
+	w->facts_of = vfsmnt;
+	return w->mnt_root != NULL;
+}
+
+/* A dentry's parent and name (d_parent and d_name are neighbours), one read. */
+static __always_inline void dentry_up(struct dentry *d, struct dentry **parent,
+				      const unsigned char **name, __u32 *len)
+{
+	__u32 po = bpf_core_field_offset(struct dentry, d_parent);
+	__u32 no = bpf_core_field_offset(struct dentry, d_name);
+	__u32 lo = min_u32(po, no), hi = max_u32(po + 8, no + sizeof(struct qstr));
+	__u8 buf[SPAN_MAX];
+
+	if (read_span(buf, d, lo, hi)) {
+		*parent = BPF_CORE_READ(d, d_parent);
+		*name = BPF_CORE_READ(d, d_name.name);
+		*len = BPF_CORE_READ(d, d_name.len);
+		return;
+	}
+	*parent = SPAN_AT(buf, lo, po, struct dentry *);
+	*name = SPAN_AT(buf, lo, no + offsetof(struct qstr, name), const unsigned char *);
+	*len = SPAN_AT(buf, lo, no + offsetof(struct qstr, len), __u32);
+}
+
 /* One step up: a dentry's parent, or across a mount to its mountpoint. */
 static long walk_up(__u32 i, struct walk_ctx *c)
 {
@@ -27,25 +75,27 @@ static long walk_up(__u32 i, struct walk_ctx *c)
 	struct vfsmount *vfsmnt = w->vfsmnt;
 	struct dentry *dentry = w->dentry, *parent;
 	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
+	const unsigned char *name;
+	__u32 len;
 
 	(void)i;
 	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
 		return 1;
-	if (dentry == BPF_CORE_READ(vfsmnt, mnt_root)) {
-		struct mount *mparent = BPF_CORE_READ(mnt, mnt_parent);
-
-		if (mparent == mnt)
+	if (w->facts_of != vfsmnt && !mount_facts(w))
+		return 1;
+	if (dentry == w->mnt_root) {
+		if (w->mnt_parent == mnt)
 			return 1; /* root of the mount tree */
-		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-		w->vfsmnt = &mparent->mnt;
+		w->dentry = w->mnt_mountpoint;
+		w->vfsmnt = &w->mnt_parent->mnt;
 		return 0;
 	}
-	parent = BPF_CORE_READ(dentry, d_parent);
+	dentry_up(dentry, &parent, &name, &len);
 	if (parent == dentry) {
 		/* a file with no directory (memfd, anonymous inode): its own
 		 * name alone, "/memfd:x"; a root ("/", length 1) adds nothing */
-		if (BPF_CORE_READ(dentry, d_name.len) > 1 && w->n < CACTUS_PATH_DEPTH) {
-			w->names[w->n & (CACTUS_PATH_DEPTH - 1)] = BPF_CORE_READ(dentry, d_name.name);
+		if (len > 1 && w->n < CACTUS_PATH_DEPTH) {
+			w->names[w->n & (CACTUS_PATH_DEPTH - 1)] = name;
 			w->n++;
 		}
 		return 1;
@@ -54,7 +104,7 @@ static long walk_up(__u32 i, struct walk_ctx *c)
 		c->e->flags |= EF_TRUNCATED;
 		return 1;
 	}
-	w->names[w->n & (CACTUS_PATH_DEPTH - 1)] = BPF_CORE_READ(dentry, d_name.name);
+	w->names[w->n & (CACTUS_PATH_DEPTH - 1)] = name;
 	w->n++;
 	w->dentry = parent;
 	return 0;
@@ -94,6 +144,7 @@ static __always_inline void walk_path(struct cactus_event *e, struct walk_state 
 
 	w->n = 0;
 	w->pos = off;
+	w->facts_of = NULL;
 	if (loop) {
 		bpf_loop(CACTUS_PATH_DEPTH + 8, walk_up, &c, 0);
 		bpf_loop(CACTUS_PATH_DEPTH, walk_write, &c, 0);
@@ -176,20 +227,19 @@ static __always_inline void append_path(struct cactus_event *e, int buf, int slo
 static __always_inline void append_task_path(struct cactus_event *e, int buf, int slot,
 					     struct task_struct *task, struct path *dir, bool loop)
 {
-	struct fs_struct *fs = BPF_CORE_READ(task, fs);
-	struct path root;
+	struct path root = {
+		.dentry = KREAD(task, fs, root.dentry),
+		.mnt = KREAD(task, fs, root.mnt),
+	};
 
-	bpf_core_read(&root, sizeof(root), &fs->root);
 	append_path(e, buf, slot, dir, &root, loop);
 }
 
 /* The file behind descriptor @fd of the current task, or NULL. */
 static __always_inline struct file *task_fd_file(struct task_struct *task, long fd)
 {
-	struct files_struct *files = BPF_CORE_READ(task, files);
-	struct fdtable *fdt = BPF_CORE_READ(files, fdt);
-	unsigned int max = BPF_CORE_READ(fdt, max_fds);
-	struct file **fdarr = BPF_CORE_READ(fdt, fd);
+	unsigned int max = KREAD(task, files, fdt, max_fds);
+	struct file **fdarr = KREAD(task, files, fdt, fd);
 	struct file *f = NULL;
 
 	if (fd < 0 || fd >= max)
