@@ -166,12 +166,26 @@ void open_flags_str(uint64_t flags, char *buf, size_t len)
 		{ __O_TMPFILE, "O_TMPFILE" }, { O_SYNC, "O_SYNC" },
 	};
 	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
-	size_t n = (size_t)snprintf(buf, len, "%s", acc[flags & O_ACCMODE]);
+	size_t n = 0;
 
-	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]) && n < len; i++) {
-		if ((flags & bits[i].bit) == bits[i].bit)
-			n += (size_t)snprintf(buf + n, len - n, "|%s", bits[i].name);
+	/* on every open event: appended by hand, not by snprintf */
+	if (!len)
+		return;
+	for (size_t i = 0; i <= sizeof(bits) / sizeof(bits[0]); i++) {
+		const char *name = i ? bits[i - 1].name : acc[flags & O_ACCMODE];
+		size_t k;
+
+		if (i && (flags & bits[i - 1].bit) != bits[i - 1].bit)
+			continue;
+		k = strlen(name);
+		if (n + (i ? 1 : 0) + k >= len)
+			break;
+		if (i)
+			buf[n++] = '|';
+		memcpy(buf + n, name, k);
+		n += k;
 	}
+	buf[n] = 0;
 }
 
 /*
@@ -183,9 +197,12 @@ void open_flags_str(uint64_t flags, char *buf, size_t len)
 void proc_self_path(char *dir, size_t len, uint32_t pid)
 {
 	char own[32];
-	size_t n = (size_t)snprintf(own, sizeof(own), "/proc/%u", pid);
+	size_t n;
 
-	if (!pid || strncmp(dir, own, n) || (dir[n] && dir[n] != '/'))
+	if (!pid || strncmp(dir, "/proc/", 6))
+		return; /* most paths: no snprintf */
+	n = (size_t)snprintf(own, sizeof(own), "/proc/%u", pid);
+	if (strncmp(dir, own, n) || (dir[n] && dir[n] != '/'))
 		return;
 	if (strlen(dir) - n + sizeof("/proc/self") > len)
 		return;

@@ -269,33 +269,42 @@ static bool num_field(const struct event_view *v, enum rfield f, int64_t *out)
 	}
 }
 
-static bool str_hit(enum rop op, const struct rstr *p, const char *s, size_t slen)
+/* strlen(s), computed once and only for the operators that need it. */
+static size_t slen_of(const char *s, size_t *slen)
+{
+	if (*slen == SIZE_MAX)
+		*slen = strlen(s);
+	return *slen;
+}
+
+static bool str_hit(enum rop op, const struct rstr *p, const char *s, size_t *slen)
 {
 	switch (op) {
 	case OP_PREFIX:
 		return !strncmp(s, p->s, p->len);
 	case OP_SUFFIX:
-		return slen >= p->len && !memcmp(s + slen - p->len, p->s, p->len);
+		return slen_of(s, slen) >= p->len &&
+		       !memcmp(s + *slen - p->len, p->s, p->len);
 	case OP_GLOB:
 		if (strncmp(s, p->s, p->pre) ||
-		    (p->suf && (slen < p->suf ||
-				memcmp(s + slen - p->suf, p->s + p->len - p->suf, p->suf))))
+		    (p->suf && (slen_of(s, slen) < p->suf ||
+				memcmp(s + *slen - p->suf, p->s + p->len - p->suf, p->suf))))
 			return false;
 		return !fnmatch(p->s, s, 0);
 	case OP_CONTAINS:
 		return strstr(s, p->s) != NULL;
-	default: /* OP_EXACT, OP_NE */
-		return slen == p->len && !memcmp(s, p->s, slen);
+	default: /* OP_EXACT, OP_NE: strncmp stops at s's end, then s must end too */
+		return !strncmp(s, p->s, p->len) && s[p->len] == 0;
 	}
 }
 
 /* True if any value hits (for OP_NE: if any value is equal). */
 static bool str_any(const struct cond *c, const char *s)
 {
-	size_t slen = strlen(s);
+	size_t slen = SIZE_MAX;
 
 	for (uint32_t i = 0; i < c->n; i++) {
-		if (str_hit(c->op, &c->s[i], s, slen))
+		if (str_hit(c->op, &c->s[i], s, &slen))
 			return true;
 	}
 	return false;
