@@ -27,6 +27,15 @@ struct kill_ctx {
 	__u32 hit;                 /* index + 1 of the matching rule */
 };
 
+/* Does some kill rule name syscall @nr? (one array lookup) */
+static __always_inline bool kill_covers(long nr)
+{
+	__u32 zero = 0;
+	struct kill_nrs *u = bpf_map_lookup_elem(&kill_nrs, &zero);
+
+	return u && (u->bits[(nr >> 6) & 7] & (1ULL << (nr & 63)));
+}
+
 static __always_inline bool str_match(const char *have, const struct kill_rule *r)
 {
 	for (int i = 0; i < CACTUS_KRULE_STR; i++) {
@@ -164,7 +173,7 @@ static __always_inline __u32 enforce_kill_file(__u64 cg, long nr, const char *pa
 	struct file_id id = { .ino = e->file_ino, .dev = e->file_dev };
 	__u32 *mask;
 
-	if (!n_kill_rules)
+	if (!n_kill_rules || !kill_covers(nr))
 		return 0;
 	mask = bpf_map_lookup_elem(&file_ids, &id);
 	if (mask)
@@ -182,7 +191,7 @@ static __always_inline __u32 enforce_kill(struct task_struct *task, const struct
 	__u32 zero = 0;
 	struct scratch *s;
 
-	if (!n_kill_rules || !(c->flags & SC_ENFORCE))
+	if (!n_kill_rules || !(c->flags & SC_ENFORCE) || !kill_covers(nr))
 		return 0;
 	s = bpf_map_lookup_elem(&scratch, &zero);
 	if (!s)

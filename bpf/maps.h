@@ -118,6 +118,15 @@ struct {
 	__type(value, struct kill_rule);
 } kill_rules SEC(".maps");
 
+/* The syscalls some kill rule names (written by user space with kill_rules,
+ * a superset while they change). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct kill_nrs);
+} kill_nrs SEC(".maps");
+
 /* Network deny rules, checked by the cgroup sock_addr programs. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -224,6 +224,13 @@ struct kill_rule {
 };
 _Static_assert(sizeof(struct kill_rule) == 64 + 8 + 16 + 128, "kill_rule layout");
 
+/* Every syscall some kill rule in use names (the union of their bitmaps):
+ * for the others the programs skip building the path and the rule loop. */
+struct kill_nrs {
+	__u64 bits[CACTUS_MAX_SYSCALLS / 64];
+};
+_Static_assert(sizeof(struct kill_nrs) == 64, "kill_nrs layout");
+
 /* A network deny rule, for the cgroup sock_addr programs. */
 #define DR_CONNECT 0x1
 #define DR_BIND    0x2

@@ -56,6 +56,7 @@ struct kernel {
 	/* lifecycle programs */
 #define LIFE_LINKS 4
 	struct bpf_link *life_links[LIFE_LINKS];
+	struct kill_nrs kill_nrs;  /* what the kill_nrs map holds */
 	/* restart without loss (pin.c) */
 	const char *pin_path;      /* --pin-path, or NULL */
 	__u32 gen;                 /* this object's generation (my_gen) */

@@ -471,9 +471,38 @@ static int set_array(const struct bpf_map *map, const void *vals, size_t size, _
 	return 0;
 }
 
+static int set_kill_nrs(struct kernel *k, const struct kill_nrs *u)
+{
+	__u32 zero = 0;
+	int err = map_update(k->skel->maps.kill_nrs, &zero, u);
+
+	if (!err)
+		k->kill_nrs = *u;
+	return err;
+}
+
+/*
+ * The rules, and the union of the syscalls they name (kill_nrs: the
+ * programs skip the rest of the rule work for other syscalls). While the
+ * array changes the union covers both the old rules and the new, so no rule
+ * in use is ever skipped; then exactly the new.
+ */
 int kernel__set_kill_rules(struct kernel *k, const struct kill_rule *rules, __u32 n)
 {
-	return set_array(k->skel->maps.kill_rules, rules, sizeof(*rules), n);
+	struct kill_nrs now = {}, both;
+	int err;
+
+	for (__u32 i = 0; i < n; i++) {
+		for (size_t w = 0; rules[i].used && w < sizeof(now.bits) / sizeof(now.bits[0]); w++)
+			now.bits[w] |= rules[i].syscalls[w];
+	}
+	both = k->kill_nrs;
+	for (size_t w = 0; w < sizeof(both.bits) / sizeof(both.bits[0]); w++)
+		both.bits[w] |= now.bits[w];
+	err = set_kill_nrs(k, &both);
+	if (!err)
+		err = set_array(k->skel->maps.kill_rules, rules, sizeof(*rules), n);
+	return err ?: set_kill_nrs(k, &now);
 }
 
 int kernel__set_deny_rules(struct kernel *k, const struct deny_rule *rules, __u32 n)
