@@ -18,12 +18,8 @@
 const volatile __u32 n_kill_rules = 0;
 
 struct kill_ctx {
+	struct kill_facts f;       /* maps.h */
 	const char *path;          /* resolved path of the syscall, or NULL */
-	__u64 cg;                  /* the task's cgroup v2 id (rule scopes) */
-	__u32 nr;
-	__u16 port;                /* destination/bind port, 0 if none */
-	__u16 has_port;
-	__u32 fid_mask;            /* rules whose protected file this is (file_ids) */
 	__u32 hit;                 /* index + 1 of the matching rule */
 };
 
@@ -51,22 +47,22 @@ static __always_inline bool str_match(const char *have, const struct kill_rule *
 
 static long kill_rule_step(__u32 i, struct kill_ctx *k)
 {
-	struct scope_key sk = { .cgroup_id = k->cg, .idx = i };
+	struct scope_key sk = { .cgroup_id = k->f.cg, .idx = i };
 	struct kill_rule *r = bpf_map_lookup_elem(&kill_rules, &i);
 	bool port_ok;
 
 	if (!r || !r->used)
 		return 1;
-	if (!(r->syscalls[(k->nr >> 6) & 7] & (1ULL << (k->nr & 63))))
+	if (!(r->syscalls[(k->f.nr >> 6) & 7] & (1ULL << (k->f.nr & 63))))
 		return 0;
 	if (r->scoped && !bpf_map_lookup_elem(&rule_scope, &sk))
 		return 0;
-	if (r->str_mode != KR_STR_NONE && !(k->fid_mask & (1U << (i & 31))) &&
+	if (r->str_mode != KR_STR_NONE && !(k->f.fid_mask & (1U << (i & 31))) &&
 	    (!k->path || !str_match(k->path, r)))
 		return 0;
 	port_ok = r->n_ports == 0;
 	for (int p = 0; p < CACTUS_KRULE_PORTS && !port_ok; p++)
-		port_ok = p < r->n_ports && k->has_port && r->ports[p] == k->port;
+		port_ok = p < r->n_ports && k->f.has_port && r->ports[p] == k->f.port;
 	if (!port_ok)
 		return 0;
 	k->hit = i + 1;
@@ -83,11 +79,7 @@ __noinline int kill_rules_bl(void)
 
 	if (!in)
 		return 0;
-	k.cg = in->cg;
-	k.nr = in->nr;
-	k.port = in->port;
-	k.has_port = in->has_port;
-	k.fid_mask = in->fid_mask;
+	k.f = in->f;
 	k.path = in->has_path ? in->path : NULL;
 	for (__u32 i = 0; i < CACTUS_MAX_KRULES && i < n_kill_rules; i++) {
 		if (kill_rule_step(i, &k))
@@ -108,11 +100,7 @@ static __always_inline __u32 kill_rules_run(struct kill_ctx *k, bool loop)
 
 		if (!in)
 			return 0;
-		in->cg = k->cg;
-		in->nr = k->nr;
-		in->port = k->port;
-		in->has_port = k->has_port;
-		in->fid_mask = k->fid_mask;
+		in->f = k->f;
 		in->has_path = k->path && bpf_probe_read_kernel_str(in->path, sizeof(in->path),
 								    k->path) > 0;
 		k->hit = kill_rules_bl();
@@ -169,7 +157,7 @@ static __always_inline const char *enforce_path(struct cactus_event *e, struct t
 static __always_inline __u32 enforce_kill_file(__u64 cg, long nr, const char *path,
 					       const struct cactus_event *e, bool loop)
 {
-	struct kill_ctx k = { .cg = cg, .nr = (__u32)nr, .path = path };
+	struct kill_ctx k = { .f = { .cg = cg, .nr = (__u32)nr }, .path = path };
 	struct file_id id = { .ino = e->file_ino, .dev = e->file_dev };
 	__u32 *mask;
 
@@ -177,7 +165,7 @@ static __always_inline __u32 enforce_kill_file(__u64 cg, long nr, const char *pa
 		return 0;
 	mask = bpf_map_lookup_elem(&file_ids, &id);
 	if (mask)
-		k.fid_mask = *mask;
+		k.f.fid_mask = *mask;
 	return kill_rules_run(&k, loop);
 }
 
@@ -186,7 +174,7 @@ static __always_inline __u32 enforce_kill_file(__u64 cg, long nr, const char *pa
 static __always_inline __u32 enforce_kill(struct task_struct *task, const struct syscall_conf *c,
 					  long nr, const __u64 *args, __u64 cg, bool loop)
 {
-	struct kill_ctx k = { .cg = cg, .nr = (__u32)nr };
+	struct kill_ctx k = { .f = { .cg = cg, .nr = (__u32)nr } };
 	struct cactus_event *e;
 	__u32 zero = 0;
 	struct scratch *s;
@@ -204,8 +192,8 @@ static __always_inline __u32 enforce_kill(struct task_struct *task, const struct
 
 		if (!bpf_probe_read_user(&sa, sizeof(sa), (void *)arg(args, c->addr_arg)) &&
 		    (sa.family == AF_INET || sa.family == AF_INET6)) {
-			k.port = bpf_ntohs(sa.port);
-			k.has_port = 1;
+			k.f.port = bpf_ntohs(sa.port);
+			k.f.has_port = 1;
 		}
 	}
 	return kill_rules_run(&k, loop);

@@ -217,12 +217,17 @@ struct {
  * own with scalar arguments only, instead of once for every state of every
  * caller (which exceeds the verifier's budget); what they need travels here.
  */
-struct kill_in {
-	__u64 cg;
+/* What a kill rule is judged on, besides the path (kill.h). */
+struct kill_facts {
+	__u64 cg;                  /* the task's cgroup v2 id (rule scopes) */
 	__u32 nr;
-	__u16 port;
+	__u16 port;                /* destination/bind port, 0 if none */
 	__u16 has_port;
-	__u32 fid_mask;
+	__u32 fid_mask;            /* rules whose protected file this is (file_ids) */
+};
+
+struct kill_in {
+	struct kill_facts f;
 	__u32 has_path;
 	char path[CACTUS_KRULE_STR + 1]; /* +1: a longer path is not cut to a rule's length */
 };

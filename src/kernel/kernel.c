@@ -493,7 +493,9 @@ int kernel__set_kill_rules(struct kernel *k, const struct kill_rule *rules, __u3
 	int err;
 
 	for (__u32 i = 0; i < n; i++) {
-		for (size_t w = 0; rules[i].used && w < sizeof(now.bits) / sizeof(now.bits[0]); w++)
+		if (!rules[i].used)
+			continue;
+		for (size_t w = 0; w < sizeof(now.bits) / sizeof(now.bits[0]); w++)
 			now.bits[w] |= rules[i].syscalls[w];
 	}
 	both = k->kill_nrs;
