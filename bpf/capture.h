@@ -59,8 +59,8 @@ static __always_inline void fill_task(struct cactus_event *e, struct task_struct
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
-/* file_* of @e: the identity of @inode (i_sb, i_ino and the link count are
- * close: one read, then the superblock's device). */
+/* file_* of @e: the identity of @inode (direct loads where have_cast; else
+ * i_sb, i_ino and the link count are close: one read, then the device). */
 static __always_inline void set_file_id(struct cactus_event *e, struct inode *inode)
 {
 	__u32 so = bpf_core_field_offset(struct inode, i_sb);
@@ -71,6 +71,14 @@ static __always_inline void set_file_id(struct cactus_event *e, struct inode *in
 	struct super_block *sb;
 	__u8 buf[SPAN_MAX];
 
+	if (have_cast) {
+		struct inode *ci = KCAST(inode, struct inode);
+
+		e->file_ino = ci->i_ino;
+		e->file_nlink = ci->__i_nlink;
+		e->file_dev = ci->i_sb->s_dev;
+		return;
+	}
 	if (read_span(buf, inode, lo, hi)) {
 		e->file_ino = BPF_CORE_READ(inode, i_ino);
 		e->file_nlink = BPF_CORE_READ(inode, __i_nlink);
@@ -83,7 +91,8 @@ static __always_inline void set_file_id(struct cactus_event *e, struct inode *in
 	e->file_dev = BPF_CORE_READ(sb, s_dev);
 }
 
-/* An open file's path and inode, one read (f_path and f_inode are close). */
+/* An open file's path and inode: direct loads where have_cast, else one
+ * read (f_path and f_inode are close). */
 static __always_inline bool file_path_inode(struct file *f, struct path *fp,
 					    struct inode **inode)
 {
@@ -92,6 +101,14 @@ static __always_inline bool file_path_inode(struct file *f, struct path *fp,
 	__u32 lo = min_u32(po, io), hi = max_u32(po + sizeof(struct path), io + 8);
 	__u8 buf[SPAN_MAX];
 
+	if (have_cast) {
+		struct file *cf = KCAST(f, struct file);
+
+		fp->dentry = cf->f_path.dentry;
+		fp->mnt = cf->f_path.mnt;
+		*inode = cf->f_inode;
+		return true;
+	}
 	if (read_span(buf, f, lo, hi)) {
 		*inode = BPF_CORE_READ(f, f_inode);
 		return !bpf_core_read(fp, sizeof(*fp), &f->f_path);

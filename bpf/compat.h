@@ -32,6 +32,16 @@ const volatile bool regs_from_task = false;
  * kprobe modes; kernels without task storage for tracing programs, 5.13),
  * else in task-local storage. */
 const volatile bool stash_lru = false;
+/* bpf_rdonly_cast() (6.2): any kernel address as a BTF pointer, its fields
+ * read with direct loads (a faulting load reads 0) instead of a helper call
+ * per read: the file, dentries, mounts and inode of every opened file.
+ * Else spans of bpf_probe_read_kernel (read_span). */
+const volatile bool have_cast = false;
+
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+/* @p as a read-only BTF pointer to @type (only where have_cast). */
+#define KCAST(p, type) ((type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)))
 
 /* A field chain read from a task or what hangs off it: direct loads from a
  * BTF pointer, else one bpf_probe_read_kernel per step. */

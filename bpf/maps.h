@@ -189,8 +189,14 @@ struct {
  * stack and its calls' share 512 bytes, and the walk is a call of its own
  * in the `_bl` variants.
  */
+#define NAME_INLINE 32 /* bytes of a dentry's inline name kept (path.h) */
+
 struct walk_state {
-	const unsigned char *names[CACTUS_PATH_DEPTH]; /* leaf first */
+	/* the components, leaf first: a name stored in its dentry (most) is
+	 * copied here as read with the dentry, else only its pointer is kept */
+	const unsigned char *names[CACTUS_PATH_DEPTH];
+	__u64 inl[CACTUS_PATH_DEPTH][NAME_INLINE / 8];
+	__u8 inl_len[CACTUS_PATH_DEPTH]; /* 0: not copied, read names[] */
 	struct dentry *dentry;      /* where the walk is */
 	struct vfsmount *vfsmnt;
 	struct dentry *root_dentry; /* the task's root: where it stops */

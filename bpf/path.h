@@ -35,7 +35,13 @@ static __always_inline bool mount_facts(struct walk_state *w)
 	__u32 lo = min_u32(po, min_u32(mo, ro)), hi = max_u32(po, max_u32(mo, ro)) + 8;
 	__u8 buf[SPAN_MAX];
 
-	if (read_span(buf, mnt, lo, hi)) {
+	if (have_cast) {
+		struct mount *m = KCAST(mnt, struct mount);
+
+		w->mnt_parent = m->mnt_parent;
+		w->mnt_mountpoint = m->mnt_mountpoint;
+		w->mnt_root = m->mnt.mnt_root;
+	} else if (read_span(buf, mnt, lo, hi)) {
 		w->mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
 		w->mnt_mountpoint = BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
@@ -48,24 +54,69 @@ static __always_inline bool mount_facts(struct walk_state *w)
 	return w->mnt_root != NULL;
 }
 
-/* A dentry's parent and name (d_parent and d_name are neighbours), one read. */
-static __always_inline void dentry_up(struct dentry *d, struct dentry **parent,
-				      const unsigned char **name, __u32 *len)
+/* Before 6.14 a short name is stored in d_iname (32 bytes), since in
+ * d_shortname (40): the first NAME_INLINE bytes are read either way. */
+struct dentry___iname {
+	unsigned char d_iname[32];
+} __attribute__((preserve_access_index));
+
+static __always_inline __u32 dentry_inline_off(void)
+{
+	if (bpf_core_field_exists(struct dentry___iname, d_iname))
+		return bpf_core_field_offset(struct dentry___iname, d_iname);
+	return bpf_core_field_offset(struct dentry, d_shortname);
+}
+
+/*
+ * One step's facts of dentry @d: its parent, and its name kept as component
+ * @k of the walk: its bytes copied into w->inl[k] when the dentry stores it
+ * inline (a name shorter than NAME_INLINE: most), else its pointer, read
+ * when written. Direct loads where have_cast, else one read (d_parent,
+ * d_name and the inline store are neighbours): either way a short name
+ * costs no read of its own.
+ */
+static __always_inline struct dentry *dentry_up(struct walk_state *w, struct dentry *d,
+						__u32 k, __u32 *len)
 {
 	__u32 po = bpf_core_field_offset(struct dentry, d_parent);
 	__u32 no = bpf_core_field_offset(struct dentry, d_name);
-	__u32 lo = min_u32(po, no), hi = max_u32(po + 8, no + sizeof(struct qstr));
+	__u32 io = dentry_inline_off();
+	__u32 lo = min_u32(po, min_u32(no, io));
+	__u32 hi = max_u32(po + 8, max_u32(no + sizeof(struct qstr), io + NAME_INLINE));
+	const unsigned char *name;
+	struct dentry *parent;
 	__u8 buf[SPAN_MAX];
+	bool inl;
 
-	if (read_span(buf, d, lo, hi)) {
-		*parent = BPF_CORE_READ(d, d_parent);
-		*name = BPF_CORE_READ(d, d_name.name);
+	k &= CACTUS_PATH_DEPTH - 1;
+	if (have_cast) {
+		struct dentry *cd = KCAST(d, struct dentry);
+		const __u64 *words = (const __u64 *)((const char *)cd + io);
+
+		parent = cd->d_parent;
+		name = cd->d_name.name;
+		*len = cd->d_name.len;
+		inl = name == (const unsigned char *)d + io && *len < NAME_INLINE;
+		if (inl) {
+			for (int j = 0; j < NAME_INLINE / 8; j++)
+				w->inl[k][j] = words[j];
+		}
+	} else if (read_span(buf, d, lo, hi)) {
+		parent = BPF_CORE_READ(d, d_parent);
+		name = BPF_CORE_READ(d, d_name.name);
 		*len = BPF_CORE_READ(d, d_name.len);
-		return;
+		inl = false;
+	} else {
+		parent = SPAN_AT(buf, lo, po, struct dentry *);
+		name = SPAN_AT(buf, lo, no + offsetof(struct qstr, name), const unsigned char *);
+		*len = SPAN_AT(buf, lo, no + offsetof(struct qstr, len), __u32);
+		inl = name == (const unsigned char *)d + io && *len < NAME_INLINE;
+		if (inl)
+			__builtin_memcpy(w->inl[k], buf + (io - lo), NAME_INLINE);
 	}
-	*parent = SPAN_AT(buf, lo, po, struct dentry *);
-	*name = SPAN_AT(buf, lo, no + offsetof(struct qstr, name), const unsigned char *);
-	*len = SPAN_AT(buf, lo, no + offsetof(struct qstr, len), __u32);
+	w->names[k] = name;
+	w->inl_len[k] = inl ? *len : 0;
+	return parent;
 }
 
 /* One step up: a dentry's parent, or across a mount to its mountpoint. */
@@ -75,7 +126,6 @@ static long walk_up(__u32 i, struct walk_ctx *c)
 	struct vfsmount *vfsmnt = w->vfsmnt;
 	struct dentry *dentry = w->dentry, *parent;
 	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
-	const unsigned char *name;
 	__u32 len;
 
 	(void)i;
@@ -90,21 +140,18 @@ static long walk_up(__u32 i, struct walk_ctx *c)
 		w->vfsmnt = &w->mnt_parent->mnt;
 		return 0;
 	}
-	dentry_up(dentry, &parent, &name, &len);
-	if (parent == dentry) {
-		/* a file with no directory (memfd, anonymous inode): its own
-		 * name alone, "/memfd:x"; a root ("/", length 1) adds nothing */
-		if (len > 1 && w->n < CACTUS_PATH_DEPTH) {
-			w->names[w->n & (CACTUS_PATH_DEPTH - 1)] = name;
-			w->n++;
-		}
-		return 1;
-	}
 	if (w->n >= CACTUS_PATH_DEPTH) {
 		c->e->flags |= EF_TRUNCATED;
 		return 1;
 	}
-	w->names[w->n & (CACTUS_PATH_DEPTH - 1)] = name;
+	parent = dentry_up(w, dentry, w->n, &len);
+	if (parent == dentry) {
+		/* a file with no directory (memfd, anonymous inode): its own
+		 * name alone, "/memfd:x"; a root ("/", length 1) adds nothing */
+		if (len > 1)
+			w->n++;
+		return 1;
+	}
 	w->n++;
 	w->dentry = parent;
 	return 0;
@@ -115,7 +162,7 @@ static long walk_write(__u32 i, struct walk_ctx *c)
 {
 	struct walk_state *w = c->w;
 	struct cactus_event *e = c->e;
-	__u32 pos = w->pos;
+	__u32 pos = w->pos, k, len;
 	long r;
 
 	if (i >= w->n)
@@ -124,13 +171,20 @@ static long walk_write(__u32 i, struct walk_ctx *c)
 		e->flags |= EF_TRUNCATED;
 		return 1;
 	}
+	k = (w->n - 1 - i) & (CACTUS_PATH_DEPTH - 1);
 	pos = data_off(pos);
 	e->data[pos] = '/';
 	pos++;
-	r = bpf_probe_read_kernel_str(&e->data[data_off(pos)], NAME_MAX_BPF,
-				      w->names[(w->n - 1 - i) & (CACTUS_PATH_DEPTH - 1)]);
-	if (r > 1)
-		pos += r - 1;
+	len = w->inl_len[k];
+	if (len) {
+		/* the bytes past the name are overwritten by what follows */
+		__builtin_memcpy(&e->data[data_off(pos)], w->inl[k], NAME_INLINE);
+		pos += len;
+	} else {
+		r = bpf_probe_read_kernel_str(&e->data[data_off(pos)], NAME_MAX_BPF, w->names[k]);
+		if (r > 1)
+			pos += r - 1;
+	}
 	w->pos = pos;
 	return 0;
 }
@@ -244,6 +298,11 @@ static __always_inline struct file *task_fd_file(struct task_struct *task, long 
 
 	if (fd < 0 || fd >= max)
 		return NULL;
+	if (have_cast) {
+		/* the slot read as the one pointer of a struct llist_node
+		 * (bpf_rdonly_cast takes structs only): a load, no call */
+		return (struct file *)KCAST(&fdarr[fd], struct llist_node)->next;
+	}
 	bpf_core_read(&f, sizeof(f), &fdarr[fd]);
 	return f;
 }

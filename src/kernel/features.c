@@ -5,7 +5,7 @@
  * (bpf/compat.h) or by loading the `_bl` variant of the programs that loop;
  * the start-up line names what is missing. For tests, CACTUS_DISABLE=a,b
  * turns features off on a kernel that has them (loop, task_btf,
- * task_storage, task_pt_regs, d_path; "all": every one) so that every
+ * task_storage, task_pt_regs, cast, d_path; "all": every one) so that every
  * fallback runs here too.
  */
 #include <stdio.h>
@@ -39,6 +39,18 @@ static bool helper(enum bpf_prog_type type, enum bpf_func_id id, const char *nam
 	return !disabled(name) && libbpf_probe_bpf_helper(type, id, NULL) > 0;
 }
 
+static bool kfunc_exists(const char *name)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	bool found;
+
+	if (!btf)
+		return false;
+	found = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
+	btf__free(btf);
+	return found;
+}
+
 void features_probe(struct kfeatures *f)
 {
 	/* libbpf cannot probe the helpers of tracing (fentry, tp_btf) or LSM
@@ -56,16 +68,19 @@ void features_probe(struct kfeatures *f)
 	/* bpf_task_pt_regs() takes a BTF task pointer */
 	f->task_pt_regs = f->task_btf &&
 			  helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_task_pt_regs, "task_pt_regs");
+	/* a kfunc: its presence is its name in the kernel's BTF */
+	f->cast = f->task_btf && f->loop && !disabled("cast") && kfunc_exists("bpf_rdonly_cast");
 	f->d_path_lsm = !disabled("d_path");
 	log_debug("kernel features: bpf_loop %d (sock_addr %d), task_btf %d, task_storage %d, "
-		  "task_pt_regs %d", f->loop, f->loop_sock, f->task_btf, f->task_storage,
-		  f->task_pt_regs);
+		  "task_pt_regs %d, rdonly_cast %d", f->loop, f->loop_sock, f->task_btf,
+		  f->task_storage, f->task_pt_regs, f->cast);
 }
 
 const char *features_missing(const struct kfeatures *f, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s%s%s", f->loop ? "" : " bpf_loop", f->task_btf ? "" : " task_btf",
-		 f->task_storage ? "" : " task_storage", f->task_pt_regs ? "" : " task_pt_regs");
+	snprintf(buf, len, "%s%s%s%s%s", f->loop ? "" : " bpf_loop", f->task_btf ? "" : " task_btf",
+		 f->task_storage ? "" : " task_storage", f->task_pt_regs ? "" : " task_pt_regs",
+		 f->cast ? "" : " rdonly_cast");
 	return buf[0] ? buf + 1 : buf;
 }
 

@@ -30,6 +30,7 @@ struct kfeatures {
 	bool task_btf;      /* bpf_get_current_task_btf (5.11): direct loads */
 	bool task_storage;  /* task-local storage from tracing programs */
 	bool task_pt_regs;  /* bpf_task_pt_regs (5.15) */
+	bool cast;          /* the bpf_rdonly_cast kfunc (6.2): direct loads from any kernel pointer */
 	bool d_path_lsm;    /* not disabled for tests: try lsm.s + bpf_d_path first */
 };
 

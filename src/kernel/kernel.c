@@ -116,6 +116,7 @@ static void set_autoload(struct kernel *k, enum attach_mode mode, bool calibrate
 	skel->rodata->stash_lru = !tls;
 	skel->rodata->have_task_btf = k->feat.task_btf;
 	skel->rodata->have_task_pt_regs = k->feat.task_pt_regs;
+	skel->rodata->have_cast = k->feat.cast;
 	skel->rodata->regs_from_task = mode == ATTACH_FENTRY && features_sys_regs_untyped(k);
 	if (tls)
 		bpf_map__set_max_entries(skel->maps.stash, 1);
