@@ -38,13 +38,14 @@ static __always_inline struct cactus_event *event_begin(void)
 	return &s->e;
 }
 
+/* The caller's identity: direct loads from the BTF task where there is
+ * one (a helper call each costs more than the loads), else helpers. */
 static __always_inline void fill_task(struct cactus_event *e, struct task_struct *task,
 				      const struct ns_key *key, unsigned int level, __u64 cg)
 {
 	struct task_struct *parent = KREAD(task, real_parent);
 	struct pid_namespace *ns = pid_upid_any(KREAD(task, thread_pid), level).ns;
 	__u64 id = bpf_get_current_pid_tgid();
-	__u64 ug = bpf_get_current_uid_gid();
 
 	e->pid_ns = key->pid_ns;
 	e->mnt_ns = key->mnt_ns;
@@ -53,10 +54,23 @@ static __always_inline void fill_task(struct cactus_event *e, struct task_struct
 	e->host_ppid = KREAD(parent, tgid);
 	e->pid = tgid_in_ns(task, level, ns);
 	e->ppid = tgid_in_ns(parent, level, ns);
-	e->uid = (__u32)ug;
-	e->gid = ug >> 32;
 	e->cgroup_id = cg;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	if (have_task_btf) {
+		/* comm's last byte is always NUL (__set_task_comm pads) */
+		const __u64 *comm = (const __u64 *)task->comm;
+		const struct cred *cred = task->cred;
+
+		e->uid = cred->uid.val;
+		e->gid = cred->gid.val;
+		__builtin_memcpy(&e->comm[0], &comm[0], 8);
+		__builtin_memcpy(&e->comm[8], &comm[1], 8);
+	} else {
+		__u64 ug = bpf_get_current_uid_gid();
+
+		e->uid = (__u32)ug;
+		e->gid = ug >> 32;
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
+	}
 }
 
 /* file_* of @e: the identity of @inode (direct loads where have_cast; else
