@@ -23,13 +23,19 @@ struct kill_ctx {
 	__u32 hit;                 /* index + 1 of the matching rule */
 };
 
+/* Is syscall @nr in the bitmap @bits (CACTUS_MAX_SYSCALLS bits)? */
+static __always_inline bool nr_in(const __u64 *bits, __u32 nr)
+{
+	return bits[(nr >> 6) & 7] & (1ULL << (nr & 63));
+}
+
 /* Does some kill rule name syscall @nr? (one array lookup) */
 static __always_inline bool kill_covers(long nr)
 {
 	__u32 zero = 0;
 	struct kill_nrs *u = bpf_map_lookup_elem(&kill_nrs, &zero);
 
-	return u && (u->bits[(nr >> 6) & 7] & (1ULL << (nr & 63)));
+	return u && nr_in(u->bits, nr);
 }
 
 static __always_inline bool str_match(const char *have, const struct kill_rule *r)
@@ -53,7 +59,7 @@ static long kill_rule_step(__u32 i, struct kill_ctx *k)
 
 	if (!r || !r->used)
 		return 1;
-	if (!(r->syscalls[(k->f.nr >> 6) & 7] & (1ULL << (k->f.nr & 63))))
+	if (!nr_in(r->syscalls, k->f.nr))
 		return 0;
 	if (r->scoped && !bpf_map_lookup_elem(&rule_scope, &sk))
 		return 0;

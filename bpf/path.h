@@ -69,9 +69,9 @@ static __always_inline __u32 dentry_inline_off(void)
 
 /*
  * One step's facts of dentry @d: its parent, and its name kept as component
- * @k of the walk: its bytes copied into w->inl[k] when the dentry stores it
- * inline (a name shorter than NAME_INLINE: most), else its pointer, read
- * when written. Direct loads where have_cast, else one read (d_parent,
+ * @k of the walk: the first NAME_INLINE bytes of the dentry's inline name
+ * store go to w->inl[k], used when the name is stored there (a name shorter
+ * than NAME_INLINE: most), else its pointer is read when written. Direct loads where have_cast, else one read (d_parent,
  * d_name and the inline store are neighbours): either way a short name
  * costs no read of its own.
  */
@@ -86,7 +86,6 @@ static __always_inline struct dentry *dentry_up(struct walk_state *w, struct den
 	const unsigned char *name;
 	struct dentry *parent;
 	__u8 buf[SPAN_MAX];
-	bool inl;
 
 	k &= CACTUS_PATH_DEPTH - 1;
 	if (have_cast) {
@@ -96,26 +95,22 @@ static __always_inline struct dentry *dentry_up(struct walk_state *w, struct den
 		parent = cd->d_parent;
 		name = cd->d_name.name;
 		*len = cd->d_name.len;
-		inl = name == (const unsigned char *)d + io && *len < NAME_INLINE;
-		if (inl) {
-			for (int j = 0; j < NAME_INLINE / 8; j++)
-				w->inl[k][j] = words[j];
-		}
+		for (int j = 0; j < NAME_INLINE / 8; j++)
+			w->inl[k][j] = words[j];
 	} else if (read_span(buf, d, lo, hi)) {
+		/* a layout wider than a span: field by field */
 		parent = BPF_CORE_READ(d, d_parent);
 		name = BPF_CORE_READ(d, d_name.name);
 		*len = BPF_CORE_READ(d, d_name.len);
-		inl = false;
+		bpf_probe_read_kernel(w->inl[k], NAME_INLINE, (const char *)d + io);
 	} else {
 		parent = SPAN_AT(buf, lo, po, struct dentry *);
 		name = SPAN_AT(buf, lo, no + offsetof(struct qstr, name), const unsigned char *);
 		*len = SPAN_AT(buf, lo, no + offsetof(struct qstr, len), __u32);
-		inl = name == (const unsigned char *)d + io && *len < NAME_INLINE;
-		if (inl)
-			__builtin_memcpy(w->inl[k], buf + (io - lo), NAME_INLINE);
+		__builtin_memcpy(w->inl[k], buf + (io - lo), NAME_INLINE);
 	}
 	w->names[k] = name;
-	w->inl_len[k] = inl ? *len : 0;
+	w->inl_len[k] = name == (const unsigned char *)d + io && *len < NAME_INLINE ? *len : 0;
 	return parent;
 }
 

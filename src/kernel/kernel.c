@@ -472,6 +472,13 @@ static int set_array(const struct bpf_map *map, const void *vals, size_t size, _
 	return 0;
 }
 
+/* @dst |= @src, syscall bitmaps of CACTUS_MAX_SYSCALLS bits */
+static void nrs_or(__u64 *dst, const __u64 *src)
+{
+	for (size_t w = 0; w < CACTUS_MAX_SYSCALLS / 64; w++)
+		dst[w] |= src[w];
+}
+
 static int set_kill_nrs(struct kernel *k, const struct kill_nrs *u)
 {
 	__u32 zero = 0;
@@ -494,14 +501,11 @@ int kernel__set_kill_rules(struct kernel *k, const struct kill_rule *rules, __u3
 	int err;
 
 	for (__u32 i = 0; i < n; i++) {
-		if (!rules[i].used)
-			continue;
-		for (size_t w = 0; w < sizeof(now.bits) / sizeof(now.bits[0]); w++)
-			now.bits[w] |= rules[i].syscalls[w];
+		if (rules[i].used)
+			nrs_or(now.bits, rules[i].syscalls);
 	}
 	both = k->kill_nrs;
-	for (size_t w = 0; w < sizeof(both.bits) / sizeof(both.bits[0]); w++)
-		both.bits[w] |= now.bits[w];
+	nrs_or(both.bits, now.bits);
 	err = set_kill_nrs(k, &both);
 	if (!err)
 		err = set_array(k->skel->maps.kill_rules, rules, sizeof(*rules), n);
