@@ -183,4 +183,12 @@ int cgroup2_mount(char *out, size_t len);
  * for it), 0 if unknown. */
 uint64_t cgroup2_id_of_pid(const char *mount, int pid);
 
+/* How outputs name a container: its name, else its id, else "-" (none). */
+static inline const char *container_label(const struct container *c)
+{
+	if (!c || !c->id[0])
+		return "-";
+	return c->name[0] ? c->name : c->id;
+}
+
 #endif

@@ -131,7 +131,7 @@ static struct ctr_state **slot(struct ctr_metrics *x, const struct container *c)
 static struct ctr_state *state_of(struct ctr_metrics *x, const struct container *c)
 {
 	struct ctr_state **p = slot(x, c), *st = *p;
-	const char *label = output_container_label(c);
+	const char *label = container_label(c);
 
 	if (!st) {
 		st = calloc(1, sizeof(*st));

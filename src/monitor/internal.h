@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include "containers/containers.h"
 #include "enforce.h"
-#include "event_view.h"
+#include "event/view.h"
 #include "kernel/kernel.h"
 #include "monitor/monitor.h"
 #include "rules/rules.h"

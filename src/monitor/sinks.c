@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "agent/cactus_metrics.h"
+#include "event/fields.h"
 #include "log.h"
 #include "monitor/agent.h"
 #include "output/output.h"
@@ -95,39 +96,30 @@ int sinks_open(struct monitor *m)
 
 /* ---- alerts ---- */
 
-#define MAX_FIELDS 12
+#define MAX_FIELDS F_COUNT
 
-static void add_str(struct webhook_field *f, size_t *n, const char *key, const char *v)
+/* output_fields: who (container, process) and what (syscall, its object):
+ * the fields of the table shown in FMT_HOOK (src/event/fields.c). */
+static size_t alert_fields(const struct event_view *v, struct webhook_field *out)
 {
-	if (v && *v && *n < MAX_FIELDS)
-		f[(*n)++] = (struct webhook_field){ .key = key, .str = v };
-}
+	struct field_ctx x = { .v = v };
+	size_t n = 0, count;
+	const enum field_id *ids = field_order(FMT_HOOK, &count);
 
-static void add_num(struct webhook_field *f, size_t *n, const char *key, long long v)
-{
-	if (*n < MAX_FIELDS)
-		f[(*n)++] = (struct webhook_field){ .key = key, .num = v };
-}
+	for (size_t i = 0; i < count; i++) {
+		const struct field_out *o = &fields[ids[i]].out[FMT_HOOK];
+		struct fval val;
+		bool have = field_get(&x, ids[i], &val);
 
-/* output_fields: who (container, process) and what (syscall, its object). */
-static size_t alert_fields(const struct event_view *v, struct webhook_field *f)
-{
-	const struct cactus_event *e = v->e;
-	const struct container *c = v->c;
-	size_t n = 0;
-
-	add_str(f, &n, "container_name", output_container_label(c));
-	add_str(f, &n, "container_id", c ? c->id : NULL);
-	add_str(f, &n, "image", c ? c->image : NULL);
-	add_str(f, &n, "k8s_namespace", c ? c->k8s_namespace : NULL);
-	add_str(f, &n, "k8s_pod", c ? c->k8s_pod : NULL);
-	add_str(f, &n, "syscall", v->sc ? v->sc->name : NULL);
-	add_str(f, &n, "comm", e->comm);
-	add_str(f, &n, "exe", v->exe);
-	add_str(f, &n, "filename", v->filename);
-	add_num(f, &n, "host_pid", e->host_pid);
-	add_num(f, &n, "pid", e->pid);
-	add_num(f, &n, "uid", e->uid);
+		if (!have || !field_shown(o, v, &val, have))
+			continue;
+		out[n] = (struct webhook_field){ .key = field_key(ids[i], FMT_HOOK) };
+		if (o->style == HS_STR)
+			out[n].str = val.s;
+		else
+			out[n].num = val.n;
+		n++;
+	}
 	return n;
 }
 

@@ -6,6 +6,7 @@
  * newline can end the block early, no ", Key: " can pose as a field.
  */
 #include <stdio.h>
+#include "event/fields.h"
 #include "output/escape.h"
 #include "output/output.h"
 
@@ -16,93 +17,12 @@ static void blk_str(struct out_buf *ob, const char *prefix, const char *val)
 	esc_value(ob, val, ESC_BLOCK_SEP);
 }
 
-static void blk_num(struct out_buf *ob, const char *prefix, int64_t n)
-{
-	ob_str(ob, prefix);
-	ob_int(ob, n);
-}
-
-static void block_details(struct out_buf *ob, const struct event_view *v)
-{
-	OB_LIT(ob, "Activity: ");
-	ob_str(ob, v->sc ? v->sc->activity : "?");
-	if (output_is_exec(v)) {
-		blk_str(ob, ", Comm: ", v->e->comm);
-		blk_str(ob, ", Execfile: ", v->exe);
-	} else if (v->filename[0] || v->dirname[0]) {
-		blk_str(ob, ", Dirname: ", v->dirname);
-		blk_str(ob, ", Filename: ", v->filename);
-	}
-	if (v->path_arg)
-		blk_str(ob, ", PathArg: ", v->path_arg);
-	if (v->family) {
-		OB_LIT(ob, ", Family: ");
-		ob_str(ob, v->family);
-		blk_str(ob, ", Addr: ", v->addr);
-		blk_num(ob, ", Port: ", v->port);
-	}
-	if (v->signal) {
-		blk_str(ob, ", Signal: ", v->signal);
-		blk_num(ob, ", TargetPid: ", v->target_pid);
-	}
-	ob_ch(ob, '\n');
-}
-
-/* ", Key: " before all but the first field of a line */
-static void blk_key(struct out_buf *ob, bool *first, const char *key)
-{
-	if (!*first)
-		OB_LIT(ob, ", ");
-	*first = false;
-	ob_str(ob, key);
-}
-
 /*
- * The process table's facts and the set-up phase, one line ("Phase: init,
- * Tty: pts/0, Entrypoint: true, ExecSession: true, ParentExe: ...,
- * ParentComm: ..., ParentHostPid: N"), only when there is one; on an exec
- * or an alert the ancestors above the parent on a second line, numbered
- * by generation ("Ancestor2Exe: ..., Ancestor2Comm: ...": 2 is the
- * grandparent).
+ * The ancestors above the parent, numbered by generation
+ * ("Ancestor2Exe: ..., Ancestor2Comm: ...": 2 is the grandparent).
  */
-static void block_proc(struct out_buf *ob, const struct event_view *v)
+static void block_ancestors(struct out_buf *ob, const struct proc *p)
 {
-	const struct proc *p = v->proc;
-	const struct proc_ident *parent = output_parent(v);
-	bool first = true;
-
-	if (v->phase_init) {
-		blk_key(ob, &first, "Phase: ");
-		OB_LIT(ob, "init");
-	}
-	if (p && p->tty) {
-		blk_key(ob, &first, "Tty: ");
-		esc_value(ob, p->tty_name, ESC_BLOCK_SEP);
-	}
-	if (p && (p->self.flags & PROC_ENTRYPOINT)) {
-		blk_key(ob, &first, "Entrypoint: ");
-		OB_LIT(ob, "true");
-	}
-	if (p && (p->self.flags & PROC_EXEC_SESSION)) {
-		blk_key(ob, &first, "ExecSession: ");
-		OB_LIT(ob, "true");
-	}
-	if (parent) {
-		if (parent->exe && parent->exe[0]) {
-			blk_key(ob, &first, "ParentExe: ");
-			esc_value(ob, parent->exe, ESC_BLOCK_SEP);
-		}
-		if (parent->comm[0]) {
-			blk_key(ob, &first, "ParentComm: ");
-			esc_value(ob, parent->comm, ESC_BLOCK_SEP);
-		}
-		blk_key(ob, &first, "ParentHostPid: ");
-		ob_int(ob, parent->host_pid);
-	}
-	if (!first)
-		ob_ch(ob, '\n');
-	if (!output_wants_ancestors(v))
-		return;
 	for (int i = 1; i < p->n_anc && i < PROC_ANCESTORS; i++) {
 		char key[32];
 
@@ -111,9 +31,9 @@ static void block_proc(struct out_buf *ob, const struct event_view *v)
 		snprintf(key, sizeof(key), ", Ancestor%dComm: ", i + 1);
 		blk_str(ob, key, p->anc[i].comm);
 	}
-	ob_ch(ob, '\n');
 }
 
+/* "Alert: ..., Outcome: ..., ContainerAge: 1.234s", then "Message: ..." */
 static void block_alert(struct out_buf *ob, const struct event_view *v)
 {
 	const struct alert *a = v->alert;
@@ -131,43 +51,77 @@ static void block_alert(struct out_buf *ob, const struct event_view *v)
 		ob_ch(ob, 's');
 	}
 	blk_str(ob, "\nMessage: ", a->message);
-	ob_ch(ob, '\n');
 }
 
-static void block_ids(struct out_buf *ob, const struct cactus_event *e)
+/* One field's value in its block style (its key written); @val NULL: @none. */
+static void block_value(struct out_buf *ob, const struct field_out *o,
+			const struct event_view *v, const struct fval *val)
 {
-	blk_num(ob, "PidId: ", e->pid_ns);
-	blk_num(ob, ", MntId: ", e->mnt_ns);
-	blk_num(ob, "\nHostPpid: ", e->host_ppid);
-	blk_num(ob, ", HostPid: ", e->host_pid);
-	blk_num(ob, ", Pid: ", e->pid);
-	blk_num(ob, ", Uid: ", e->uid);
-	ob_ch(ob, '\n');
+	if (!val) {
+		ob_str(ob, o->none);
+		return;
+	}
+	switch (o->style) {
+	case BS_STR:
+		esc_value(ob, val->s, ESC_BLOCK_SEP);
+		break;
+	case BS_RAW:
+		ob_str(ob, val->s);
+		break;
+	case BS_NUM:
+		ob_int(ob, val->n);
+		break;
+	case BS_TRUE:
+		OB_LIT(ob, "true");
+		break;
+	case BS_ANCESTORS:
+		block_ancestors(ob, v->proc);
+		break;
+	case BS_ALERT:
+		block_alert(ob, v);
+		break;
+	}
 }
 
+/*
+ * The fields the block format shows (src/event/fields.c), line by line:
+ * "Key: value" joined by ", ", a line only when one of its fields is
+ * there, a blank line after the block. The first lines:
+ *
+ *   Time: ...
+ *   ContainerName: ..., Namespace: ...
+ *   PidId: ..., MntId: ...
+ *   HostPpid: ..., HostPid: ..., Pid: ..., Uid: ...
+ *   Syscall: sys_..., EventType: ..., Ret: ...
+ *   Activity: ..., Dirname: ..., Filename: ...
+ */
 void output_block(struct out_buf *ob, const struct event_view *v)
 {
-	const struct cactus_event *e = v->e;
-	const struct container *c = v->c;
+	struct field_ctx x = { .v = v };
+	size_t n;
+	const enum field_id *ids = field_order(FMT_BLOCK, &n);
+	int line = -1;
 
-	OB_LIT(ob, "Time: ");
-	ob_str(ob, v->time);
-	blk_str(ob, "\nContainerName: ", output_container_label(c));
-	blk_str(ob, ", Namespace: ", c && c->k8s_namespace[0] ? c->k8s_namespace : "-");
-	ob_ch(ob, '\n');
-	block_ids(ob, e);
-	OB_LIT(ob, "Syscall: sys_");
-	ob_str(ob, v->sc ? v->sc->name : "?");
-	OB_LIT(ob, ", EventType: ");
-	ob_str(ob, v->sc ? cactus_category_name(v->sc->category) : "?");
-	if (e->flags & EF_NO_EXIT)
-		OB_LIT(ob, ", Ret: -");
-	else
-		blk_num(ob, ", Ret: ", e->ret);
-	ob_ch(ob, '\n');
-	block_details(ob, v);
-	block_proc(ob, v);
-	if (v->alert)
-		block_alert(ob, v);
-	ob_ch(ob, '\n');
+	for (size_t i = 0; i < n; i++) {
+		enum field_id f = ids[i];
+		const struct field_out *o = &fields[f].out[FMT_BLOCK];
+		struct fval val;
+		bool have = field_get(&x, f, &val);
+
+		if (!field_shown(o, v, &val, have) || (!have && !o->none))
+			continue;
+		if (have && o->empty_none && !val.s[0])
+			have = false;
+		if (o->line != line) {
+			if (line >= 0)
+				ob_ch(ob, '\n');
+			line = o->line;
+		} else {
+			OB_LIT(ob, ", ");
+		}
+		if (o->key)
+			ob_str(ob, o->key);
+		block_value(ob, o, v, have ? &val : NULL);
+	}
+	OB_LIT(ob, "\n\n");
 }

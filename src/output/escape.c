@@ -92,11 +92,3 @@ void esc_value(struct out_buf *ob, const char *s, const char *sep)
 	if (quoted)
 		ob_ch(ob, '"');
 }
-
-/* Shared by the text and block formats. */
-const char *output_container_label(const struct container *c)
-{
-	if (!c || !c->id[0])
-		return "-";
-	return c->name[0] ? c->name : c->id;
-}

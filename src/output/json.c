@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "output/escape.h"
+#include "event/fields.h"
 #include "output/output.h"
 
 /* Bytes that go out as they are: printable ASCII but '"' and '\\'. */
@@ -146,29 +147,26 @@ static inline void kv_str(struct out_buf *ob, const char *key, size_t klen, cons
 	json_raw(ob, s);
 }
 
-void json_kv_str(struct out_buf *ob, const char *key, const char *s)
+
+/* ,"key": (no comma for the record's first key) */
+static void json_key(struct out_buf *ob, const char *key, bool first)
 {
-	ob_str(ob, ",\"");
+	if (!first)
+		ob_ch(ob, ',');
+	ob_ch(ob, '"');
 	ob_str(ob, key);
-	ob_str(ob, "\":");
-	if (!json_str(ob, s))
-		return;
-	ob_str(ob, ",\"");
-	ob_str(ob, key);
-	ob_str(ob, "_raw\":");
-	json_raw(ob, s);
+	OB_LIT(ob, "\":");
 }
 
-void json_container(struct out_buf *ob, const struct container *c)
+/* A string value; "<key>_raw" beside it when it was not UTF-8. */
+static void json_str_raw(struct out_buf *ob, const char *key, const char *s)
 {
-	KV_STR(ob, "container_id", c ? c->id : "");
-	KV_STR(ob, "container_name", c ? c->name : "");
-	KV_STR(ob, "image", c ? c->image : "");
-	KV_STR(ob, "runtime", c ? c->runtime : "");
-	KV_STR(ob, "k8s_namespace", c ? c->k8s_namespace : "");
-	KV_STR(ob, "k8s_pod", c ? c->k8s_pod : "");
-	KV_STR(ob, "k8s_pod_uid", c ? c->k8s_pod_uid : "");
-	KV_STR(ob, "k8s_container", c ? c->k8s_container : "");
+	if (!json_str(ob, s))
+		return;
+	OB_LIT(ob, ",\"");
+	ob_str(ob, key);
+	OB_LIT(ob, "_raw\":");
+	json_raw(ob, s);
 }
 
 /* "argv": [...], and "argv_raw" (every element) if one was not UTF-8. */
@@ -176,7 +174,6 @@ static void json_argv(struct out_buf *ob, const struct event_view *v)
 {
 	bool lossy = false;
 
-	KEY(ob, "argv");
 	ob_ch(ob, '[');
 	for (int i = 0; i < v->argc; i++) {
 		if (i)
@@ -196,44 +193,10 @@ static void json_argv(struct out_buf *ob, const struct event_view *v)
 	ob_ch(ob, ']');
 }
 
-static void json_details(struct out_buf *ob, const struct event_view *v)
-{
-	const struct cactus_event *e = v->e;
-
-	if (v->filename[0] || v->dirname[0]) {
-		KV_STR(ob, "dirname", v->dirname);
-		KV_STR(ob, "filename", v->filename);
-	}
-	if (v->path_arg)
-		KV_STR(ob, "path_arg", v->path_arg);
-	if (v->path2)
-		KV_STR(ob, "path2", v->path2);
-	if (v->flags[0])
-		KV_STR(ob, "flags", v->flags);
-	if (v->exe)
-		KV_STR(ob, "exe", v->exe);
-	if (output_is_exec(v))
-		json_argv(ob, v);
-	if (v->family) {
-		KV_STR(ob, "family", v->family);
-		KV_STR(ob, "addr", v->addr);
-		KV_INT(ob, "port", v->port);
-	}
-	if (v->signal) {
-		KV_STR(ob, "signal", v->signal);
-		KV_INT(ob, "signal_nr", v->signal_nr);
-		KV_INT(ob, "target_pid", v->target_pid);
-	}
-	if (e->flags & EF_TRUNCATED)
-		OB_LIT(ob, ",\"truncated\":true");
-	if (e->flags & EF_NO_ENTER)
-		OB_LIT(ob, ",\"no_enter\":true");
-}
-
 /* "ancestors": [{"exe": ..., "comm": ...}, ...]: above the parent. */
 static void json_ancestors(struct out_buf *ob, const struct proc *p)
 {
-	OB_LIT(ob, ",\"ancestors\":[");
+	ob_ch(ob, '[');
 	for (int i = 1; i < p->n_anc && i < PROC_ANCESTORS; i++) {
 		const struct proc_ident *a = &p->anc[i];
 
@@ -247,40 +210,10 @@ static void json_ancestors(struct out_buf *ob, const struct proc *p)
 	ob_ch(ob, ']');
 }
 
-/* The process's facts from the process table, the set-up phase. Absent
- * keys mean "no" or "unknown": an ordinary workload event of a process
- * the table does not know prints none of them. */
-static void json_proc(struct out_buf *ob, const struct event_view *v)
-{
-	const struct proc *p = v->proc;
-	const struct proc_ident *parent = output_parent(v);
-
-	if (v->phase_init)
-		OB_LIT(ob, ",\"phase\":\"init\"");
-	if (!p)
-		return;
-	if (p->tty)
-		KV_STR(ob, "tty", p->tty_name);
-	if (p->self.flags & PROC_ENTRYPOINT)
-		OB_LIT(ob, ",\"entrypoint\":true");
-	if (p->self.flags & PROC_EXEC_SESSION)
-		OB_LIT(ob, ",\"exec_session\":true");
-	if (parent) {
-		KV_INT(ob, "parent_pid", parent->host_pid);
-		if (parent->exe && parent->exe[0])
-			KV_STR(ob, "parent_exe", parent->exe);
-		if (parent->comm[0])
-			KV_STR(ob, "parent_comm", parent->comm);
-	}
-	if (output_wants_ancestors(v))
-		json_ancestors(ob, p);
-}
-
 static void json_alert(struct out_buf *ob, const struct alert *a)
 {
-	OB_LIT(ob, ",\"alert\":{");
 	/* the first key has no leading comma, its sibling has */
-	kv_str(ob, LIT_ARGS("\"rule\":"), LIT_ARGS(",\"rule_raw\":"), a->rule);
+	kv_str(ob, LIT_ARGS("{\"rule\":"), LIT_ARGS(",\"rule_raw\":"), a->rule);
 	KV_STR(ob, "priority", a->priority);
 	KV_STR(ob, "action", a->action);
 	KV_STR(ob, "outcome", a->outcome);
@@ -288,40 +221,85 @@ static void json_alert(struct out_buf *ob, const struct alert *a)
 	ob_ch(ob, '}');
 }
 
+/* One field's value (its key written) in its JSON style. */
+static void json_value(struct out_buf *ob, enum field_id f, const struct field_out *o,
+		       const struct event_view *v, const struct fval *val)
+{
+	switch (o->style) {
+	case JS_STR:
+		json_str_raw(ob, field_key(f, FMT_JSON), val->s);
+		break;
+	case JS_INT:
+		ob_int(ob, val->n);
+		break;
+	case JS_TRUE:
+		OB_LIT(ob, "true");
+		break;
+	case JS_SECS:
+		ob_secs3(ob, v->container_age_ns);
+		break;
+	case JS_ARGV:
+		json_argv(ob, v);
+		break;
+	case JS_ANCESTORS:
+		json_ancestors(ob, v->proc);
+		break;
+	case JS_ALERT:
+		json_alert(ob, v->alert);
+		break;
+	}
+}
+
+/* The fields of @v in the table's order (src/event/fields.c). */
+static void json_fields(struct out_buf *ob, const struct event_view *v, const enum field_id *ids,
+			size_t n)
+{
+	struct field_ctx x = { .v = v };
+	bool first = true;
+
+	for (size_t i = 0; i < n; i++) {
+		enum field_id f = ids[i];
+		const struct field_out *o = &fields[f].out[FMT_JSON];
+		struct fval val;
+		bool have = field_get(&x, f, &val);
+
+		if (!field_shown(o, v, &val, have) || (!have && !o->none))
+			continue;
+		json_key(ob, field_key(f, FMT_JSON), first);
+		first = false;
+		if (have)
+			json_value(ob, f, o, v, &val);
+		else
+			ob_str(ob, o->none);
+	}
+}
+
+void json_kv_str(struct out_buf *ob, const char *key, const char *s)
+{
+	json_key(ob, key, false);
+	json_str_raw(ob, key, s);
+}
+
+void json_container(struct out_buf *ob, const struct container *c)
+{
+	struct event_view v = { .c = c };
+	struct field_ctx x = { .v = &v };
+
+	/* the container's rows of the table, for the lifecycle records */
+	for (int f = F_CONTAINER_ID; f <= F_K8S_CONTAINER; f++) {
+		struct fval val;
+
+		field_get(&x, f, &val);
+		json_kv_str(ob, field_key(f, FMT_JSON), val.s);
+	}
+}
+
 void output_json(struct out_buf *ob, const struct event_view *v)
 {
-	const struct cactus_event *e = v->e;
+	size_t n;
+	const enum field_id *ids = field_order(FMT_JSON, &n);
 
-	OB_LIT(ob, "{\"time\":");
-	json_str(ob, v->time);
-	json_container(ob, v->c);
-	KV_INT(ob, "pid_ns", e->pid_ns);
-	KV_INT(ob, "mnt_ns", e->mnt_ns);
-	KV_INT(ob, "host_pid", e->host_pid);
-	KV_INT(ob, "host_tid", e->host_tid);
-	KV_INT(ob, "host_ppid", e->host_ppid);
-	KV_INT(ob, "pid", e->pid);
-	KV_INT(ob, "ppid", e->ppid);
-	KV_INT(ob, "uid", e->uid);
-	KV_INT(ob, "gid", e->gid);
-	KV_STR(ob, "comm", e->comm);
-	KV_STR(ob, "syscall", v->sc ? v->sc->name : "unknown");
-	KV_INT(ob, "syscall_nr", e->syscall_nr);
-	KV_STR(ob, "category", v->sc ? cactus_category_name(v->sc->category) : "Unknown");
-	KV_STR(ob, "activity", v->sc ? v->sc->activity : "Unknown");
-	if (e->flags & EF_NO_EXIT)
-		OB_LIT(ob, ",\"ret\":null");
-	else
-		KV_INT(ob, "ret", e->ret);
-	json_details(ob, v);
-	json_proc(ob, v);
-	if (e->flags & EF_KILLED)
-		OB_LIT(ob, ",\"killed\":true");
-	if (v->alert && v->container_age_ns >= 0) {
-		KEY(ob, "container_age_s");
-		ob_secs3(ob, v->container_age_ns);
-	}
-	if (v->alert)
-		json_alert(ob, v->alert);
+	ob_ch(ob, '{');
+	json_fields(ob, v, ids, n);
 	OB_LIT(ob, "}\n");
 }

@@ -11,7 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include "event_view.h"
+#include "event/view.h"
 #include "output/escape.h"
 #include "output/output.h"
 #include "syscalls.h"

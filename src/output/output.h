@@ -11,7 +11,7 @@
 #define CACTUS_OUTPUT_H
 
 #include <stdio.h>
-#include "event_view.h"
+#include "event/view.h"
 #include "output/buf.h"
 #include "output/stream.h"
 
@@ -78,31 +78,5 @@ void output_repeat_render(struct out_buf *ob, enum output_format fmt, const stru
  * the container's identity fields of an event. */
 void json_kv_str(struct out_buf *ob, const char *key, const char *s);
 void json_container(struct out_buf *ob, const struct container *c);
-
-/* The container's name, else its id, else "-" (no container). */
-const char *output_container_label(const struct container *c);
-
-/* An execve-like event: exe and argv are its details (exe alone is also
- * known for every event of a process in the process table). */
-static inline bool output_is_exec(const struct event_view *v)
-{
-	return v->sc && v->sc->kind == CK_EXEC;
-}
-
-/*
- * What every format prints of the process (src/procs) beside the event:
- * the parent and its pid on every event whose process is known, the
- * ancestors above it only where they are worth their cost, on an exec and
- * on an event with an alert.
- */
-static inline const struct proc_ident *output_parent(const struct event_view *v)
-{
-	return v->proc && v->proc->n_anc > 0 ? &v->proc->anc[0] : NULL;
-}
-
-static inline bool output_wants_ancestors(const struct event_view *v)
-{
-	return v->proc && v->proc->n_anc > 1 && (v->alert || output_is_exec(v));
-}
 
 #endif

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "event_view.h"
+#include "event/record.h"
 #include "procs/procs.h"
 
 /* ---- interned strings ---- */

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "event_view.h"
+#include "event/view.h"
 
 enum rule_action { ACT_ALERT = 0, ACT_KILL, ACT_DENY };
 enum rule_priority { PRIO_CRITICAL = 0, PRIO_HIGH, PRIO_MEDIUM, PRIO_LOW, PRIO_INFO };

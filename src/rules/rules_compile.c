@@ -178,7 +178,7 @@ static int build_categories(const struct ysrc *src, const struct vals *vs, struc
 	return rc;
 }
 
-/* true/false: 1/0 in c->num (RK_BOOL is matched like a number). */
+/* true/false: 1/0 in c->num (FK_BOOL is matched like a number). */
 static int build_bools(const struct ysrc *src, const struct vals *vs, struct cond *c)
 {
 	int rc = 0;
@@ -295,16 +295,16 @@ static int check_string(const struct ysrc *src, const struct cond *c, const char
 			 rfield_name(c->field));
 		return -EINVAL;
 	}
-	if (named && c->field == RF_ACTIVITY && !activity_known(s)) {
+	if (named && c->field == F_ACTIVITY && !activity_known(s)) {
 		rule_err(src->L->errs, src->file, line, "unknown activity '%s'", s);
 		return -EINVAL;
 	}
-	if (named && c->field == RF_FAMILY && !family_known(s)) {
+	if (named && c->field == F_FAMILY && !family_known(s)) {
 		rule_err(src->L->errs, src->file, line,
 			 "unknown family '%s' (AF_INET, AF_INET6 or AF_UNIX)", s);
 		return -EINVAL;
 	}
-	if (named && c->field == RF_SIGNAL && parse_signal(s) < 0) {
+	if (named && c->field == F_SIGNAL && parse_signal(s) < 0) {
 		rule_err(src->L->errs, src->file, line,
 			 "unknown signal '%s' (a name like SIGTERM or TERM, or a number 0..64)", s);
 		return -EINVAL;
@@ -318,7 +318,7 @@ static const char *cond_text(const struct cond *c, const char *s, char *buf, siz
 {
 	int sig;
 
-	if (c->field != RF_SIGNAL || (c->op != OP_EXACT && c->op != OP_NE))
+	if (c->field != F_SIGNAL || (c->op != OP_EXACT && c->op != OP_NE))
 		return s;
 	sig = parse_signal(s);
 	return sig < 0 ? s : signal_name(sig, buf, len);
@@ -363,15 +363,15 @@ static int build_strings(const struct ysrc *src, const struct vals *vs, struct c
 static int build_cond(const struct ysrc *src, const struct vals *vs, struct cond *c)
 {
 	switch (rfield_kind(c->field)) {
-	case RK_SYSCALL:
+	case FK_SYSCALL:
 		return build_syscalls(src, vs, c);
-	case RK_CATEGORY:
+	case FK_CATEGORY:
 		return build_categories(src, vs, c);
-	case RK_NUM:
+	case FK_NUM:
 		return build_numbers(src, vs, c);
-	case RK_BOOL:
+	case FK_BOOL:
 		return build_bools(src, vs, c);
-	case RK_PHASE:
+	case FK_PHASE:
 		return build_phases(src, vs, c);
 	default:
 		if (c->op == OP_CIDR)
@@ -570,14 +570,14 @@ int match_default_phase(struct loader *L, struct match *m)
 	struct cond *c;
 
 	for (size_t i = 0; i < m->n; i++) {
-		if (m->c[i].field == RF_PHASE)
+		if (m->c[i].field == F_PHASE)
 			return 0;
 	}
 	c = ar_alloc(&L->rs->ar, (m->n + 1) * sizeof(*c));
 	if (!c)
 		return -ENOMEM;
 	memcpy(c, m->c, m->n * sizeof(*c));
-	c[m->n] = (struct cond){ .field = RF_PHASE, .kind = RK_PHASE, .op = OP_EXACT, .n = 1,
+	c[m->n] = (struct cond){ .field = F_PHASE, .kind = FK_PHASE, .op = OP_EXACT, .n = 1,
 				 .phases = PHASE_WORKLOAD };
 	m->c = c;
 	m->n++;
@@ -612,16 +612,16 @@ int compile_macro(struct loader *L, struct rmacro *m)
 /* Cheap tests first: a syscall bitmap rejects most events at once. */
 static int cond_cost(const struct cond *c)
 {
-	bool joined = c->field == RF_PATH || c->field == RF_ARGV || c->kind == RK_MULTI;
+	bool joined = c->field == F_PATH || c->field == F_ARGV || c->kind == FK_MULTI;
 
 	switch (c->kind) {
-	case RK_SYSCALL:
+	case FK_SYSCALL:
 		return 0;
-	case RK_CATEGORY:
-	case RK_PHASE:
+	case FK_CATEGORY:
+	case FK_PHASE:
 		return 1;
-	case RK_NUM:
-	case RK_BOOL:
+	case FK_NUM:
+	case FK_BOOL:
 		return 2;
 	default:
 		break;

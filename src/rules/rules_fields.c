@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Names of match fields and operators, and the value parsers used at load. */
+/* Rule fields (of the event field table) and operators by name, and the
+ * value parsers used at load. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -8,87 +9,6 @@
 #include <sys/socket.h>
 #include "rules_internal.h"
 
-static const struct {
-	const char *name;
-	enum rkind kind;
-} fields[RF_COUNT] = {
-	[RF_ACTIVITY] = { "activity", RK_STR },
-	[RF_PATH] = { "path", RK_STR },
-	[RF_DIRNAME] = { "dirname", RK_STR },
-	[RF_FILENAME] = { "filename", RK_STR },
-	[RF_PATH2] = { "path2", RK_STR },
-	[RF_EXE] = { "exe", RK_STR },
-	[RF_COMM] = { "comm", RK_STR },
-	[RF_CONTAINER_NAME] = { "container_name", RK_STR },
-	[RF_CONTAINER_ID] = { "container_id", RK_STR },
-	[RF_IMAGE] = { "image", RK_STR },
-	[RF_RUNTIME] = { "runtime", RK_STR },
-	[RF_K8S_NS] = { "k8s_namespace", RK_STR },
-	[RF_K8S_POD] = { "k8s_pod", RK_STR },
-	[RF_FAMILY] = { "family", RK_STR },
-	[RF_ADDR] = { "addr", RK_ADDR },
-	[RF_SIGNAL] = { "signal", RK_STR },
-	[RF_FLAGS] = { "flags", RK_STR },
-	[RF_PATH_ARG] = { "path_arg", RK_STR },
-	[RF_EXE_NAME] = { "exe_name", RK_STR },
-	[RF_PARENT_EXE] = { "parent_exe", RK_STR },
-	[RF_PARENT_COMM] = { "parent_comm", RK_STR },
-	[RF_SYSCALL] = { "syscall", RK_SYSCALL },
-	[RF_CATEGORY] = { "category", RK_CATEGORY },
-	[RF_ARGV] = { "argv", RK_ARGV },
-	[RF_PHASE] = { "phase", RK_PHASE },
-	[RF_ANCESTOR_EXE] = { "ancestor_exe", RK_MULTI },
-	[RF_ANCESTOR_COMM] = { "ancestor_comm", RK_MULTI },
-	[RF_PROGRAM] = { "program", RK_MULTI },
-	[RF_TTY] = { "tty", RK_BOOL },
-	[RF_ENTRYPOINT] = { "entrypoint", RK_BOOL },
-	[RF_EXEC_SESSION] = { "exec_session", RK_BOOL },
-	[RF_PARENT_ENTRYPOINT] = { "parent_entrypoint", RK_BOOL },
-	[RF_PARENT_EXEC_SESSION] = { "parent_exec_session", RK_BOOL },
-	[RF_UID] = { "uid", RK_NUM },
-	[RF_GID] = { "gid", RK_NUM },
-	[RF_PID] = { "pid", RK_NUM },
-	[RF_PPID] = { "ppid", RK_NUM },
-	[RF_HOST_PID] = { "host_pid", RK_NUM },
-	[RF_RET] = { "ret", RK_NUM },
-	[RF_PORT] = { "port", RK_NUM },
-	[RF_SIGNAL_NR] = { "signal_nr", RK_NUM },
-	[RF_TARGET_PID] = { "target_pid", RK_NUM },
-	[RF_MODE] = { "mode", RK_NUM },
-	[RF_CONTAINER_AGE] = { "container_age", RK_NUM },
-	[RF_ARG0] = { "arg0", RK_NUM },
-	[RF_ARG1] = { "arg1", RK_NUM },
-	[RF_ARG2] = { "arg2", RK_NUM },
-	[RF_ARG3] = { "arg3", RK_NUM },
-	[RF_ARG4] = { "arg4", RK_NUM },
-	[RF_ARG5] = { "arg5", RK_NUM },
-};
-
-/* PID_MAX_LIMIT (include/linux/threads.h): no pid is larger on any kernel */
-#define PID_MAX (4 * 1024 * 1024)
-
-static const struct {
-	int64_t min, max;
-} ranges[RF_COUNT] = {
-	[RF_UID] = { 0, UINT32_MAX },
-	[RF_GID] = { 0, UINT32_MAX },
-	[RF_PID] = { 0, PID_MAX },
-	[RF_PPID] = { 0, PID_MAX },
-	[RF_HOST_PID] = { 0, PID_MAX },
-	[RF_RET] = { INT64_MIN, INT64_MAX },
-	[RF_PORT] = { 0, 65535 },
-	[RF_SIGNAL_NR] = { 0, 64 },        /* 0 probes a pid; SIGRTMAX is 64 */
-	[RF_TARGET_PID] = { INT32_MIN, INT32_MAX }, /* kill(-pgid), kill(-1) */
-	[RF_MODE] = { 0, 0177777 },        /* S_IFMT and permission bits */
-	[RF_CONTAINER_AGE] = { 0, INT64_MAX / 1000000000 }, /* seconds */
-	[RF_ARG0] = { INT64_MIN, INT64_MAX },
-	[RF_ARG1] = { INT64_MIN, INT64_MAX },
-	[RF_ARG2] = { INT64_MIN, INT64_MAX },
-	[RF_ARG3] = { INT64_MIN, INT64_MAX },
-	[RF_ARG4] = { INT64_MIN, INT64_MAX },
-	[RF_ARG5] = { INT64_MIN, INT64_MAX },
-};
-
 static const char *const ops[OP_COUNT] = {
 	[OP_EXACT] = "exact", [OP_IN] = "in", [OP_PREFIX] = "prefix",
 	[OP_SUFFIX] = "suffix", [OP_GLOB] = "glob", [OP_CONTAINS] = "contains",
@@ -96,29 +16,27 @@ static const char *const ops[OP_COUNT] = {
 	[OP_MASK] = "mask",
 };
 
-const char *rfield_name(enum rfield f)
+const char *rfield_name(enum field_id f)
 {
-	return (unsigned)f < RF_COUNT ? fields[f].name : "?";
+	return (unsigned)f < F_COUNT ? fields[f].name : "?";
 }
 
 int rfield_parse(const char *name)
 {
-	for (int i = 0; i < RF_COUNT; i++) {
-		if (!strcmp(fields[i].name, name))
-			return i;
-	}
-	return -1;
+	int f = field_by_name(name);
+
+	return f >= 0 && fields[f].rule == FR_MATCH ? f : -1;
 }
 
-enum rkind rfield_kind(enum rfield f)
+enum field_kind rfield_kind(enum field_id f)
 {
 	return fields[f].kind;
 }
 
-void rfield_range(enum rfield f, int64_t *min, int64_t *max)
+void rfield_range(enum field_id f, int64_t *min, int64_t *max)
 {
-	*min = ranges[f].min;
-	*max = ranges[f].max;
+	*min = fields[f].min;
+	*max = fields[f].max;
 }
 
 const char *rop_name(enum rop op)
@@ -139,18 +57,19 @@ int rop_parse(const char *name)
 #define STR_OPS (B(OP_EXACT) | B(OP_IN) | B(OP_PREFIX) | B(OP_SUFFIX) | B(OP_GLOB) | \
 		 B(OP_CONTAINS) | B(OP_NE))
 
-bool rop_allowed(enum rkind k, enum rop op)
+bool rop_allowed(enum field_kind k, enum rop op)
 {
 	static const unsigned allowed[] = {
-		[RK_STR] = STR_OPS,
-		[RK_ARGV] = STR_OPS,
-		[RK_MULTI] = STR_OPS,
-		[RK_BOOL] = B(OP_EXACT) | B(OP_NE),
-		[RK_PHASE] = B(OP_EXACT) | B(OP_IN) | B(OP_NE),
-		[RK_ADDR] = STR_OPS | B(OP_CIDR),
-		[RK_NUM] = B(OP_EXACT) | B(OP_IN) | B(OP_LT) | B(OP_GT) | B(OP_NE) | B(OP_MASK),
-		[RK_SYSCALL] = B(OP_EXACT) | B(OP_IN) | B(OP_NE),
-		[RK_CATEGORY] = B(OP_EXACT) | B(OP_IN) | B(OP_NE),
+		[FK_STR] = STR_OPS,
+		[FK_ARGV] = STR_OPS,
+		[FK_MULTI] = STR_OPS,
+		[FK_BOOL] = B(OP_EXACT) | B(OP_NE),
+		[FK_PHASE] = B(OP_EXACT) | B(OP_IN) | B(OP_NE),
+		[FK_ADDR] = STR_OPS | B(OP_CIDR),
+		[FK_NUM] = B(OP_EXACT) | B(OP_IN) | B(OP_LT) | B(OP_GT) | B(OP_NE) | B(OP_MASK),
+		[FK_SYSCALL] = B(OP_EXACT) | B(OP_IN) | B(OP_NE),
+		[FK_CATEGORY] = B(OP_EXACT) | B(OP_IN) | B(OP_NE),
+		[FK_OUT] = 0,
 	};
 
 	return allowed[k] & B(op);

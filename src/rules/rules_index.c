@@ -39,9 +39,9 @@ static void match_syscalls(const struct match *m, const struct sc_bits *t, uint6
 		const struct cond *c = &m->c[i];
 		uint64_t in[SC_WORDS] = { 0 };
 
-		if (c->kind == RK_SYSCALL) {
+		if (c->kind == FK_SYSCALL) {
 			memcpy(in, c->bits, sizeof(in));
-		} else if (c->kind == RK_CATEGORY) {
+		} else if (c->kind == FK_CATEGORY) {
 			for (int k = 0; k < CAT_COUNT; k++) {
 				if (!(c->cats >> k & 1))
 					continue;

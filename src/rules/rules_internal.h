@@ -29,36 +29,19 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include "event/fields.h"
 #include "rules.h"
 
-enum rfield {
-	/* strings */
-	RF_ACTIVITY, RF_PATH, RF_DIRNAME, RF_FILENAME, RF_PATH2, RF_EXE, RF_COMM,
-	RF_CONTAINER_NAME, RF_CONTAINER_ID, RF_IMAGE, RF_RUNTIME, RF_K8S_NS,
-	RF_K8S_POD, RF_FAMILY, RF_ADDR, RF_SIGNAL, RF_FLAGS,
-	RF_PATH_ARG, RF_EXE_NAME, RF_PARENT_EXE, RF_PARENT_COMM,
-	/* special */
-	RF_SYSCALL, RF_CATEGORY, RF_ARGV, RF_PHASE,
-	/* several strings: true if one is (ne: if none is) */
-	RF_ANCESTOR_EXE, RF_ANCESTOR_COMM, RF_PROGRAM,
-	/* booleans */
-	RF_TTY, RF_ENTRYPOINT, RF_EXEC_SESSION, RF_PARENT_ENTRYPOINT, RF_PARENT_EXEC_SESSION,
-	/* numbers */
-	RF_UID, RF_GID, RF_PID, RF_PPID, RF_HOST_PID, RF_RET, RF_PORT,
-	RF_SIGNAL_NR, RF_TARGET_PID, RF_MODE, RF_CONTAINER_AGE,
-	RF_ARG0, RF_ARG1, RF_ARG2, RF_ARG3, RF_ARG4, RF_ARG5,
-	RF_COUNT,
-};
-
 /*
- * RK_MULTI: a field with several values (ancestors, a program's names);
- * RK_BOOL: true/false, compiled to numbers 1/0; RK_PHASE: init/workload,
- * compiled to a bit mask (PHASE_*).
+ * The fields a rule may test are those of the event field table
+ * (src/event/fields.h) marked FR_MATCH; a field's enum field_kind says which
+ * operators it takes (rop_allowed) and how its values are compiled. FK_MULTI:
+ * several values (ancestors, a program's names); FK_BOOL: true/false,
+ * compiled to numbers 1/0; FK_PHASE: init/workload, compiled to a bit mask
+ * (PHASE_*).
  */
-enum rkind { RK_STR, RK_NUM, RK_SYSCALL, RK_CATEGORY, RK_ARGV, RK_ADDR, RK_MULTI, RK_BOOL,
-	     RK_PHASE };
 
-/* RF_PHASE values: the runtime's set-up (EF_SETUP), or the workload. */
+/* F_PHASE values: the runtime's set-up (EF_SETUP), or the workload. */
 #define PHASE_INIT 0x1
 #define PHASE_WORKLOAD 0x2
 
@@ -84,17 +67,17 @@ struct rnet {
 
 /* One condition: field OP value, true if any value matches (OP_NE: none). */
 struct cond {
-	uint8_t field;      /* enum rfield */
-	uint8_t kind;       /* enum rkind of the field */
+	uint8_t field;      /* enum field_id */
+	uint8_t kind;       /* enum field_kind of the field */
 	uint8_t op;         /* enum rop; OP_IN is compiled to OP_EXACT */
 	uint32_t n;
 	union {
 		struct rstr *s;
 		int64_t *num;
 		struct rnet *net;
-		uint64_t *bits;     /* RF_SYSCALL: SC_WORDS words, by nr */
-		uint32_t cats;      /* RF_CATEGORY: bit per category */
-		uint32_t phases;    /* RF_PHASE: PHASE_* bits */
+		uint64_t *bits;     /* F_SYSCALL: SC_WORDS words, by nr */
+		uint32_t cats;      /* F_CATEGORY: bit per category */
+		uint32_t phases;    /* F_PHASE: PHASE_* bits */
 	};
 };
 
@@ -172,18 +155,19 @@ int strmap_put(struct strmap *m, const char *key, size_t val);
 void strmap_free(struct strmap *m);
 
 /* rules_fields.c */
-const char *rfield_name(enum rfield f);
+const char *rfield_name(enum field_id f);
+/* A field a rule may test (FR_MATCH), by name; -1 if none. */
 int rfield_parse(const char *name);
-enum rkind rfield_kind(enum rfield f);
+enum field_kind rfield_kind(enum field_id f);
 const char *rop_name(enum rop op);
 int rop_parse(const char *name);
-bool rop_allowed(enum rkind k, enum rop op);
+bool rop_allowed(enum field_kind k, enum rop op);
 int parse_i64(const char *s, int64_t *out);
 int parse_bool(const char *s);    /* true/True/TRUE 1, false... 0, else -EINVAL */
 int parse_phase(const char *s);   /* init, workload: PHASE_*, else -EINVAL */
 int parse_cidr(const char *s, struct rnet *out);
 /* The values a numeric field can take (uid 0..2^32-1, port 0..65535, ...). */
-void rfield_range(enum rfield f, int64_t *min, int64_t *max);
+void rfield_range(enum field_id f, int64_t *min, int64_t *max);
 /* "SIGTERM", "term", "15", "SIGRTMIN+2" -> the signal number, or -EINVAL. */
 int parse_signal(const char *s);
 

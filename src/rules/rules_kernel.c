@@ -52,11 +52,11 @@ static bool has_bit(const uint64_t *bits, int nr)
 static bool sc_selected(const struct cond *c, const struct cactus_syscall *sc)
 {
 	switch (c->field) {
-	case RF_SYSCALL:
+	case F_SYSCALL:
 		return has_bit(c->bits, sc->nr);
-	case RF_CATEGORY:
+	case F_CATEGORY:
 		return c->cats >> sc->category & 1;
-	default: /* RF_ACTIVITY */
+	default: /* F_ACTIVITY */
 		for (uint32_t i = 0; i < c->n; i++) {
 			if (!strcmp(c->s[i].s, sc->activity))
 				return true;
@@ -106,9 +106,9 @@ static int k_path(struct kbuild *kb, const struct cond *c)
 {
 	struct kernel_spec *ks = kb->ks;
 	int first = ks->n_path, rc;
-	bool exact = c->field == RF_PATH && c->op == OP_EXACT;
+	bool exact = c->field == F_PATH && c->op == OP_EXACT;
 	/* dirname "/etc" is everything in /etc: prefix "/etc/" */
-	const char *sfx = c->field == RF_DIRNAME && c->op == OP_EXACT ? "/" : "";
+	const char *sfx = c->field == F_DIRNAME && c->op == OP_EXACT ? "/" : "";
 
 	if (c->op != OP_EXACT && c->op != OP_PREFIX)
 		return unsupported(kb, c);
@@ -128,9 +128,9 @@ static int k_path(struct kbuild *kb, const struct cond *c)
 static int k_container(struct kbuild *kb, const struct cond *c)
 {
 	/* container_id prefix "": any container, which is the kernel's scope */
-	if (c->field == RF_CONTAINER_ID && c->op == OP_PREFIX && c->n == 1 && !c->s[0].len)
+	if (c->field == F_CONTAINER_ID && c->op == OP_PREFIX && c->n == 1 && !c->s[0].len)
 		return 0;
-	if (c->field == RF_CONTAINER_ID || c->op != OP_EXACT)
+	if (c->field == F_CONTAINER_ID || c->op != OP_EXACT)
 		return unsupported(kb, c);
 	if (kb->cont_used)
 		return nope(kb, "both container_name and image (the kernel takes one)");
@@ -184,22 +184,22 @@ static int k_phase(struct kbuild *kb, const struct cond *c)
 
 /* Fields of the process table (src/procs) and the container's age: user
  * space knows them, the kernel does not. */
-static bool proc_field(enum rfield f)
+static bool proc_field(enum field_id f)
 {
 	switch (f) {
-	case RF_PATH_ARG:
-	case RF_EXE_NAME:
-	case RF_PARENT_EXE:
-	case RF_PARENT_COMM:
-	case RF_ANCESTOR_EXE:
-	case RF_ANCESTOR_COMM:
-	case RF_PROGRAM:
-	case RF_TTY:
-	case RF_ENTRYPOINT:
-	case RF_EXEC_SESSION:
-	case RF_PARENT_ENTRYPOINT:
-	case RF_PARENT_EXEC_SESSION:
-	case RF_CONTAINER_AGE:
+	case F_PATH_ARG:
+	case F_EXE_NAME:
+	case F_PARENT_EXE:
+	case F_PARENT_COMM:
+	case F_ANCESTOR_EXE:
+	case F_ANCESTOR_COMM:
+	case F_PROGRAM:
+	case F_TTY:
+	case F_ENTRYPOINT:
+	case F_EXEC_SESSION:
+	case F_PARENT_ENTRYPOINT:
+	case F_PARENT_EXEC_SESSION:
+	case F_CONTAINER_AGE:
 		return true;
 	default:
 		return false;
@@ -212,26 +212,26 @@ static int k_cond(struct kbuild *kb, const struct cond *c)
 		return nope(kb, "'%s' is known only in user space, not in the kernel",
 			    rfield_name(c->field));
 	switch (c->field) {
-	case RF_PHASE:
+	case F_PHASE:
 		return k_phase(kb, c);
-	case RF_SYSCALL:
-	case RF_CATEGORY:
-	case RF_ACTIVITY:
+	case F_SYSCALL:
+	case F_CATEGORY:
+	case F_ACTIVITY:
 		return k_syscalls(kb, c);
-	case RF_PATH:
-	case RF_DIRNAME:
+	case F_PATH:
+	case F_DIRNAME:
 		return k_path(kb, c);
-	case RF_EXE:
+	case F_EXE:
 		if (c->op != OP_EXACT)
 			return unsupported(kb, c);
 		return k_str(kb, c, kb->ks->exe, &kb->ks->n_exe, "");
-	case RF_PORT:
+	case F_PORT:
 		return k_port(kb, c);
-	case RF_ADDR:
+	case F_ADDR:
 		return k_net(kb, c);
-	case RF_CONTAINER_NAME:
-	case RF_IMAGE:
-	case RF_CONTAINER_ID:
+	case F_CONTAINER_NAME:
+	case F_IMAGE:
+	case F_CONTAINER_ID:
 		return k_container(kb, c);
 	default:
 		return unsupported(kb, c);

@@ -101,7 +101,7 @@ void rules__exact_paths(const struct rule_set *rs, void (*fn)(void *ctx, const c
 		for (size_t c = 0; c < m->n; c++) {
 			const struct cond *cd = &m->c[c];
 
-			if (cd->field != RF_PATH || cd->op != OP_EXACT)
+			if (cd->field != F_PATH || cd->op != OP_EXACT)
 				continue;
 			for (uint32_t v = 0; v < cd->n; v++) {
 				if (cd->s[v].s[0] == '/')

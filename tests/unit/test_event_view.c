@@ -19,7 +19,7 @@
 #include <sys/socket.h>
 #include <asm/unistd.h>
 
-#include "event_view.h"
+#include "event/view.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "cactus/event.h"
+#include "event/record.h"
 #include "containers/containers.h"
 #include "procs/procs.h"
 #include "syscalls.h"
@@ -58,9 +59,6 @@ struct event_view {
 	long target_pid;
 	char sigbuf[24];
 };
-
-/* Copy of string slot @slot, or NULL when absent. Points into e->data. */
-const char *event_str(const struct cactus_event *e, int slot);
 
 /* @boot_to_real_ns: add to CLOCK_BOOTTIME ns to get CLOCK_REALTIME ns. */
 void event_view_init(struct event_view *v, const struct cactus_event *e,

@@ -6,18 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
-#include "event_view.h"
-
-const char *event_str(const struct cactus_event *e, int slot)
-{
-	if (slot < 0 || slot >= STR_NSLOTS || !e->str_len[slot])
-		return NULL;
-	/* the record holds only data_len bytes: never trust offsets past them */
-	if ((size_t)e->str_off[slot] + e->str_len[slot] >= e->data_len ||
-	    e->data_len > CACTUS_DATA_MAX)
-		return NULL;
-	return e->data + e->str_off[slot];
-}
+#include "event/view.h"
 
 void format_rfc3339(int64_t real_ns, char *buf, size_t len)
 {
