@@ -8,15 +8,17 @@
 #include <unistd.h>
 
 #include "containers/internal.h"
+#include "procfs/procfs.h"
 
 int cgroup2_mount(char *out, size_t len)
 {
 	char line[1024];
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	int err = -ENOENT;
+	FILE *f;
+	int err = procfs_open(NULL, PROCFS_SELF, "mountinfo", &f);
 
-	if (!f)
-		return -errno;
+	if (err)
+		return err;
+	err = -ENOENT;
 	while (fgets(line, sizeof(line), f)) {
 		char *sep = strstr(line, " - ");
 		char mnt[512];
@@ -35,26 +37,13 @@ int cgroup2_mount(char *out, size_t len)
 
 uint64_t cgroup2_id_of_pid(const char *mount, int pid)
 {
-	char path[1100], line[512], *rel = NULL;
+	char rel[PATH_MAX], path[PATH_MAX];
 	struct stat st;
-	FILE *f;
 
-	if (pid <= 0 || !mount || !mount[0])
+	if (pid <= 0 || !mount || !mount[0] ||
+	    procfs_cgroup_v2_path(NULL, pid, rel, sizeof(rel)) ||
+	    snprintf(path, sizeof(path), "%s%s", mount, rel) >= (int)sizeof(path))
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
-	f = fopen(path, "re");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "0::", 3)) {
-			line[strcspn(line, "\n")] = 0;
-			rel = line + 3;
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	if (!rel)
-		return 0;
-	snprintf(path, sizeof(path), "%s%s", mount, rel);
 	/* the cgroup id the kernel reports is the inode of its directory */
 	return stat(path, &st) ? 0 : st.st_ino;
 }
@@ -81,9 +70,9 @@ int ct_cgroup2_path(int mount_fd, uint64_t cg, char *out, size_t len)
 		struct file_handle fh;
 		uint64_t id;
 	} h = { .fh = { .handle_bytes = sizeof(uint64_t), .handle_type = 0xfe /* FILEID_KERNFS */ } };
-	char link[64], target[PATH_MAX], mnt[PATH_MAX];
-	ssize_t n, m;
-	int fd;
+	char link[32], target[PATH_MAX], mnt[PATH_MAX];
+	size_t m;
+	int fd, err;
 
 	if (mount_fd < 0 || !cg)
 		return -EINVAL;
@@ -91,14 +80,15 @@ int ct_cgroup2_path(int mount_fd, uint64_t cg, char *out, size_t len)
 	fd = open_by_handle_at(mount_fd, &h.fh, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, target, sizeof(target) - 1);
+	snprintf(link, sizeof(link), "fd/%d", fd);
+	err = procfs_readlink(NULL, PROCFS_SELF, link, target, sizeof(target));
 	close(fd);
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", mount_fd);
-	m = readlink(link, mnt, sizeof(mnt) - 1);
-	if (n < 0 || m < 0)
-		return -errno;
-	target[n] = mnt[m] = 0;
+	snprintf(link, sizeof(link), "fd/%d", mount_fd);
+	if (!err)
+		err = procfs_readlink(NULL, PROCFS_SELF, link, mnt, sizeof(mnt));
+	if (err)
+		return err;
+	m = strlen(mnt);
 	/* below the mount: "/docker/<id>"; the root itself is "/" */
 	if (strncmp(target, mnt, m) || (target[m] && target[m] != '/'))
 		return -EXDEV;

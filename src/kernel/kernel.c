@@ -10,6 +10,7 @@
 #include <bpf/btf.h>
 #include "kernel/internal.h"
 #include "log.h"
+#include "procfs/procfs.h"
 #include "syscalls.h"
 
 int kernel_check_privileges(void)
@@ -46,29 +47,17 @@ int kernel_check_btf(void)
 	return -ENOENT;
 }
 
-static int ns_inode(const char *dir, const char *name, __u32 *ino)
-{
-	char path[64];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (stat(path, &st))
-		return -errno;
-	*ino = (__u32)st.st_ino;
-	return 0;
-}
-
 /* pid 1 is the host's init even when cactus runs in a hostPID pod; when
  * /proc/1/ns is closed to us, our own namespaces are the host's. */
 static int host_ns(__u32 *pid_ns, __u32 *mnt_ns)
 {
-	static const char *const dirs[] = { "/proc/1/ns", "/proc/self/ns" };
+	static const int pids[] = { 1, PROCFS_SELF };
 	int err = -ENOENT;
 
 	for (size_t i = 0; i < 2; i++) {
-		err = ns_inode(dirs[i], "pid", pid_ns);
+		err = procfs_ns_inode(NULL, pids[i], "pid", pid_ns);
 		if (!err)
-			err = ns_inode(dirs[i], "mnt", mnt_ns);
+			err = procfs_ns_inode(NULL, pids[i], "mnt", mnt_ns);
 		if (!err)
 			return 0;
 	}

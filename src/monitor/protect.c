@@ -19,6 +19,7 @@
 #include <sys/sysmacros.h>
 #include "log.h"
 #include "monitor/internal.h"
+#include "procfs/procfs.h"
 
 struct prot {
 	struct file_id id;
@@ -43,8 +44,7 @@ static void add(struct monitor *m, const struct container *c, const char *path, 
 	struct prot key = { 0 }, *p, **found;
 	struct stat st;
 
-	snprintf(full, sizeof(full), "/proc/%d/root%s", c->init_pid, path);
-	if (stat(full, &st))
+	if (procfs_in_root(NULL, c->init_pid, path, full, sizeof(full)) || stat(full, &st))
 		return; /* not in this image: nothing to protect */
 	key.id.dev = (major(st.st_dev) << 20) | minor(st.st_dev);
 	key.id.ino = st.st_ino;

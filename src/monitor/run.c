@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <bpf/libbpf.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 #include "monitor/agent.h"
 #include "monitor/fold.h"
 #include "output/output.h"
+#include "procfs/procfs.h"
 #include "procs/procs.h"
 
 static volatile sig_atomic_t stop, hangup;
@@ -87,20 +87,17 @@ static int start_containers(struct monitor *m)
 }
 
 /* A process in namespaces other than ours (the host's, or cactus's own in
- * a hostPID pod): one of a container's. */
+ * a hostPID pod): one of a container's. @ctx: our mnt and pid ns. */
 static bool in_other_ns(uint32_t pid, void *ctx)
 {
-	const struct stat *self = ctx;
-	char path[64];
-	struct stat st;
+	const uint32_t *self = ctx;
+	uint32_t ino;
 
-	snprintf(path, sizeof(path), "/proc/%u/ns/mnt", pid);
-	if (stat(path, &st))
+	if (procfs_ns_inode(NULL, (int)pid, "mnt", &ino))
 		return false;
-	if (st.st_ino != self[0].st_ino)
+	if (ino != self[0])
 		return true;
-	snprintf(path, sizeof(path), "/proc/%u/ns/pid", pid);
-	return !stat(path, &st) && st.st_ino != self[1].st_ino;
+	return !procfs_ns_inode(NULL, (int)pid, "pid", &ino) && ino != self[1];
 }
 
 /* Processes already running in containers: their exe, comm, tty and
@@ -108,12 +105,17 @@ static bool in_other_ns(uint32_t pid, void *ctx)
  * and execs from then on comes as records and wins). */
 static void scan_processes(struct monitor *m)
 {
-	struct stat self[2];
+	uint32_t self[2];
+	int err;
 
-	if (stat("/proc/self/ns/mnt", &self[0]) || stat("/proc/self/ns/pid", &self[1]) ||
-	    procs__scan_proc(m->procs, NULL, in_other_ns, self))
+	err = procfs_ns_inode(NULL, PROCFS_SELF, "mnt", &self[0]);
+	if (!err)
+		err = procfs_ns_inode(NULL, PROCFS_SELF, "pid", &self[1]);
+	if (!err)
+		err = procs__scan_proc(m->procs, NULL, in_other_ns, self);
+	if (err)
 		log_warn("cannot scan /proc for running processes: %s (their ancestry is "
-			 "unknown until they exec)", strerror(errno));
+			 "unknown until they exec)", strerror(-err));
 }
 
 /* A previous agent's ring of another size (adopted, now quiet): read to

@@ -6,8 +6,6 @@
  * dozen programs, and an ancestor's exe is then a pointer, not a copy.
  * On the hot path (every syscall record) only procs__get() runs: one probe.
  */
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -16,7 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 #include "event/record.h"
+#include "procfs/procfs.h"
 #include "procs/procs.h"
+
+_Static_assert(PROCFS_COMM_LEN == CACTUS_COMM_LEN, "a /proc comm is a record's");
 
 /* ---- interned strings ---- */
 
@@ -58,7 +59,6 @@ struct procs {
 	size_t live, dead;       /* live entries; deleted slots not reused yet */
 	size_t max;
 	struct istr *istr[ISTR_BUCKETS];
-	struct procs_stats st;
 };
 
 /* "" stays a literal: never counted */
@@ -228,10 +228,8 @@ static struct ent *get_or_add(struct procs *p, uint32_t pid)
 
 	if (e)
 		return e;
-	if (p->live >= p->max) {
-		p->st.evicted++;
+	if (p->live >= p->max)
 		return NULL;
-	}
 	if (p->live + p->dead + 1 > p->cap / 2)
 		rehash(p);
 	for (i = slot_of(pid, p->cap); p->tab[i].live; i = (i + 1) & (p->cap - 1))
@@ -251,11 +249,7 @@ const struct proc *procs__get(struct procs *p, uint32_t host_pid)
 {
 	struct ent *e = find(p, host_pid);
 
-	if (!e) {
-		p->st.unknown_lookups++;
-		return NULL;
-	}
-	return &e->p;
+	return e ? &e->p : NULL;
 }
 
 /* "pts/3", "tty1", else "major:minor" of a kernel dev_t (major << 20 | minor). */
@@ -304,7 +298,6 @@ static void on_fork(struct procs *p, const struct cactus_event *e)
 	struct ent *ce;
 	struct proc parent;
 
-	p->st.forks++;
 	/* the parent's entry may move when the child's is added: a copy */
 	if (pe)
 		proc_copy(&parent, &pe->p);
@@ -335,7 +328,6 @@ static void on_exec(struct procs *p, const struct cactus_event *e)
 	const char *exe = event_str(e, STR_PATH);
 	uint8_t keep;
 
-	p->st.execs++;
 	if (!en) {
 		/* forked before cactus saw it: its parent, if known, is still it */
 		const struct ent *pe = find(p, e->host_ppid);
@@ -377,7 +369,6 @@ void procs__record(struct procs *p, const struct cactus_event *e)
 		on_exec(p, e);
 		break;
 	case REC_PROC_EXIT:
-		p->st.exits++;
 		en = find(p, e->host_pid);
 		if (en)
 			del(p, en);
@@ -393,146 +384,93 @@ void procs__forget_cgroup(struct procs *p, uint64_t cgroup_id)
 	}
 }
 
-void procs__stats(const struct procs *p, struct procs_stats *st)
-{
-	*st = p->st;
-	st->known = p->live;
-}
-
 /* ---- processes that predate cactus: /proc, once ---- */
 
 struct scanned {
-	uint32_t pid, ppid;
-	uint64_t start;          /* clock ticks since boot */
-	uint32_t tty;            /* tty_nr of stat, glibc encoding */
-	char comm[CACTUS_COMM_LEN];
+	uint32_t pid;
+	struct procfs_stat st;
 	char exe[PATH_MAX];
 };
 
-/* pid, comm, ppid, tty_nr, starttime of /proc/<pid>/stat. */
-static bool read_stat(const char *proc_root, uint32_t pid, struct scanned *s)
+struct scan {
+	const char *proc_root;
+	bool (*in_container)(uint32_t pid, void *ctx);
+	void *ctx;
+	struct scanned *v;
+	size_t n, cap;
+};
+
+static int scan_one(int pid, void *ctx)
 {
-	char path[64], buf[1024], *open, *close;
-	unsigned long long start = 0;
-	int ppid = 0, tty = 0;
-	FILE *f;
-	size_t n;
+	struct scan *sc = ctx;
+	struct scanned *s;
 
-	snprintf(path, sizeof(path), "%s/%u/stat", proc_root, pid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	open = strchr(buf, '(');
-	close = strrchr(buf, ')');
-	if (!open || !close || close < open)
-		return false;
-	n = (size_t)(close - open - 1);
-	if (n >= sizeof(s->comm))
-		n = sizeof(s->comm) - 1;
-	memcpy(s->comm, open + 1, n);
-	s->comm[n] = 0;
-	/* after ") ": state ppid pgrp session tty_nr tpgid flags minflt cminflt
-	 * majflt cmajflt utime stime cutime cstime priority nice num_threads
-	 * itrealvalue starttime */
-	if (sscanf(close + 2, "%*c %d %*d %*d %d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-			      "%*d %*d %*d %llu", &ppid, &tty, &start) != 3)
-		return false;
-	s->pid = pid;
-	s->ppid = (uint32_t)ppid;
-	s->tty = (uint32_t)tty;
-	s->start = start;
-	return true;
-}
+	if (!sc->in_container((uint32_t)pid, sc->ctx))
+		return 0;
+	if (sc->n == sc->cap) {
+		struct scanned *nv = realloc(sc->v, (sc->cap ? 2 * sc->cap : 64) * sizeof(*nv));
 
-/* The exe as the process sees it: the host's view minus its root's. */
-static void read_exe(const char *proc_root, uint32_t pid, char *exe, size_t len)
-{
-	char path[64], root[PATH_MAX], buf[PATH_MAX];
-	ssize_t n, r;
-
-	exe[0] = 0;
-	snprintf(path, sizeof(path), "%s/%u/exe", proc_root, pid);
-	n = readlink(path, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return;
-	buf[n] = 0;
-	snprintf(path, sizeof(path), "%s/%u/root", proc_root, pid);
-	r = readlink(path, root, sizeof(root) - 1);
-	root[r > 0 ? r : 0] = 0;
-	if (r > 1 && !strncmp(buf, root, (size_t)r) && buf[r] == '/')
-		snprintf(exe, len, "%s", buf + r);
-	else
-		snprintf(exe, len, "%s", buf);
+		if (!nv)
+			return 1; /* out of memory: keep those read so far */
+		sc->v = nv;
+		sc->cap = sc->cap ? 2 * sc->cap : 64;
+	}
+	s = &sc->v[sc->n];
+	/* a line without starttime cannot be placed among its parents */
+	if (procfs_stat(sc->proc_root, pid, &s->st) || s->st.fields < 22)
+		return 0;
+	s->pid = (uint32_t)pid;
+	if (procfs_exe(sc->proc_root, pid, s->exe, sizeof(s->exe)))
+		s->exe[0] = 0;
+	sc->n++;
+	return 0;
 }
 
 static int by_start(const void *a, const void *b)
 {
 	const struct scanned *x = a, *y = b;
 
-	return x->start < y->start ? -1 : x->start > y->start;
+	return x->st.start < y->st.start ? -1 : x->st.start > y->st.start;
+}
+
+/* glibc's tty_nr: major in bits 8-15, minor in 0-7 and 20-31; the kernel's
+ * dev_t: major << 20 | minor. */
+static uint32_t tty_dev(uint32_t nr)
+{
+	return nr ? (((nr >> 8) & 0xfff) << 20) | (nr & 0xff) | ((nr >> 12) & 0xfff00) : 0;
 }
 
 int procs__scan_proc(struct procs *p, const char *proc_root,
 		     bool (*in_container)(uint32_t pid, void *ctx), void *ctx)
 {
-	struct scanned *v = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *d;
-	DIR *dir;
+	struct scan sc = { .proc_root = proc_root, .in_container = in_container, .ctx = ctx };
+	int err = procfs_each_pid(proc_root, scan_one, &sc);
 
-	proc_root = proc_root ? proc_root : "/proc";
-	dir = opendir(proc_root);
-	if (!dir)
-		return -errno;
-	while ((d = readdir(dir))) {
-		uint32_t pid;
-		char *end;
-
-		if (!isdigit((unsigned char)d->d_name[0]))
-			continue;
-		pid = (uint32_t)strtoul(d->d_name, &end, 10);
-		if (*end || !in_container(pid, ctx))
-			continue;
-		if (n == cap) {
-			struct scanned *nv = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
-
-			if (!nv)
-				break;
-			v = nv;
-		}
-		if (!read_stat(proc_root, pid, &v[n]))
-			continue;
-		read_exe(proc_root, pid, v[n].exe, sizeof(v[n].exe));
-		n++;
-	}
-	closedir(dir);
+	if (err < 0)
+		return err;
 	/* parents first: a child's ancestors are its parent's entry */
-	qsort(v, n, sizeof(*v), by_start);
-	for (size_t i = 0; i < n; i++) {
+	qsort(sc.v, sc.n, sizeof(*sc.v), by_start);
+	for (size_t i = 0; i < sc.n; i++) {
+		const struct scanned *s = &sc.v[i];
 		struct ent *pe, *en;
 		struct proc parent = { .n_anc = 0 };
 
-		if (find(p, v[i].pid))
+		if (find(p, s->pid))
 			continue; /* a record got there first: it is newer */
-		pe = find(p, v[i].ppid);
+		pe = find(p, (uint32_t)s->st.ppid);
 		if (pe)
 			proc_copy(&parent, &pe->p);
-		en = get_or_add(p, v[i].pid);
+		en = get_or_add(p, s->pid);
 		if (en) {
-			en->p.self.exe = intern(p, v[i].exe);
-			en->p.self.host_pid = v[i].pid;
-			memcpy(en->p.self.comm, v[i].comm, sizeof(en->p.self.comm));
+			en->p.self.exe = intern(p, s->exe);
+			en->p.self.host_pid = s->pid;
+			memcpy(en->p.self.comm, s->st.comm, sizeof(en->p.self.comm));
 			set_ancestors(p, &en->p, pe ? &parent : NULL);
-			/* glibc's tty_nr: major in bits 8-15, minor in 0-7 and 20-31 */
-			set_tty(&en->p, v[i].tty ? (((v[i].tty >> 8) & 0xfff) << 20) |
-					(v[i].tty & 0xff) | ((v[i].tty >> 12) & 0xfff00) : 0);
+			set_tty(&en->p, tty_dev((uint32_t)s->st.tty_nr));
 		}
 		if (pe)
 			proc_put(p, &parent);
 	}
-	free(v);
+	free(sc.v);
 	return 0;
 }

@@ -57,9 +57,4 @@ void procs__forget_cgroup(struct procs *p, uint64_t cgroup_id);
 int procs__scan_proc(struct procs *p, const char *proc_root,
 		     bool (*in_container)(uint32_t pid, void *ctx), void *ctx);
 
-struct procs_stats {
-	uint64_t known, forks, execs, exits, unknown_lookups, evicted;
-};
-void procs__stats(const struct procs *p, struct procs_stats *st);
-
 #endif
