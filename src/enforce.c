@@ -365,26 +365,26 @@ void enforce__container(const struct enforce *ef, const struct container *c,
 	}
 }
 
-const char *enforce__outcome(const struct enforce *ef, const struct rule *r,
-			     const struct cactus_event *e)
+enum alert_outcome enforce__outcome(const struct enforce *ef, const struct rule *r,
+				    const struct cactus_event *e)
 {
 	bool killed_by_r = false;
 
 	if (rule_action(r) == ACT_ALERT)
-		return "alerted";
+		return OUTCOME_ALERTED;
 	if (ef && (e->flags & EF_KILLED) && e->kill_rule >= 1 && e->kill_rule <= (__u32)ef->nk)
 		killed_by_r = ef->kr[e->kill_rule - 1].owner == r;
 	if (rule_action(r) == ACT_KILL)
-		return killed_by_r ? "killed" : "not enforced";
+		return killed_by_r ? OUTCOME_KILLED : OUTCOME_NOT_ENFORCED;
 	for (int i = 0; ef && i < ef->nd; i++) {
 		if (ef->dr[i].owner == r)
-			return e->ret == -EPERM ? "denied" : "not enforced";
+			return e->ret == -EPERM ? OUTCOME_DENIED : OUTCOME_NOT_ENFORCED;
 	}
 	for (int i = 0; ef && i < ef->nk; i++) {
 		if (ef->kr[i].owner == r && ef->kr[i].how == HOW_DENY_LSM)
-			return e->ret == -EPERM ? "denied" : "not enforced";
+			return e->ret == -EPERM ? OUTCOME_DENIED : OUTCOME_NOT_ENFORCED;
 	}
-	return killed_by_r ? "killed (deny downgraded to kill: no BPF-LSM)" : "not enforced";
+	return killed_by_r ? OUTCOME_KILLED_DOWNGRADED : OUTCOME_NOT_ENFORCED;
 }
 
 void enforce__describe(const struct enforce *ef, const char *cgroup2)

@@ -53,8 +53,8 @@ struct enforce_container {
 void enforce__container(const struct enforce *ef, const struct container *c,
 			struct enforce_container *out);
 
-/* How an event that matched rule @r turned out: "alerted", "killed", "denied", ... */
-const char *enforce__outcome(const struct enforce *ef, const struct rule *r,
+/* How an event that matched rule @r turned out. */
+enum alert_outcome enforce__outcome(const struct enforce *ef, const struct rule *r,
 			     const struct cactus_event *e);
 /* One line per enforcing rule for the start-up log (@cgroup2: where the
  * network deny programs are attached). */

@@ -199,6 +199,19 @@ void proc_self_path(char *dir, size_t len, uint32_t pid)
 	memcpy(dir, "/proc/self", sizeof("/proc/self") - 1);
 }
 
+const char *alert_outcome_name(enum alert_outcome o)
+{
+	static const char *const names[OUTCOME_COUNT] = {
+		[OUTCOME_ALERTED] = "alerted",
+		[OUTCOME_KILLED] = "killed",
+		[OUTCOME_DENIED] = "denied",
+		[OUTCOME_NOT_ENFORCED] = "not enforced",
+		[OUTCOME_KILLED_DOWNGRADED] = "killed (deny downgraded to kill: no BPF-LSM)",
+	};
+
+	return (unsigned)o < OUTCOME_COUNT ? names[o] : "?";
+}
+
 static void view_file(struct event_view *v)
 {
 	const struct cactus_event *e = v->e;

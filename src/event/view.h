@@ -18,12 +18,25 @@
 #define VIEW_PATH_MAX 4096
 #define VIEW_ARGV_MAX 64
 
+/* How an event that matched a rule turned out (src/enforce.c). */
+enum alert_outcome {
+	OUTCOME_ALERTED,          /* an alert rule: nothing to enforce */
+	OUTCOME_KILLED,           /* the kernel killed the caller at this syscall */
+	OUTCOME_DENIED,           /* the syscall was refused (EPERM) */
+	OUTCOME_NOT_ENFORCED,     /* a kill/deny rule the kernel did not act on here */
+	OUTCOME_KILLED_DOWNGRADED,/* a deny the kernel could only enforce as a kill */
+	OUTCOME_COUNT,
+};
+
+/* "alerted", "killed", "denied", "not enforced", ... */
+const char *alert_outcome_name(enum alert_outcome o);
+
 /* A rule that matched the event (src/rules), set by the monitor. */
 struct alert {
 	const char *rule;
 	const char *priority;
 	const char *action;
-	const char *outcome;   /* alerted, killed, denied, not enforced, ... */
+	enum alert_outcome outcome;
 	const char *message;   /* the rule's rendered output template */
 };
 

@@ -146,7 +146,7 @@ static void print_event(struct monitor *m, struct container *c)
 		};
 		if (c) {
 			c->totals.alerts++;
-			c->totals.denies += !strcmp(a.outcome, "denied");
+			c->totals.denies += a.outcome == OUTCOME_DENIED;
 		}
 		m->n.alerts++;
 		/* every match counts in the metrics, a repeat too */

@@ -51,7 +51,8 @@
 #define MAX_RUNTIMES 16
 
 struct alert_slot {
-	const char *rule, *outcome;  /* pointers: the rule set's name, enforce's constant */
+	const char *rule;            /* the rule set's name (a pointer) */
+	enum alert_outcome outcome;
 	struct metric *s;
 };
 
@@ -288,7 +289,7 @@ void telemetry_record(struct monitor *m, const struct cactus_event *e)
 void telemetry_alert(struct monitor *m, const struct alert *a)
 {
 	struct telemetry *t = m->tm;
-	const char *v[3] = { a->rule, a->priority, a->outcome };
+	const char *v[3] = { a->rule, a->priority, alert_outcome_name(a->outcome) };
 	size_t h;
 
 	if (!t)

@@ -44,7 +44,7 @@ static void block_alert(struct out_buf *ob, const struct event_view *v)
 	OB_LIT(ob, ", Action: ");
 	ob_str(ob, a->action);
 	OB_LIT(ob, ", Outcome: ");
-	ob_str(ob, a->outcome);
+	ob_str(ob, alert_outcome_name(a->outcome));
 	if (v->container_age_ns >= 0) {
 		OB_LIT(ob, ", ContainerAge: ");
 		ob_secs3(ob, v->container_age_ns);

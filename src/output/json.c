@@ -216,7 +216,7 @@ static void json_alert(struct out_buf *ob, const struct alert *a)
 	kv_str(ob, LIT_ARGS("{\"rule\":"), LIT_ARGS(",\"rule_raw\":"), a->rule);
 	KV_STR(ob, "priority", a->priority);
 	KV_STR(ob, "action", a->action);
-	KV_STR(ob, "outcome", a->outcome);
+	KV_STR(ob, "outcome", alert_outcome_name(a->outcome));
 	KV_STR(ob, "message", a->message);
 	ob_ch(ob, '}');
 }

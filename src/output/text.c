@@ -42,7 +42,7 @@ static void text_alert(struct out_buf *ob, const struct alert *a)
 	ob_ch(ob, ' ');
 	ob_str(ob, a->action);
 	OB_LIT(ob, ": ");
-	ob_str(ob, a->outcome);
+	ob_str(ob, alert_outcome_name(a->outcome));
 	OB_LIT(ob, "] ");
 	esc_value(ob, a->message, ESC_TEXT_SEP);
 }

@@ -209,7 +209,8 @@ static void fill_event(struct cactus_event *e, const struct cactus_syscall *sc)
 	}
 }
 
-static const char *const outcomes[] = { "alerted", "killed", "denied", "not enforced" };
+static const enum alert_outcome outcomes[] = { OUTCOME_ALERTED, OUTCOME_KILLED,
+						OUTCOME_DENIED, OUTCOME_NOT_ENFORCED };
 static const char *const messages[] = { "a message", "with \"quotes\"\nand a newline",
 					 "bad \xfe byte", ", Key: forged" };
 
@@ -287,7 +288,7 @@ static void render_all(FILE *out)
 		fprintf(out, "=== event %d: %s\n", i, sc ? sc->name : "(unclassified)");
 		for (int alert = 0; alert < 2; alert++) {
 			a = (struct alert){ .rule = "r\"ule", .priority = "high", .action = "kill",
-					    .outcome = PICK(outcomes), .message = PICK(messages) };
+					    .outcome = outcomes[rnd(4)], .message = PICK(messages) };
 			v.alert = alert ? &a : NULL;
 			for (int fmt = OUT_TEXT; fmt <= OUT_BLOCK; fmt++) {
 				ob_init(&ob, storage, sizeof(storage));

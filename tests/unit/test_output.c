@@ -1096,7 +1096,7 @@ static void test_text_hostile_exec_alert(void **state)
 	struct cactus_event *e = ev_new(__NR_execve);
 	struct container c = test_container;
 	struct alert a = { .rule = "shell", .priority = "high", .action = "alert",
-			   .outcome = "alerted", .message = "sh ran \x1b[2J in x filename=y" };
+			   .outcome = OUTCOME_ALERTED, .message = "sh ran \x1b[2J in x filename=y" };
 	struct event_view *v;
 	char *out, val[256];
 
@@ -1127,7 +1127,7 @@ static void test_block_hostile(void **state)
 	struct cactus_event *e = ev_new(__NR_openat);
 	struct container c = test_container;
 	struct alert a = { .rule = "r", .priority = "low", .action = "alert",
-			   .outcome = "alerted", .message = "m\n\nTime: x" };
+			   .outcome = OUTCOME_ALERTED, .message = "m\n\nTime: x" };
 	struct event_view *v;
 	char *out;
 
@@ -1198,7 +1198,7 @@ static struct json_object *json_of_view(const struct event_view *v)
 static void test_json_proc(void **state)
 {
 	static const char argv[] = "sh\0-i";
-	struct alert a = { "r", "high", "alert", "alerted", "m" };
+	struct alert a = { "r", "high", "alert", OUTCOME_ALERTED, "m" };
 	struct cactus_event *e = ev_openat(), *x = ev_new(__NR_execve);
 	struct json_object *o, *anc;
 	struct event_view *v;
@@ -1271,7 +1271,7 @@ static void test_json_proc(void **state)
 static void test_json_proc_hostile(void **state)
 {
 	struct proc p = out_proc;
-	struct alert a = { "r", "high", "alert", "alerted", "m" };
+	struct alert a = { "r", "high", "alert", OUTCOME_ALERTED, "m" };
 	struct cactus_event *e = ev_openat();
 	struct json_object *o, *anc;
 	struct event_view *v;
@@ -1312,7 +1312,7 @@ static void test_json_proc_golden(void **state)
 		"{\"exe\":\"/usr/bin/tini\",\"comm\":\"tini\"}],\"container_age_s\":12.345,"
 		"\"alert\":{\"rule\":\"terminal_shell_in_container\",\"priority\":\"low\","
 		"\"action\":\"alert\",\"outcome\":\"alerted\",\"message\":\"m\"}}\n";
-	struct alert a = { "terminal_shell_in_container", "low", "alert", "alerted", "m" };
+	struct alert a = { "terminal_shell_in_container", "low", "alert", OUTCOME_ALERTED, "m" };
 	struct cactus_event *x = ev_new(__NR_execve);
 	struct event_view *v;
 	char *out;
@@ -1333,7 +1333,7 @@ static void test_json_proc_golden(void **state)
 static void test_text_proc(void **state)
 {
 	static const char argv[] = "sh\0-i";
-	struct alert a = { "r", "high", "alert", "alerted", "m" };
+	struct alert a = { "r", "high", "alert", OUTCOME_ALERTED, "m" };
 	struct cactus_event *e = ev_openat(), *x = ev_new(__NR_execve);
 	struct proc p = out_proc;
 	struct event_view *v;
@@ -1394,7 +1394,7 @@ static void test_text_proc(void **state)
 
 static void test_block_proc(void **state)
 {
-	struct alert a = { "r", "high", "alert", "alerted", "m" };
+	struct alert a = { "r", "high", "alert", OUTCOME_ALERTED, "m" };
 	struct cactus_event *e = ev_openat();
 	struct proc p = out_proc;
 	struct event_view *v;
@@ -1495,7 +1495,7 @@ static void golden_events(struct cactus_event *ev[2], struct container *c)
 
 static void test_json_golden(void **state)
 {
-	struct alert a = { "r1", "high", "alert", "alerted", "opened /mnt/caf\xc3\xa9 in w\xc3\xa9" "b" };
+	struct alert a = { "r1", "high", "alert", OUTCOME_ALERTED, "opened /mnt/caf\xc3\xa9 in w\xc3\xa9" "b" };
 	struct cactus_event *ev[2];
 	struct container c;
 
@@ -1520,7 +1520,7 @@ static void test_json_raw_fields(void **state)
 	static const char argv[] = "ok\0bad\xff\0caf\xc3\xa9";
 	struct cactus_event *e = ev_new(__NR_execve);
 	struct container c = test_container;
-	struct alert a = { "r\xfe", "high", "alert", "alerted", "ran bad\xff" };
+	struct alert a = { "r\xfe", "high", "alert", OUTCOME_ALERTED, "ran bad\xff" };
 	struct json_object *o, *raw, *al;
 	struct event_view *v;
 	char *out;
