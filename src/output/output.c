@@ -44,15 +44,3 @@ int output_write(struct out_stream *s, enum output_format fmt, const struct even
 	ob_free(&ob);
 	return err;
 }
-
-void output_event(FILE *f, enum output_format fmt, const struct event_view *v)
-{
-	char storage[RECORD_STACK];
-	struct out_buf ob;
-
-	ob_init(&ob, storage, sizeof(storage));
-	output_render(&ob, fmt, v);
-	if (!ob.oom)
-		fwrite_unlocked(ob.b, 1, ob.len, f);
-	ob_free(&ob);
-}

@@ -33,13 +33,6 @@ void output_text(struct out_buf *ob, const struct event_view *v);
 void output_json(struct out_buf *ob, const struct event_view *v);
 void output_block(struct out_buf *ob, const struct event_view *v);
 
-/*
- * Compatibility path for src/monitor.c until it moves to output_write():
- * the same record through stdio (one fwrite), write errors left to
- * ferror(@f). New code uses output_write().
- */
-void output_event(FILE *f, enum output_format fmt, const struct event_view *v);
-
 /* JSON string literal of @s (with quotes), invalid UTF-8 as U+FFFD; for the
  * `cactus containers` listing. */
 void json_write_str(FILE *f, const char *s);

@@ -90,10 +90,6 @@ void rules__exact_paths(const struct rule_set *rs, void (*fn)(void *ctx, const c
  * same alerts as matching all.
  */
 const uint32_t *rules__candidate_ids(const struct rule_set *rs, uint32_t nr, size_t *n);
-/* The same as 16-bit indices, for callers written before sets could hold
- * more than 65,535 rules: with more, NULL and all rules (slower, same
- * alerts). Use rules__candidate_ids(). */
-const uint16_t *rules__candidates(const struct rule_set *rs, uint32_t nr, size_t *n);
 
 /* Renders the rule's output template: "%container_name opened %path" with
  * fields named like the JSON fields (and %path = dirname/filename). */

@@ -91,11 +91,6 @@ static int fill(struct rule_set *rs, const uint64_t (*bits)[SC_WORDS])
 		while (k--)
 			rs->cand[pos[nrs[k]]++] = (uint32_t)i;
 	}
-	/* the 16-bit copy for rules__candidates() callers, while it can hold them */
-	if (rs->n > UINT16_MAX || !(rs->cand16 = malloc((total ? total : 1) * 2)))
-		return rs->n > UINT16_MAX ? 0 : -1;
-	for (size_t i = 0; i < total; i++)
-		rs->cand16[i] = (uint16_t)rs->cand[i];
 	return 0;
 }
 
@@ -138,14 +133,4 @@ const uint32_t *rules__candidate_ids(const struct rule_set *rs, uint32_t nr, siz
 	}
 	*n = rs->cand_off[nr + 1] - rs->cand_off[nr];
 	return rs->cand + rs->cand_off[nr];
-}
-
-const uint16_t *rules__candidates(const struct rule_set *rs, uint32_t nr, size_t *n)
-{
-	if (!indexed(rs, rs ? rs->cand16 : NULL, nr)) {
-		*n = rules__count(rs);
-		return NULL;
-	}
-	*n = rs->cand_off[nr + 1] - rs->cand_off[nr];
-	return rs->cand16 + rs->cand_off[nr];
 }

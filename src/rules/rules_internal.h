@@ -110,10 +110,8 @@ struct rule_set {
 	struct arena ar;
 	/* per classified syscall nr (bit set in indexed), the rules whose
 	 * syscall/category conditions allow it, in rule order:
-	 * cand[cand_off[nr] .. cand_off[nr + 1]); cand16 the same while the set
-	 * has at most 65,535 rules (rules__candidates) */
+	 * cand[cand_off[nr] .. cand_off[nr + 1]) */
 	uint32_t *cand;
-	uint16_t *cand16;
 	uint64_t indexed[SC_WORDS];
 	uint32_t cand_off[CACTUS_MAX_SYSCALLS + 1];
 };

@@ -37,7 +37,6 @@ void rules__free(struct rule_set *rs)
 		return;
 	free(rs->r);
 	free(rs->cand);
-	free(rs->cand16);
 	ar_free(&rs->ar);
 	free(rs);
 }

@@ -1636,7 +1636,7 @@ static void test_json_bench(void **state)
 	free(u);
 }
 
-/* ---- output_format_parse / output_event ---- */
+/* ---- output_format_parse ---- */
 
 static void test_format_parse(void **state)
 {
@@ -1655,33 +1655,6 @@ static void test_format_parse(void **state)
 			fail_msg("output_format_parse(\"%s\") = %d, want %d", cases[i].name,
 				 output_format_parse(cases[i].name), cases[i].want);
 	}
-}
-
-static void test_output_event_dispatch(void **state)
-{
-	static const struct {
-		enum output_format fmt;
-		out_fn fn;
-	} cases[] = {
-		{ OUT_TEXT, output_text }, { OUT_JSON, output_json }, { OUT_BLOCK, output_block },
-	};
-	struct cactus_event *e = ev_openat();
-	struct event_view *v = view_of(e, &test_container);
-
-	(void)state;
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct capture a;
-		char *b = render_view(cases[i].fn, v);
-
-		cap_open(&a);
-		output_event(a.f, cases[i].fmt, v);
-		cap_close(&a);
-		assert_string_equal(a.buf, b);
-		free(a.buf);
-		free(b);
-	}
-	free(v);
-	free(e);
 }
 
 int main(void)
@@ -1722,7 +1695,6 @@ int main(void)
 		cmocka_unit_test(test_block_proc),
 		cmocka_unit_test(test_json_bench),
 		cmocka_unit_test(test_format_parse),
-		cmocka_unit_test(test_output_event_dispatch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

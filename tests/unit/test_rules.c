@@ -593,8 +593,7 @@ static void test_default_cases(void **state)
 
 /* The per-syscall index changes nothing: every case's event, re-typed as
  * each syscall of the table, matches the same rules through
- * rules__candidate_ids() as through all of them, and the 16-bit
- * rules__candidates() lists the same; and it does prune. */
+ * rules__candidate_ids() as through all of them; and it does prune. */
 static void candidates_same_alerts(const struct rule_set *rs, size_t *pruned_out,
 				   size_t *checked_out)
 {
@@ -606,19 +605,13 @@ static void candidates_same_alerts(const struct rule_set *rs, size_t *pruned_out
 		for (size_t k = 0; k < cactus_syscalls_count; k++) {
 			const struct cactus_syscall *sc = &cactus_syscalls[k];
 			const uint32_t *cand;
-			const uint16_t *cand16;
-			size_t j = 0, n16;
+			size_t j = 0;
 
 			b->e.syscall_nr = sc->nr;
 			event_view_init(&b->v, &b->e, cases[i].ev.host ? &host_rec : &web, 0);
 			view_apply(&b->v, &cases[i].ev);
 			cand = rules__candidate_ids(rs, sc->nr, &n);
-			cand16 = rules__candidates(rs, sc->nr, &n16);
 			assert_non_null(cand);
-			assert_non_null(cand16);
-			assert_int_equal(n16, n);
-			for (size_t c = 0; c < n; c++)
-				assert_int_equal(cand16[c], cand[c]);
 			pruned += rules__count(rs) - n;
 			for (size_t r = 0; r < rules__count(rs); r++) {
 				bool full = rule_matches(rules__get(rs, r), &b->v);
@@ -1545,8 +1538,6 @@ static void test_scale_100k(void **state)
 	assert_int_equal(cand[0], 4);
 	assert_int_equal(cand[12499], 99996);
 	assert_string_equal(rule_name(rules__get(rs, cand[1])), "r12");
-	assert_null(rules__candidates(rs, __NR_kill, &n)); /* more than 65,535: all */
-	assert_int_equal(n, 100000);
 	rules__free(rs);
 	rule_errors_free(&errs);
 	unlink(path);
