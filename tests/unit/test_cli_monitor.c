@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * src/cli_monitor.c: `cactus monitor`'s options and the config file agree
- * (every long option has a key, every key is an option, with the same
- * kind of value); the command line wins over the file, and replaces a
- * repeatable option's values rather than adding to them; a reload re-reads
- * the file; the example config and the DaemonSet's are accepted by the real
- * parser. Run from the repository root.
+ * src/cli_monitor.c and the option table (src/cli_options.c): every option
+ * but --config and --help is a config key; the command line wins over the file, and replaces a repeatable
+ * option's values rather than adding to them; a reload re-reads the file;
+ * the example config and the DaemonSet's are accepted by the real parser.
+ * Run from the repository root.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,51 +21,6 @@
 #include "cli_monitor.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static const struct config_key *key_named(const char *name)
-{
-	for (size_t i = 0; i < cactus_config_keys_count; i++)
-		if (!strcmp(cactus_config_keys[i].name, name))
-			return &cactus_config_keys[i];
-	return NULL;
-}
-
-static const struct option *option_named(const char *name)
-{
-	for (const struct option *o = monitor_longopts; o->name; o++)
-		if (!strcmp(o->name, name))
-			return o;
-	return NULL;
-}
-
-static void test_every_option_has_a_key(void **state)
-{
-	(void)state;
-	for (const struct option *o = monitor_longopts; o->name; o++) {
-		const struct config_key *k;
-
-		if (!strcmp(o->name, "config") || !strcmp(o->name, "help"))
-			continue;
-		k = key_named(o->name);
-		if (!k)
-			fail_msg("--%s has no key in src/agent/config_keys.c", o->name);
-		/* a flag is a bool key, an option with a value is not */
-		if ((o->has_arg == no_argument) != (k->type == CONFIG_BOOL))
-			fail_msg("--%s and its key disagree on taking a value", o->name);
-	}
-}
-
-static void test_every_key_is_an_option(void **state)
-{
-	(void)state;
-	for (size_t i = 0; i < cactus_config_keys_count; i++) {
-		const char *name = cactus_config_keys[i].name;
-
-		if (!option_named(name))
-			fail_msg("key '%s' is no option of cactus monitor", name);
-		assert_string_not_equal(name, "config");
-	}
-}
 
 static char cfg_path[] = "/tmp/cactus-cli-test-XXXXXX";
 
@@ -214,11 +168,33 @@ static void test_shipped_configs(void **state)
 	assert_int_equal(monitor_cli_check_config("/nonexistent.yaml"), 1);
 }
 
+/* ---- the table, walked ---- */
+
+/* A key for every option but --config and --help; each listed in --help. */
+static void test_table_rows(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < cli_options_count; i++) {
+		const struct cli_option *opt = &cli_options[i];
+		bool config_or_help = !strcmp(opt->name, "config") || !strcmp(opt->name, "help");
+
+		assert_ptr_equal(cli_options__find(opt->name), opt);
+		assert_non_null(opt->set);
+		if (opt->cli_only != config_or_help)
+			fail_msg("--%s: cli_only is for --config and --help only", opt->name);
+		if (!opt->help != !strcmp(opt->name, "help"))
+			fail_msg("--%s: no help text", opt->name);
+		if (opt->restart_as && !opt->restart)
+			fail_msg("--%s: restart_as without restart", opt->name);
+		for (size_t j = 0; j < i; j++)
+			assert_false(opt->letter && opt->letter == cli_options[j].letter);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_option_has_a_key),
-		cmocka_unit_test(test_every_key_is_an_option),
+		cmocka_unit_test(test_table_rows),
 		cmocka_unit_test(test_command_line_wins),
 		cmocka_unit_test(test_defaults_without_file),
 		cmocka_unit_test(test_reload_rereads_the_file),
