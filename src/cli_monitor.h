@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * `cactus monitor`'s options, from the command line and the config file
- * (--config FILE, src/agent/config.h). The file's keys are the long options:
- * they become "--key=value" arguments parsed by the same getopt code, placed
- * before the command line so that it wins; a key the command line names is
- * taken from the command line only (for a repeatable option such as --rules
- * the command line's values replace the file's, they are not added to them).
+ * (--config FILE, src/agent/config.h). The options are one table
+ * (cli_options.c); the file's keys are their long names. A file's value goes
+ * through the same setter as the command line's, before it, so that the
+ * command line wins; an option the command line gives is taken from the
+ * command line only (for a repeatable option such as --rules the command
+ * line's values replace the file's, they are not added to them).
  *
  * Also what SIGHUP calls (monitor_opts.reload): the same parse again, the
  * file re-read.
@@ -13,16 +14,8 @@
 #ifndef CACTUS_CLI_MONITOR_H
 #define CACTUS_CLI_MONITOR_H
 
-#include <getopt.h>
-#include <stdarg.h>
+#include "cli_options.h"
 #include "monitor/monitor.h"
-
-#define EXIT_USAGE 2
-#define CLI_HELP (-1)   /* --help: the caller prints the usage, exit 0 */
-
-/* Every long option of `cactus monitor` (NULL-terminated), for the key
- * table's test: each has a config key except "config" and "help". */
-extern const struct option monitor_longopts[];
 
 struct monitor_cli;
 
@@ -41,8 +34,5 @@ void monitor_cli_free(struct monitor_cli *c);
  * options they make, parsed as `cactus monitor --config FILE` would.
  * Returns the exit status: 0 valid, 1 not. */
 int monitor_cli_check_config(const char *path);
-
-/* "cactus: error: " @fmt "\nTry 'cactus help'." on stderr; EXIT_USAGE. */
-int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

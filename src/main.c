@@ -11,7 +11,8 @@
 #include "monitor/monitor.h"
 #include "rules/rules.h"
 
-static const char usage_text[] =
+/* Before the monitor options, which the option table prints (cli_options.c). */
+static const char usage_head[] =
 "Usage: cactus <command> [options]\n"
 "\n"
 "Watches what happens inside containers: which container opened which file,\n"
@@ -27,48 +28,10 @@ static const char usage_text[] =
 "               agent left pinned (default /sys/fs/bpf/cactus)\n"
 "  help         show this text\n"
 "\n"
-"monitor options:\n"
-"  -o, --output FMT        text (default, one line per event), json (JSON Lines),\n"
-"                          block (key: value blocks as in the paper's Fig 12/13)\n"
-"  -c, --container NAME|ID only this container (name, id or id prefix); repeatable\n"
-"  -n, --k8s-namespace NS  only containers of pods in Kubernetes namespace NS\n"
-"  -C, --category LIST     only these categories, comma separated (see below)\n"
-"  -s, --syscall LIST      only these syscalls, comma separated (openat,execve);\n"
-"                          also turns on syscalls that are off by default (read...)\n"
-"      --ring-size MIB     ring buffer size in MiB, a power of 2 (default 16)\n"
-"      --attach MODE       auto (default: the cheapest the kernel accepts),\n"
-"                          fentry, kprobe, tracepoint, tp_btf or raw_tp\n"
-"      --deny-open PATH    inside containers, opening or executing PATH (full\n"
-"                          path as the container sees it) fails with EPERM\n"
-"                          (BPF-LSM); repeatable\n"
-"      --docker-sock PATH  Docker Engine API socket (default /var/run/docker.sock)\n"
-"      --max-containers N  size of the kernel's per-container tables (default 8192;\n"
-"                          entries of ended containers are removed)\n"
-"  -r, --rules FILE|DIR    rule files (YAML) instead of the default set; repeatable\n"
-"      --no-default-rules  no rules at all unless --rules is given\n"
-"      --alerts-only       print only events that match a rule\n"
-"      --alert-window SEC  an alert identical to one printed within SEC seconds\n"
-"                          (same container, rule, message) is counted, not\n"
-"                          printed; one alert_repeat record tells the count\n"
-"                          (default 10; 0: print every one)\n"
-"  -v, --verbose           libbpf and debug messages on stderr\n"
-"\n"
-"  As a node agent:\n"
-"      --config FILE       options from a YAML file: each key is a long option\n"
-"                          (output: json); the command line wins, and a key it\n"
-"                          names is taken from it only (packaging/cactus.yaml)\n"
-"      --metrics-addr HOST:PORT  Prometheus /metrics and /healthz (:PORT: every\n"
-"                          address)\n"
-"      --output-file PATH  events to PATH instead of stdout, rotated by size\n"
-"      --output-file-max-bytes N  rotate before PATH passes N bytes (default\n"
-"                          100 MiB); PATH -> PATH.1 -> ...\n"
-"      --output-file-keep N  rotated files kept (default 5)\n"
-"      --webhook-url URL   POST each alert as Falco JSON (Falcosidekick)\n"
-"      --webhook-queue N   alerts waiting while the receiver is down (default\n"
-"                          1024; then new ones are dropped and counted)\n"
-"      --pin-path DIR      restart without loss: at start adopt the programs,\n"
-"                          maps and ring a previous agent left under DIR (bpffs);\n"
-"                          at SIGTERM/SIGINT leave ours there, attached\n"
+"monitor options:\n";
+
+/* After the monitor options (cli_options__print_help). */
+static const char usage_tail[] =
 "  SIGHUP re-reads the config file and the rule files without detaching\n"
 "  (a bad file keeps the running set); SIGINT/SIGTERM stop with a summary.\n"
 "\n"
@@ -82,7 +45,9 @@ static const char usage_text[] =
 
 static void usage(FILE *f)
 {
-	fputs(usage_text, f);
+	fputs(usage_head, f);
+	cli_options__print_help(f);
+	fputs(usage_tail, f);
 }
 
 static int cmd_monitor(int argc, char **argv)

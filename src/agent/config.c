@@ -111,17 +111,12 @@ size_t config__count(const struct config *c)
 	return c->n;
 }
 
-const struct config_entry *config__entry(const struct config *c, size_t i)
-{
-	return i < c->n ? &c->v[i] : NULL;
-}
-
 const struct config_entry *config__get(const struct config *c, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < c->n; i++)
-		if (!strcmp(c->v[i].key->name, name))
+		if (!strcmp(c->v[i].opt->name, name))
 			return &c->v[i];
 	return NULL;
 }
@@ -152,51 +147,42 @@ static bool is_null(const yaml_node_t *n)
 			       !strcmp(s, "NULL"));
 }
 
-static const char *type_name(const struct config_key *k)
+static const char *type_name(const struct cli_option *k)
 {
 	static const char *const names[] = {
-		[CONFIG_STRING] = "a string", [CONFIG_INT] = "an integer",
-		[CONFIG_BOOL] = "true or false", [CONFIG_LIST] = "a list of strings",
-		[CONFIG_ENUM] = "one of its names",
+		[OPT_STRING] = "a string", [OPT_INT] = "an integer",
+		[OPT_BOOL] = "true or false", [OPT_LIST] = "a list of strings",
+		[OPT_ENUM] = "one of its names",
 	};
 
 	return names[k->type];
 }
 
-static void enum_names(const struct config_key *k, char *buf, size_t len)
-{
-	size_t i, n = 0;
-
-	buf[0] = 0;
-	for (i = 0; k->names[i] && n < len; i++)
-		n += snprintf(buf + n, len - n, "%s%s", i ? ", " : "", k->names[i]);
-}
-
 /* A scalar for a key of any type but list: false (and an error) if not. */
-static bool check_scalar(struct ctx *x, const struct config_key *k, const yaml_node_t *v)
+static bool check_scalar(struct ctx *x, const struct cli_option *k, const yaml_node_t *v)
 {
-	const char *s = scalar(v);
+	const char *s = scalar(v), *name;
 	char names[160], *end;
 	long long n;
-	size_t i;
+	int i;
 
 	switch (k->type) {
-	case CONFIG_STRING:
-	case CONFIG_LIST:
+	case OPT_STRING:
+	case OPT_LIST:
 		return true;
-	case CONFIG_BOOL:
+	case OPT_BOOL:
 		if (is_plain(v) && (!strcmp(s, "true") || !strcmp(s, "false")))
 			return true;
 		add_error(x, line_of(v), "%s: '%s' is not true or false", k->name, s);
 		return false;
-	case CONFIG_ENUM:
-		for (i = 0; k->names[i]; i++)
-			if (!strcmp(s, k->names[i]))
+	case OPT_ENUM:
+		for (i = 0; (name = k->names(i)); i++)
+			if (!strcmp(s, name))
 				return true;
-		enum_names(k, names, sizeof(names));
+		cli_option__names(k, names, sizeof(names));
 		add_error(x, line_of(v), "%s: unknown value '%s' (%s)", k->name, s, names);
 		return false;
-	case CONFIG_INT:
+	case OPT_INT:
 		break;
 	}
 	errno = 0;
@@ -214,14 +200,14 @@ static bool check_scalar(struct ctx *x, const struct config_key *k, const yaml_n
 }
 
 /* One value (a scalar, or one item of a list) into @e. */
-static int take_scalar(struct ctx *x, const struct config_key *k, const yaml_node_t *v,
+static int take_scalar(struct ctx *x, const struct cli_option *k, const yaml_node_t *v,
 		       struct config_entry *e)
 {
 	const char *why;
 
 	if (v->type != YAML_SCALAR_NODE) {
 		add_error(x, line_of(v), "%s: want %s%s", k->name,
-			  k->type == CONFIG_LIST ? "a string in the list" : type_name(k),
+			  k->type == OPT_LIST ? "a string in the list" : type_name(k),
 			  v->type == YAML_MAPPING_NODE ? ", not a mapping" : ", not a list");
 		return 0;
 	}
@@ -235,16 +221,21 @@ static int take_scalar(struct ctx *x, const struct config_key *k, const yaml_nod
 		add_error(x, line_of(v), "%s: '%s': %s", k->name, scalar(v), why);
 		return 0;
 	}
+	if (k->max_len && strlen(scalar(v)) > k->max_len) {
+		add_error(x, line_of(v), "%s: '%s': longer than %zu bytes", k->name, scalar(v),
+			  k->max_len);
+		return 0;
+	}
 	return entry_add_value(e, scalar(v));
 }
 
-static int take_value(struct ctx *x, const struct config_key *k, const yaml_node_t *v,
+static int take_value(struct ctx *x, const struct cli_option *k, const yaml_node_t *v,
 		      struct config_entry *e)
 {
 	yaml_node_item_t *it;
 	int err;
 
-	if (k->type != CONFIG_LIST || v->type != YAML_SEQUENCE_NODE)
+	if (k->type != OPT_LIST || v->type != YAML_SEQUENCE_NODE)
 		return take_scalar(x, k, v, e);
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
 		if ((err = take_scalar(x, k, yaml_document_get_node(x->doc, *it), e)))
@@ -254,14 +245,15 @@ static int take_value(struct ctx *x, const struct config_key *k, const yaml_node
 
 /* ---- keys ---- */
 
-static const struct config_key *find_key(const struct config_key *keys, size_t n,
+/* The option a key names: any but the cli_only ones. */
+static const struct cli_option *find_key(const struct cli_option *opts, size_t n,
 					 const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!strcmp(keys[i].name, name))
-			return &keys[i];
+		if (!opts[i].cli_only && !strcmp(opts[i].name, name))
+			return &opts[i];
 	return NULL;
 }
 
@@ -276,13 +268,13 @@ static struct config_entry *new_entry(struct config *c)
 	return &v[c->n++];
 }
 
-static int take_pair(struct ctx *x, struct config *c, const struct config_key *keys,
+static int take_pair(struct ctx *x, struct config *c, const struct cli_option *keys,
 		     size_t n_keys, const yaml_node_pair_t *p)
 {
 	const yaml_node_t *kn = yaml_document_get_node(x->doc, p->key);
 	const yaml_node_t *vn = yaml_document_get_node(x->doc, p->value);
 	const struct config_entry *dup;
-	const struct config_key *k;
+	const struct cli_option *k;
 	struct config_entry *e;
 
 	if (kn->type != YAML_SCALAR_NODE) {
@@ -300,12 +292,12 @@ static int take_pair(struct ctx *x, struct config *c, const struct config_key *k
 	}
 	if (!(e = new_entry(c)))
 		return -ENOMEM;
-	e->key = k;
+	e->opt = k;
 	e->line = line_of(kn);
 	return take_value(x, k, vn, e);
 }
 
-static int take_document(struct ctx *x, struct config *c, const struct config_key *keys,
+static int take_document(struct ctx *x, struct config *c, const struct cli_option *keys,
 			 size_t n_keys)
 {
 	yaml_node_t *root = yaml_document_get_root_node(x->doc);
@@ -334,7 +326,7 @@ static void parse_error(struct ctx *x, const yaml_parser_t *p)
 }
 
 /* Parses the one document of @f into @c; a second document is an error. */
-static int parse_file(struct ctx *x, FILE *f, struct config *c, const struct config_key *keys,
+static int parse_file(struct ctx *x, FILE *f, struct config *c, const struct cli_option *keys,
 		      size_t n_keys)
 {
 	yaml_parser_t parser;
@@ -362,7 +354,7 @@ out:
 	return err;
 }
 
-struct config *config__load(const char *path, const struct config_key *keys, size_t n_keys,
+struct config *config__load(const char *path, const struct cli_option *keys, size_t n_keys,
 			    struct config_errors *errs)
 {
 	struct ctx x = { .file = path, .errs = errs };
@@ -386,77 +378,4 @@ struct config *config__load(const char *path, const struct config_key *keys, siz
 		return NULL;
 	}
 	return c;
-}
-
-/* ---- as arguments ---- */
-
-void config_argv_free(char **argv)
-{
-	size_t i;
-
-	for (i = 0; argv && argv[i]; i++)
-		free(argv[i]);
-	free(argv);
-}
-
-static int push_arg(char ***argv, int *n, const char *name, const char *value)
-{
-	char **v = realloc(*argv, (*n + 2) * sizeof(*v));
-
-	if (!v)
-		return -ENOMEM;
-	*argv = v;
-	if ((value ? asprintf(&v[*n], "--%s=%s", name, value)
-		   : asprintf(&v[*n], "--%s", name)) < 0)
-		return -ENOMEM;
-	v[++*n] = NULL;
-	return 0;
-}
-
-static int entry_args(const struct config_entry *e, char ***argv, int *n)
-{
-	size_t j;
-	int err;
-
-	if (e->key->type == CONFIG_BOOL)
-		return strcmp(e->values[0], "true") ? 0 : push_arg(argv, n, e->key->name, NULL);
-	for (j = 0; j < e->n_values; j++)
-		if ((err = push_arg(argv, n, e->key->name, e->values[j])))
-			return err;
-	return 0;
-}
-
-int config__to_argv(const struct config *c, char ***out)
-{
-	char **argv = calloc(1, sizeof(*argv));
-	int n = 0, err;
-	size_t i;
-
-	if (!argv)
-		return -ENOMEM;
-	for (i = 0; i < c->n; i++) {
-		if ((err = entry_args(&c->v[i], &argv, &n))) {
-			config_argv_free(argv);
-			return err;
-		}
-	}
-	*out = argv;
-	return n;
-}
-
-int config_check(const char *path)
-{
-	struct config_errors errs = { 0 };
-	struct config *c = config__load(path, cactus_config_keys, cactus_config_keys_count, &errs);
-
-	if (!c) {
-		config_errors_print(&errs);
-		if (!errs.n)
-			fprintf(stderr, "%s: out of memory\n", path);
-		config_errors_free(&errs);
-		return 1;
-	}
-	printf("%s: %zu keys OK\n", path, config__count(c));
-	config__free(c);
-	return 0;
 }

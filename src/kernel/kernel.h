@@ -36,6 +36,8 @@ enum attach_mode {
 /* "auto", "tracepoint", "tp_btf", "raw_tp", "fentry", "kprobe" -> mode, or -1. */
 int attach_mode_parse(const char *name);
 const char *attach_mode_name(enum attach_mode mode);
+/* The @i-th mode's name as they are listed (auto first), NULL past the last. */
+const char *attach_mode_listed(int i);
 
 /* 0 if this process may load BPF programs, else -EPERM with a message. */
 int kernel_check_privileges(void);

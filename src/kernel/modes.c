@@ -28,6 +28,16 @@ const char *attach_mode_name(enum attach_mode mode)
 	return (unsigned)mode < ATTACH_NMODES ? mode_names[mode] : "?";
 }
 
+/* As help and errors list them: auto, then the order auto tries (load_auto). */
+static const enum attach_mode listed[ATTACH_NMODES] = {
+	ATTACH_AUTO, ATTACH_FENTRY, ATTACH_KPROBE, ATTACH_TRACEPOINT, ATTACH_TP_BTF, ATTACH_RAW_TP,
+};
+
+const char *attach_mode_listed(int i)
+{
+	return i >= 0 && i < ATTACH_NMODES ? mode_names[listed[i]] : NULL;
+}
+
 /* The program @base of the loaded variant: `_bl` (loops of a constant bound)
  * where the kernel has no bpf_loop. */
 struct bpf_program *kernel_prog(const struct kernel *k, const char *base)

@@ -19,9 +19,8 @@
  *      scopes, deny masks)
  * Any error before 3 keeps everything running as it was.
  *
- * What needs a restart: the output format and file, the ring size, the
- * attach mode, --max-containers, --alert-window, --docker-sock, the metrics
- * address, the webhook; tracing a syscall that is not attached (the tracepoint, fentry
+ * What needs a restart: the options whose row in src/cli_options.c says
+ * so (.restart); tracing a syscall that is not attached (the tracepoint, fentry
  * and kprobe modes attach only the traced set; tp_btf and raw_tp see every
  * syscall); kill or deny rules if the kernel side was loaded without any
  * (their programs' rodata says none), and other BPF-LSM deny paths (the
@@ -33,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "cli_options.h"
 #include "log.h"
 #include "monitor/agent.h"
 
@@ -79,56 +79,12 @@ void reload_free(struct monitor *m)
 
 /* ---- 1. options ---- */
 
-static bool str_differ(const char *a, const char *b)
-{
-	return (a || b) && (!a || !b || strcmp(a, b));
-}
-
-/* Appends @name to @list when @differ; returns @differ. */
-static bool kept(char *list, size_t len, const char *name, bool differ)
-{
-	size_t n = strlen(list);
-
-	if (differ)
-		snprintf(list + n, len - n, "%s--%s", n ? ", " : "", name);
-	return differ;
-}
-
 /* Options that only a start can change keep their running values. */
 static void keep_restart_only(const struct monitor_opts *old, struct monitor_opts *o)
 {
 	char list[256] = "";
 
-	if (kept(list, sizeof(list), "output", o->format != old->format))
-		o->format = old->format;
-	if (kept(list, sizeof(list), "ring-size", o->ring_bytes != old->ring_bytes))
-		o->ring_bytes = old->ring_bytes;
-	if (kept(list, sizeof(list), "attach", o->attach != old->attach))
-		o->attach = old->attach;
-	if (kept(list, sizeof(list), "max-containers", o->max_containers != old->max_containers))
-		o->max_containers = old->max_containers;
-	if (kept(list, sizeof(list), "alert-window", o->alert_window_s != old->alert_window_s))
-		o->alert_window_s = old->alert_window_s;
-	if (kept(list, sizeof(list), "docker-sock", str_differ(o->docker_sock, old->docker_sock)))
-		o->docker_sock = old->docker_sock;
-	if (kept(list, sizeof(list), "metrics-addr",
-		 str_differ(o->metrics_addr, old->metrics_addr)))
-		o->metrics_addr = old->metrics_addr;
-	if (kept(list, sizeof(list), "output-file*",
-		 str_differ(o->output_file, old->output_file) ||
-		 o->output_file_max_bytes != old->output_file_max_bytes ||
-		 o->output_file_keep != old->output_file_keep)) {
-		o->output_file = old->output_file;
-		o->output_file_max_bytes = old->output_file_max_bytes;
-		o->output_file_keep = old->output_file_keep;
-	}
-	if (kept(list, sizeof(list), "webhook-*",
-		 str_differ(o->webhook_url, old->webhook_url) ||
-		 o->webhook_queue != old->webhook_queue)) {
-		o->webhook_url = old->webhook_url;
-		o->webhook_queue = old->webhook_queue;
-	}
-	if (list[0])
+	if (cli_options__keep_restart_only(old, o, list, sizeof(list)))
 		log_warn("reload: %s changed: a restart is needed for that, the running value "
 			 "is kept", list);
 }

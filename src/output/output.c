@@ -7,15 +7,22 @@
 /* Most records fit: rendering needs no allocation (hot path). */
 #define RECORD_STACK 16384
 
+static const char *const format_names[] = {
+	[OUT_TEXT] = "text", [OUT_JSON] = "json", [OUT_BLOCK] = "block",
+};
+
 int output_format_parse(const char *name)
 {
-	if (!strcmp(name, "text"))
-		return OUT_TEXT;
-	if (!strcmp(name, "json"))
-		return OUT_JSON;
-	if (!strcmp(name, "block"))
-		return OUT_BLOCK;
+	for (int i = 0; i < (int)(sizeof(format_names) / sizeof(format_names[0])); i++)
+		if (!strcmp(name, format_names[i]))
+			return i;
 	return -1;
+}
+
+const char *output_format_listed(int i)
+{
+	return i >= 0 && i < (int)(sizeof(format_names) / sizeof(format_names[0]))
+		       ? format_names[i] : NULL;
 }
 
 void output_render(struct out_buf *ob, enum output_format fmt, const struct event_view *v)

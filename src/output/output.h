@@ -19,6 +19,8 @@ enum output_format { OUT_TEXT, OUT_JSON, OUT_BLOCK };
 
 /* "text" | "json" | "block" -> format; -1 if unknown. */
 int output_format_parse(const char *name);
+/* The @i-th format's name, NULL past the last (to list them). */
+const char *output_format_listed(int i);
 
 /*
  * The way to print an event: renders @v as one record and hands it to @s.

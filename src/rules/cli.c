@@ -5,9 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cli_options.h"
 #include "rules.h"
-
-#define EXIT_USAGE 2
 
 static const char rules_usage[] =
 "Usage: cactus rules check FILE|DIR...\n"

@@ -3,8 +3,8 @@
  * src/agent/config: each kind of error on a fixture (tests/unit/config/),
  * reported with its line and every one of them; packaging/cactus.yaml is
  * valid and names every key, the DaemonSet's ConfigMap is valid; typed
- * values and the argv view. Run from the
- * repository root.
+ * values as the entries hold them (the CLI's setters take them from there).
+ * Run from the repository root.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +19,7 @@
 #include <yaml.h>
 
 #include "agent/config.h"
+#include "cli_monitor.h"
 
 #define FIX "tests/unit/config/"
 #define EXAMPLE "packaging/cactus.yaml"
@@ -26,7 +27,7 @@
 
 static struct config *load(const char *path, struct config_errors *errs)
 {
-	return config__load(path, cactus_config_keys, cactus_config_keys_count, errs);
+	return config__load(path, cli_options, cli_options_count, errs);
 }
 
 /* @want: "line: message" for each error, in order, NULL-terminated. */
@@ -152,11 +153,13 @@ static void test_example_has_every_key(void **state)
 		len += strlen(line);
 	}
 	fclose(f);
-	for (i = 0; i < cactus_config_keys_count; i++) {
-		snprintf(pat, sizeof(pat), "\n%s:", cactus_config_keys[i].name);
+	for (i = 0; i < cli_options_count; i++) {
+		if (cli_options[i].cli_only)
+			continue;
+		snprintf(pat, sizeof(pat), "\n%s:", cli_options[i].name);
 		if (!strstr(text, pat) && (snprintf(pat, sizeof(pat), "\n# %s:",
-						    cactus_config_keys[i].name), !strstr(text, pat)))
-			fail_msg("%s does not mention '%s'", EXAMPLE, cactus_config_keys[i].name);
+						    cli_options[i].name), !strstr(text, pat)))
+			fail_msg("%s does not mention '%s'", EXAMPLE, cli_options[i].name);
 	}
 	e = config__get(c, "ring-size");
 	assert_non_null(e);
@@ -168,47 +171,66 @@ static void test_example_has_every_key(void **state)
 	config__free(c);
 }
 
-static void test_argv(void **state)
+/*
+ * The values @c sets, "name=value" (one per list item; a bool only when
+ * true, as the setters make nothing of false), in table order.
+ */
+static size_t set_values(const struct config *c, char out[][128], size_t max)
 {
-	const char *want[] = { "--output=json", "--ring-size=16", "--attach=auto",
-			       "--docker-sock=/var/run/docker.sock", "--alert-window=10",
-			       "--max-containers=8192",
-			       "--metrics-addr=127.0.0.1:9376",
-			       "--output-file=/var/log/cactus/events.log",
-			       "--output-file-max-bytes=104857600", "--output-file-keep=5",
-			       "--webhook-queue=1024", "--pin-path=/sys/fs/bpf/cactus", NULL };
-	struct config_errors errs = { 0 };
-	struct config *c = load(EXAMPLE, &errs);
-	char **argv;
-	int n, i;
+	size_t n = 0;
 
-	(void)state;
-	n = config__to_argv(c, &argv);
-	for (i = 0; want[i]; i++) {
-		assert_true(i < n);
-		assert_string_equal(argv[i], want[i]);
+	for (size_t i = 0; i < cli_options_count; i++) {
+		const struct config_entry *e = config__get(c, cli_options[i].name);
+
+		for (size_t j = 0; e && j < e->n_values; j++) {
+			if (e->opt->type == OPT_BOOL && strcmp(e->values[j], "true"))
+				continue;
+			assert_true(n < max);
+			snprintf(out[n++], 128, "%s=%s", e->opt->name, e->values[j]);
+		}
 	}
-	assert_int_equal(n, i);
-	assert_null(argv[n]);
-	config_argv_free(argv);
-	config__free(c);
+	return n;
 }
 
-static void test_argv_lists_and_bools(void **state)
+static void test_values(void **state)
 {
+	const char *want[] = { "output=json", "ring-size=16", "attach=auto",
+			       "docker-sock=/var/run/docker.sock", "max-containers=8192",
+			       "alert-window=10",
+			       "metrics-addr=127.0.0.1:9376",
+			       "output-file=/var/log/cactus/events.log",
+			       "output-file-max-bytes=104857600", "output-file-keep=5",
+			       "webhook-queue=1024", "pin-path=/sys/fs/bpf/cactus", NULL };
 	struct config_errors errs = { 0 };
-	struct config *c = load(FIX "valid.yaml", &errs);
-	char **argv;
+	struct config *c = load(EXAMPLE, &errs);
+	char got[32][128];
+	size_t n, i;
 
 	(void)state;
 	assert_non_null(c);
-	assert_int_equal(config__to_argv(c, &argv), 4);
-	assert_string_equal(argv[0], "--verbose");
-	assert_string_equal(argv[1], "--rules=/a");
-	assert_string_equal(argv[2], "--rules=/b");
-	assert_string_equal(argv[3], "--category=file"); /* a scalar for a list key */
-	assert_null(argv[4]);
-	config_argv_free(argv);
+	n = set_values(c, got, 32);
+	for (i = 0; want[i]; i++) {
+		assert_true(i < n);
+		assert_string_equal(got[i], want[i]);
+	}
+	assert_int_equal(n, i);
+	config__free(c);
+}
+
+static void test_lists_and_bools(void **state)
+{
+	struct config_errors errs = { 0 };
+	struct config *c = load(FIX "valid.yaml", &errs);
+	char got[8][128];
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(set_values(c, got, 8), 4);
+	assert_string_equal(got[0], "category=file"); /* a scalar for a list key */
+	assert_string_equal(got[1], "rules=/a");
+	assert_string_equal(got[2], "rules=/b");
+	assert_string_equal(got[3], "verbose=true");
+	assert_string_equal(config__get(c, "alerts-only")->values[0], "false");
 	config__free(c);
 }
 
@@ -284,8 +306,8 @@ static void test_daemonset_configmap_is_valid(void **state)
 static void test_check_status(void **state)
 {
 	(void)state;
-	assert_int_equal(config_check(EXAMPLE), 0);
-	assert_int_equal(config_check(FIX "duplicate.yaml"), 1);
+	assert_int_equal(monitor_cli_check_config(EXAMPLE), 0);
+	assert_int_equal(monitor_cli_check_config(FIX "duplicate.yaml"), 1);
 }
 
 int main(void)
@@ -299,8 +321,8 @@ int main(void)
 		cmocka_unit_test(test_malformed_and_shape),
 		cmocka_unit_test(test_empty_is_valid),
 		cmocka_unit_test(test_example_has_every_key),
-		cmocka_unit_test(test_argv),
-		cmocka_unit_test(test_argv_lists_and_bools),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_lists_and_bools),
 		cmocka_unit_test(test_daemonset_configmap_is_valid),
 		cmocka_unit_test(test_check_status),
 	};
