@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli_monitor.h"
+#include "cli/monitor.h"
 #include "containers/containers.h"
 #include "log.h"
 #include "monitor/monitor.h"
 #include "rules/rules.h"
 
-/* Before the monitor options, which the option table prints (cli_options.c). */
+/* Before the monitor options, which the option table prints (cli/options.c). */
 static const char usage_head[] =
 "Usage: cactus <command> [options]\n"
 "\n"

@@ -9,7 +9,7 @@
  * not name does not show the field.
  *
  * To add a field: its F_ id in fields.h (JSON order), a getter, a row. The
- * formatters (src/output), the webhook (src/monitor/sinks.c) and the rules
+ * formatters (src/output), the webhook (src/monitor/deliver.c) and the rules
  * (src/rules) need nothing more.
  */
 #include <stdio.h>

@@ -18,7 +18,7 @@
 #define VIEW_PATH_MAX 4096
 #define VIEW_ARGV_MAX 64
 
-/* How an event that matched a rule turned out (src/enforce.c). */
+/* How an event that matched a rule turned out (src/rules/enforce.c). */
 enum alert_outcome {
 	OUTCOME_ALERTED,          /* an alert rule: nothing to enforce */
 	OUTCOME_KILLED,           /* the kernel killed the caller at this syscall */

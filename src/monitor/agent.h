@@ -5,7 +5,7 @@
  *   telemetry.c   the metrics registry filled from the pipeline, the
  *                 /metrics and /healthz server (--metrics-addr)
  *   ctr_metrics.c per-container counters, sampled (not on the hot path)
- *   sinks.c       where records go: stdout or --output-file (rotated);
+ *   deliver.c     where records go: stdout or --output-file (rotated);
  *                 alerts to --webhook-url
  *   reload.c      SIGHUP: config and rule files again, swapped between
  *                 records, the kernel's rule maps rewritten
@@ -53,24 +53,24 @@ void ctr_metrics__sample(struct ctr_metrics *x, struct containers *cs, const str
 /* @c ended (after its cgroups were gone): its last counts. */
 void ctr_metrics__end(struct ctr_metrics *x, const struct container *c, uint64_t now_ns);
 
-/* ---- sinks.c ---- */
+/* ---- deliver.c ---- */
 
 /* m->out (stdout, or --output-file through the rotating writer) and the
  * webhook sender. 0 or -errno after a message. */
-int sinks_open(struct monitor *m);
+int deliver_open(struct monitor *m);
 /* Posts an alert to the webhook, if any (never blocks). */
-void sinks_alert(struct monitor *m, const struct alert *a, const struct event_view *v);
+void deliver_alert(struct monitor *m, const struct alert *a, const struct event_view *v);
 /* SIGHUP: reopen --output-file (an external tool may have moved it). */
-void sinks_reopen(struct monitor *m);
+void deliver_reopen(struct monitor *m);
 /* At exit, before the summary: what the webhook has queued, for 2 s. */
-void sinks_stop(struct monitor *m);
+void deliver_stop(struct monitor *m);
 /* "stdout" or the output file's path, for messages. */
-const char *sinks_out_name(const struct monitor *m);
+const char *deliver_out_name(const struct monitor *m);
 /* The counters of the sinks in use into their families; thread safe (the
  * metrics endpoint calls it at each scrape). */
-void sinks_collect(const struct monitor *m, struct cactus_metrics *cm);
-void sinks_summary(const struct monitor *m);
-void sinks_free(struct monitor *m);
+void deliver_collect(const struct monitor *m, struct cactus_metrics *cm);
+void deliver_summary(const struct monitor *m);
+void deliver_free(struct monitor *m);
 
 /* ---- rule_swap.c (pure) ---- */
 

@@ -17,7 +17,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "agent/metrics.h"
+#include "metrics/metrics.h"
 #include "monitor/agent.h"
 #include "output/output.h"
 

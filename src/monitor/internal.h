@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "containers/containers.h"
-#include "enforce.h"
+#include "rules/enforce.h"
 #include "event/view.h"
 #include "kernel/kernel.h"
 #include "monitor/monitor.h"
@@ -19,7 +19,7 @@ struct held;
 struct fold;
 struct procs;
 struct telemetry;
-struct sinks;
+struct deliver;
 struct reload;
 
 /* What the pipeline counted, for the summary. */
@@ -69,7 +69,7 @@ struct monitor {
 	size_t held_bytes;
 	/* the node agent (agent.h); NULL when not in use */
 	struct telemetry *tm;
-	struct sinks *sinks;
+	struct deliver *deliver;
 	struct reload *rl;
 };
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * `cactus monitor`: the pipeline. Sets up the kernel side (src/kernel), the
- * container registry (src/containers) and the rules (src/rules, src/enforce),
+ * container registry (src/containers) and the rules (src/rules, src/rules/enforce.c),
  * then consumes the ring buffer: join each record with its container, match
  * the rules, print. Files:
  *   run.c       set-up, the poll loop, shutdown

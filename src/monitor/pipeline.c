@@ -157,7 +157,7 @@ static void print_event(struct monitor *m, struct container *c)
 			continue;
 		}
 		m->view.alert = &a;
-		sinks_alert(m, &a, &m->view);
+		deliver_alert(m, &a, &m->view);
 		wrote(m, output_write(m->out, m->opts->format, &m->view));
 		m->view.alert = NULL;
 		alerted = true;

@@ -19,7 +19,7 @@
  *      scopes, deny masks)
  * Any error before 3 keeps everything running as it was.
  *
- * What needs a restart: the options whose row in src/cli_options.c says
+ * What needs a restart: the options whose row in src/cli/options.c says
  * so (.restart); tracing a syscall that is not attached (the tracepoint, fentry
  * and kprobe modes attach only the traced set; tp_btf and raw_tp see every
  * syscall); kill or deny rules if the kernel side was loaded without any
@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "cli_options.h"
+#include "cli/options.h"
 #include "log.h"
 #include "monitor/agent.h"
 

@@ -203,7 +203,7 @@ static int output_failed(struct monitor *m)
 		log_info("output closed by its reader: stopping");
 		return 0;
 	}
-	log_err("cannot write events to %s: %s", sinks_out_name(m), strerror(-m->out_err));
+	log_err("cannot write events to %s: %s", deliver_out_name(m), strerror(-m->out_err));
 	return m->out_err;
 }
 
@@ -228,7 +228,7 @@ static int poll_loop(struct monitor *m)
 			/* between two records: none sees a half-swapped set */
 			hangup = 0;
 			reload_apply(m);
-			sinks_reopen(m);
+			deliver_reopen(m);
 		}
 		if (!m->out_err && out_stream__flush(m->out))
 			m->out_err = out_stream__error(m->out);
@@ -256,7 +256,7 @@ static void cleanup(struct monitor *m)
 	fold_free(m->fold);
 	procs__free(m->procs);
 	protect_free(m);
-	sinks_free(m);
+	deliver_free(m);
 	reload_free(m);
 	kernel__free(m->kernel);
 	enforce__free(m->enforce);
@@ -287,7 +287,7 @@ int monitor_run(const struct monitor_opts *opts)
 		cleanup(m);
 		return 2;
 	}
-	err = sinks_open(m);
+	err = deliver_open(m);
 	m->fold = fold_new(opts->alert_window_s, pipeline_repeat, m);
 	m->procs = procs__new(0);
 	m->ns_per_tick = 1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK);
@@ -312,7 +312,7 @@ int monitor_run(const struct monitor_opts *opts)
 			if (out_stream__flush(m->out) && out_stream__error(m->out) != -EPIPE)
 				err = out_stream__error(m->out);
 		}
-		sinks_stop(m);
+		deliver_stop(m);
 		summary_print(m);
 	}
 	cleanup(m);

@@ -58,5 +58,5 @@ void summary_print(const struct monitor *m)
 			fprintf(stderr, "cactus:   %-20s %llu\n", cactus_category_name(i),
 				m->n.per_category[i]);
 	}
-	sinks_summary(m);
+	deliver_summary(m);
 }

@@ -34,8 +34,8 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
-#include "agent/cactus_metrics.h"
-#include "agent/server.h"
+#include "metrics/cactus_metrics.h"
+#include "metrics/server.h"
 #include "log.h"
 #include "monitor/agent.h"
 
@@ -142,7 +142,7 @@ static void collect(void *ctx)
 	metric__set(t->cm.denies, (double)k[STAT_DENIES]);
 	if (t->ring_size)
 		metric__set(t->cm.ring_fill, (double)ring_avail(t) / (double)t->ring_size);
-	sinks_collect(t->m, &t->cm);
+	deliver_collect(t->m, &t->cm);
 }
 
 static bool check_ready(void *ctx, char *why, size_t len)

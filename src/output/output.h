@@ -39,7 +39,7 @@ void output_block(struct out_buf *ob, const struct event_view *v);
  * `cactus containers` listing. */
 void json_write_str(FILE *f, const char *s);
 
-/* A container's start or end record (src/output/lifecycle.c): JSON
+/* A container's start or end record (src/output/records.c): JSON
  * {"type":"container_start"|"container_end", ...}, a text line, a block.
  * @time: RFC 3339. Returns like output_write(). */
 int output_lifecycle(struct out_stream *s, enum output_format fmt, const struct container *c,

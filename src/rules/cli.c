@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "cli_options.h"
+#include "cli/options.h"
 #include "rules.h"
 
 static const char rules_usage[] =

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * src/cli_lists.c: --syscall and --category values. An empty item is a
+ * src/cli/lists.c: --syscall and --category values. An empty item is a
  * usage error, an unknown name is named, and a bad list marks nothing.
  */
 #include <stdarg.h>
@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "cli_lists.h"
+#include "cli/lists.h"
 #include "syscalls.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * src/cli_monitor.c and the option table (src/cli_options.c): every option
+ * src/cli/monitor.c and the option table (src/cli/options.c): every option
  * is accepted alike on the command line and in a config file, with the same
  * limits, and stored alike; a reload keeps exactly the table's restart-only
  * options; the command line wins over the file, and replaces a repeatable
@@ -20,8 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/config.h"
-#include "cli_monitor.h"
+#include "cli/config.h"
+#include "cli/monitor.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -235,7 +235,7 @@ static int parse_file(struct monitor_cli **c, const struct cli_option *opt, cons
 	return parse_quiet(c, 3, argv);
 }
 
-/* The config file passes agent/config.c's validation (whatever the setters say). */
+/* The config file passes cli/config.c's validation (whatever the setters say). */
 static bool file_valid(void)
 {
 	struct config_errors errs = { 0 };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * src/agent/config: each kind of error on a fixture (tests/unit/config/),
+ * src/cli/config: each kind of error on a fixture (tests/unit/config/),
  * reported with its line and every one of them; packaging/cactus.yaml is
  * valid and names every key, the DaemonSet's ConfigMap is valid; typed
  * values as the entries hold them (the CLI's setters take them from there).
@@ -18,8 +18,8 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#include "agent/config.h"
-#include "cli_monitor.h"
+#include "cli/config.h"
+#include "cli/monitor.h"
 
 #define FIX "tests/unit/config/"
 #define EXAMPLE "packaging/cactus.yaml"

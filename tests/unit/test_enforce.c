@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * src/enforce.c: kill/deny rules compiled into the kernel's kill_rules and
+ * src/rules/enforce.c: kill/deny rules compiled into the kernel's kill_rules and
  * deny_rules values, deny paths, per-container scopes and masks, outcomes;
  * and src/kernel/fentry.c's subprogram scan of a loaded program.
  */
@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <linux/bpf.h>
 
-#include "enforce.h"
+#include "rules/enforce.h"
 #include "kernel/internal.h"
 #include "syscalls.h"
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * src/agent/metrics: the exact exposition text of a small registry (HELP and
+ * src/metrics/metrics: the exact exposition text of a small registry (HELP and
  * label escaping, gauges, NaN/Inf), the series limit folding into "_other"
  * with its distinct-label-set counter, removal and slot reuse, bad names,
  * NULL handles, and concurrent updates counted exactly while rendering.
- * src/agent/cactus_metrics: every family registered, sink stats mirrored.
+ * src/metrics/cactus_metrics: every family registered, sink stats mirrored.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/cactus_metrics.h"
-#include "agent/metrics.h"
+#include "metrics/cactus_metrics.h"
+#include "metrics/metrics.h"
 #include "sinks/rotfile.h"
 #include "sinks/webhook.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * src/agent/server: address parsing; the real server on an ephemeral
+ * src/metrics/server: address parsing; the real server on an ephemeral
  * loopback port fetched with libcurl (/metrics body and content type,
  * /healthz for each readiness/liveness state, 404, 405); a taken port and a
  * bad address fail with their errno; server__free is prompt with a client
@@ -28,9 +28,9 @@
 #include <unistd.h>
 #include <curl/curl.h>
 
-#include "agent/cactus_metrics.h"
-#include "agent/metrics.h"
-#include "agent/server.h"
+#include "metrics/cactus_metrics.h"
+#include "metrics/metrics.h"
+#include "metrics/server.h"
 
 /* ---- address parsing ---- */
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * `cactus monitor`'s options, from the command line and the config file
- * (--config FILE, src/agent/config.h). The options are one table
- * (cli_options.c); the file's keys are their long names. A file's value goes
+ * (--config FILE, src/cli/config.h). The options are one table
+ * (cli/options.c); the file's keys are their long names. A file's value goes
  * through the same setter as the command line's, before it, so that the
  * command line wins; an option the command line gives is taken from the
  * command line only (for a repeatable option such as --rules the command
@@ -14,7 +14,7 @@
 #ifndef CACTUS_CLI_MONITOR_H
 #define CACTUS_CLI_MONITOR_H
 
-#include "cli_options.h"
+#include "cli/options.h"
 #include "monitor/monitor.h"
 
 struct monitor_cli;

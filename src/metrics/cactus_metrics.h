@@ -9,7 +9,7 @@
 #ifndef CACTUS_AGENT_CACTUS_METRICS_H
 #define CACTUS_AGENT_CACTUS_METRICS_H
 
-#include "agent/metrics.h"
+#include "metrics/metrics.h"
 
 struct rotfile_stats;
 struct webhook_stats;

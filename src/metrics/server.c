@@ -14,8 +14,8 @@
 #include <unistd.h>
 #include <microhttpd.h>
 
-#include "agent/metrics.h"
-#include "agent/server.h"
+#include "metrics/metrics.h"
+#include "metrics/server.h"
 #include "log.h"
 
 #define CONTENT_TYPE_METRICS "text/plain; version=0.0.4; charset=utf-8"

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * `cactus monitor`'s options: the table (what is derived from it:
- * cli_options.h), then what its rows point at. A value is checked by its
+ * cli/options.h), then what its rows point at. A value is checked by its
  * setter the same way whether it comes from the command line or the config
- * file; agent/config.c checks a file's values against the same row first, to
+ * file; cli/config.c checks a file's values against the same row first, to
  * report every bad one as file:line: reason.
  */
 #include <errno.h>
@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "agent/server.h"
-#include "cli_lists.h"
-#include "cli_options.h"
+#include "metrics/server.h"
+#include "cli/lists.h"
+#include "cli/options.h"
 #include "sinks/rotfile.h"
 
 static int set_bool(struct monitor_args *a, const struct cli_option *opt, const char *arg);

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/metrics.h"
+#include "metrics/metrics.h"
 
 /* Distinct folded label sets are remembered by hash, up to this many per
  * family; past that every fold is counted (the counter can only overcount). */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * `cactus monitor`'s options (see cli_monitor.h; the options themselves are
- * the table of cli_options.c). A quiet getopt pass learns which options the
+ * `cactus monitor`'s options (see cli/monitor.h; the options themselves are
+ * the table of cli/options.c). A quiet getopt pass learns which options the
  * command line gives (and --config); the config file's values for the other
  * options go through their setters; then the command line's, so that it
  * wins.
@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "agent/config.h"
-#include "cli_monitor.h"
+#include "cli/config.h"
+#include "cli/monitor.h"
 #include "log.h"
 
 struct monitor_cli {

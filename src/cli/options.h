@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * The options of `cactus monitor`, one table: src/cli_options.c. To add an
+ * The options of `cactus monitor`, one table: src/cli/options.c. To add an
  * option, add a row there (its field to struct monitor_opts, a commented line
  * to packaging/cactus.yaml); everything else is derived from the rows:
- *   - the command line's getopt_long array (cli_monitor.c);
- *   - the config file's keys and how agent/config.c validates their values
+ *   - the command line's getopt_long array (cli/monitor.c);
+ *   - the config file's keys and how cli/config.c validates their values
  *     (the same type, limits, allowed names and extra check);
  *   - the setter that stores a value, for the command line and the file
  *     alike, with the usage errors it prints;

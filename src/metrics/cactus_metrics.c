@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "agent/cactus_metrics.h"
+#include "metrics/cactus_metrics.h"
 #include "sinks/rotfile.h"
 #include "sinks/webhook.h"
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "agent/cactus_metrics.h"
+#include "metrics/cactus_metrics.h"
 #include "event/fields.h"
 #include "log.h"
 #include "monitor/agent.h"
@@ -19,7 +19,7 @@
 #include "sinks/rotfile.h"
 #include "sinks/webhook.h"
 
-struct sinks {
+struct deliver {
 	struct rotfile *file;
 	struct webhook *hook;
 	const char *path, *url;
@@ -40,7 +40,7 @@ static int file_write(void *ctx, const char *buf, size_t len, size_t *done)
 	return err;
 }
 
-static int open_file(struct monitor *m, struct sinks *sk)
+static int open_file(struct monitor *m, struct deliver *sk)
 {
 	const struct monitor_opts *o = m->opts;
 	struct rotfile_opts ro = {
@@ -61,7 +61,7 @@ static int open_file(struct monitor *m, struct sinks *sk)
 	return m->out ? 0 : -ENOMEM;
 }
 
-static int open_hook(struct monitor *m, struct sinks *sk)
+static int open_hook(struct monitor *m, struct deliver *sk)
 {
 	struct webhook_opts wo = { .queue_max = m->opts->webhook_queue };
 
@@ -77,14 +77,14 @@ static int open_hook(struct monitor *m, struct sinks *sk)
 	return 0;
 }
 
-int sinks_open(struct monitor *m)
+int deliver_open(struct monitor *m)
 {
-	struct sinks *sk = calloc(1, sizeof(*sk));
+	struct deliver *sk = calloc(1, sizeof(*sk));
 	int err = 0;
 
 	if (!sk)
 		return -ENOMEM;
-	m->sinks = sk;
+	m->deliver = sk;
 	if (m->opts->output_file)
 		err = open_file(m, sk);
 	else
@@ -123,7 +123,7 @@ static size_t alert_fields(const struct event_view *v, struct webhook_field *out
 	return n;
 }
 
-void sinks_alert(struct monitor *m, const struct alert *a, const struct event_view *v)
+void deliver_alert(struct monitor *m, const struct alert *a, const struct event_view *v)
 {
 	struct webhook_field fields[MAX_FIELDS];
 	const char *tags[] = { "cactus", a->action, v->sc ? cactus_category_short(v->sc->category)
@@ -138,18 +138,18 @@ void sinks_alert(struct monitor *m, const struct alert *a, const struct event_vi
 		.n_tags = 3,
 	};
 
-	if (!m->sinks || !m->sinks->hook)
+	if (!m->deliver || !m->deliver->hook)
 		return;
 	wa.n_fields = alert_fields(v, fields);
 	/* a full queue is counted by the sink (dropped), nothing else to do */
-	webhook__post(m->sinks->hook, &wa);
+	webhook__post(m->deliver->hook, &wa);
 }
 
 /* ---- the rest of their life ---- */
 
-void sinks_reopen(struct monitor *m)
+void deliver_reopen(struct monitor *m)
 {
-	struct sinks *sk = m->sinks;
+	struct deliver *sk = m->deliver;
 	int err;
 
 	if (!sk || !sk->file)
@@ -162,20 +162,20 @@ void sinks_reopen(struct monitor *m)
 			 sk->path, strerror(-err));
 }
 
-void sinks_stop(struct monitor *m)
+void deliver_stop(struct monitor *m)
 {
-	if (m->sinks && m->sinks->hook)
-		webhook__stop(m->sinks->hook);
+	if (m->deliver && m->deliver->hook)
+		webhook__stop(m->deliver->hook);
 }
 
-const char *sinks_out_name(const struct monitor *m)
+const char *deliver_out_name(const struct monitor *m)
 {
-	return m->sinks && m->sinks->path ? m->sinks->path : "stdout";
+	return m->deliver && m->deliver->path ? m->deliver->path : "stdout";
 }
 
-void sinks_collect(const struct monitor *m, struct cactus_metrics *cm)
+void deliver_collect(const struct monitor *m, struct cactus_metrics *cm)
 {
-	const struct sinks *sk = m->sinks;
+	const struct deliver *sk = m->deliver;
 	struct rotfile_stats fs;
 	struct webhook_stats ws;
 
@@ -188,9 +188,9 @@ void sinks_collect(const struct monitor *m, struct cactus_metrics *cm)
 	cactus_metrics__sinks(cm, sk->file ? &fs : NULL, sk->hook ? &ws : NULL);
 }
 
-void sinks_summary(const struct monitor *m)
+void deliver_summary(const struct monitor *m)
 {
-	const struct sinks *sk = m->sinks;
+	const struct deliver *sk = m->deliver;
 	struct rotfile_stats fs;
 	struct webhook_stats ws;
 
@@ -210,14 +210,14 @@ void sinks_summary(const struct monitor *m)
 	}
 }
 
-void sinks_free(struct monitor *m)
+void deliver_free(struct monitor *m)
 {
-	struct sinks *sk = m->sinks;
+	struct deliver *sk = m->deliver;
 
 	if (!sk)
 		return;
 	webhook__free(sk->hook);
 	rotfile__free(sk->file);
 	free(sk);
-	m->sinks = NULL;
+	m->deliver = NULL;
 }

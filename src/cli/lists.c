@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stdio.h>
 #include <string.h>
-#include "cli_lists.h"
+#include "cli/lists.h"
 #include "syscalls.h"
 
 /* Marks the syscalls of one item; false if it names none. */

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "agent/config.h"
+#include "cli/config.h"
 
 struct config {
 	struct config_entry *v;

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "enforce.h"
+#include "rules/enforce.h"
 #include "log.h"
 #include "syscalls.h"
 

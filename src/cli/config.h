@@ -8,18 +8,18 @@
  *   rules: [/etc/cactus/rules.d]
  *   alerts-only: true
  *
- * validated against the option table (src/cli_options.c: each option's type,
+ * validated against the option table (src/cli/options.c: each option's type,
  * limits, allowed names and extra check): unknown keys, wrong types,
  * duplicates and out-of-range values are reported as "file:line: reason",
  * all of them. The CLI then applies the values through the same setters as
- * the command line's (cli_monitor.c).
+ * the command line's (cli/monitor.c).
  */
 #ifndef CACTUS_AGENT_CONFIG_H
 #define CACTUS_AGENT_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "cli_options.h"
+#include "cli/options.h"
 
 struct config_entry {
 	const struct cli_option *opt;  /* the option the key names */
