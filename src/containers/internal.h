@@ -7,7 +7,7 @@
  *                 threads post, container start and end
  *   watch.c       thread: inotify on the OCI state dirs -> messages
  *   events.c      thread: docker /events (and docker coming up) -> messages
- *   oci.c docker.c containerd.c podman.c proc.c cgroupfs.c cgroup.c
+ *   oci.c docker.c containerd.c podman.c scan.c cgroupfs.c cgroup.c
  *                 sources: read one thing, know no registry
  *   match.c       listing and --container matching
  * Every non-static name starts with ct_ so it cannot clash with the rest of
@@ -61,7 +61,7 @@ static inline int ct_path_join(char *out, size_t len, const char *a, const char 
 /* cgroup.c: @s (@len bytes) is a docker/CRI id, 64 lowercase hex digits. */
 bool ct_is_hex_id(const char *s, size_t len);
 
-/* ---- proc.c: /proc/<pid>/{ns,cgroup,stat} under a configurable root ---- */
+/* ---- scan.c: /proc/<pid>/{ns,cgroup,stat} under a configurable root ---- */
 
 int ct_proc_ns(const char *proc_root, int pid, uint32_t *pid_ns, uint32_t *mnt_ns);
 int ct_proc_cgroup(const char *proc_root, int pid, char *runtime, size_t runtime_len,

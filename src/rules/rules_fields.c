@@ -161,7 +161,7 @@ int parse_cidr(const char *s, struct rnet *out)
 	return 0;
 }
 
-/* The names event_view.c prints (signal_name), with or without "SIG", in
+/* The names event/view.c prints (signal_name), with or without "SIG", in
  * any case, or a number: what a rule says is what the event shows. */
 int parse_signal(const char *s)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * src/event_view.c: the pure helpers (path_split, format_rfc3339,
+ * src/event/view.c: the pure helpers (path_split, format_rfc3339,
  * signal_name, open_flags_str, event_str) on tables of inputs, and
  * event_view_init on synthetic kernel records of each kind.
  */
