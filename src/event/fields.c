@@ -251,26 +251,18 @@ static int multi_add(struct fval *o, const char *s)
 	return o->count;
 }
 
-/* Every ancestor, the parent first (rules); the empty ones left out. */
-GETTER(ancestor_exe)
+/* Every ancestor's exe or comm, the parent first (rules); the empty ones
+ * left out. */
+static bool ancestors_of(const struct proc *p, bool exe, struct fval *o)
 {
-	const struct proc *p = x->v->proc;
-
 	o->count = 0;
 	for (int i = 0; p && i < p->n_anc && i < PROC_ANCESTORS; i++)
-		multi_add(o, p->anc[i].exe);
+		multi_add(o, exe ? p->anc[i].exe : p->anc[i].comm);
 	return o->count > 0;
 }
 
-GETTER(ancestor_comm)
-{
-	const struct proc *p = x->v->proc;
-
-	o->count = 0;
-	for (int i = 0; p && i < p->n_anc && i < PROC_ANCESTORS; i++)
-		multi_add(o, p->anc[i].comm);
-	return o->count > 0;
-}
+GETTER(ancestor_exe) { return ancestors_of(x->v->proc, true, o); }
+GETTER(ancestor_comm) { return ancestors_of(x->v->proc, false, o); }
 
 /* Multi-call binaries: the program they run is named by argv[0]
  * ("busybox sh" by argv[1]). */

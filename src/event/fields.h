@@ -165,6 +165,24 @@ const char *field_key(enum field_id f, enum field_fmt fmt);
 bool field_shown(const struct field_out *o, const struct event_view *v, const struct fval *val,
 		 bool have);
 
+/*
+ * What format @fmt shows of field @f: false for nothing; else *@val holds
+ * the value, or *@have is false and the format shows its stand-in (o->none;
+ * also for an empty string where the format says so).
+ */
+static inline bool field_for(struct field_ctx *x, enum field_id f, enum field_fmt fmt,
+			     struct fval *val, bool *have)
+{
+	const struct field_out *o = &fields[f].out[fmt];
+
+	*have = field_get(x, f, val);
+	if (!field_shown(o, x->v, val, *have) || (!*have && !o->none))
+		return false;
+	if (*have && o->empty_none && !val->s[0])
+		*have = false;
+	return true;
+}
+
 /* The process's parent (anc[0]) when both are known. */
 static inline const struct proc_ident *view_parent(const struct event_view *v)
 {

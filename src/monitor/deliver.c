@@ -107,14 +107,13 @@ static size_t alert_fields(const struct event_view *v, struct webhook_field *out
 	const enum field_id *ids = field_order(FMT_HOOK, &count);
 
 	for (size_t i = 0; i < count; i++) {
-		const struct field_out *o = &fields[ids[i]].out[FMT_HOOK];
 		struct fval val;
-		bool have = field_get(&x, ids[i], &val);
+		bool have;
 
-		if (!have || !field_shown(o, v, &val, have))
+		if (!field_for(&x, ids[i], FMT_HOOK, &val, &have) || !have)
 			continue;
 		out[n] = (struct webhook_field){ .key = field_key(ids[i], FMT_HOOK) };
-		if (o->style == HS_STR)
+		if (fields[ids[i]].out[FMT_HOOK].style == HS_STR)
 			out[n].str = val.s;
 		else
 			out[n].num = val.n;

@@ -103,15 +103,12 @@ void output_block(struct out_buf *ob, const struct event_view *v)
 	int line = -1;
 
 	for (size_t i = 0; i < n; i++) {
-		enum field_id f = ids[i];
-		const struct field_out *o = &fields[f].out[FMT_BLOCK];
+		const struct field_out *o = &fields[ids[i]].out[FMT_BLOCK];
 		struct fval val;
-		bool have = field_get(&x, f, &val);
+		bool have;
 
-		if (!field_shown(o, v, &val, have) || (!have && !o->none))
+		if (!field_for(&x, ids[i], FMT_BLOCK, &val, &have))
 			continue;
-		if (have && o->empty_none && !val.s[0])
-			have = false;
 		if (o->line != line) {
 			if (line >= 0)
 				ob_ch(ob, '\n');

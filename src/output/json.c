@@ -261,9 +261,9 @@ static void json_fields(struct out_buf *ob, const struct event_view *v, const en
 		enum field_id f = ids[i];
 		const struct field_out *o = &fields[f].out[FMT_JSON];
 		struct fval val;
-		bool have = field_get(&x, f, &val);
+		bool have;
 
-		if (!field_shown(o, v, &val, have) || (!have && !o->none))
+		if (!field_for(&x, f, FMT_JSON, &val, &have))
 			continue;
 		json_key(ob, field_key(f, FMT_JSON), first);
 		first = false;

@@ -119,14 +119,11 @@ void output_text(struct out_buf *ob, const struct event_view *v)
 	const enum field_id *ids = field_order(FMT_TEXT, &n);
 
 	for (size_t i = 0; i < n; i++) {
-		enum field_id f = ids[i];
-		const struct field_out *o = &fields[f].out[FMT_TEXT];
 		struct fval val;
-		bool have = field_get(&x, f, &val);
+		bool have;
 
-		if (!field_shown(o, v, &val, have) || (!have && !o->none))
-			continue;
-		text_field(ob, f, o, v, have ? &val : NULL);
+		if (field_for(&x, ids[i], FMT_TEXT, &val, &have))
+			text_field(ob, ids[i], &fields[ids[i]].out[FMT_TEXT], v, have ? &val : NULL);
 	}
 	ob_ch(ob, '\n');
 }
