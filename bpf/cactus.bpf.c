@@ -66,11 +66,11 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 		return 0;
 	task = current_task();
 	if (!task_ns(task, &key, &level)) {
-		if (c->flags & SC_NSCHANGE)
+		if (c->flags & SCF_NSCHANGE)
 			ns_enter_note(task);
 		return 0;
 	}
-	if (!(c->flags & SC_TRACED))
+	if (!(c->flags & SCF_TRACED))
 		return 0;
 	st = stash_of(task, true);
 	if (!st) {
@@ -93,7 +93,7 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 	learn_cgroup(task, &key, cg, st, loop);
 	/* the runtime's set-up is not the workload: no kill rule fires on it */
 	st->kill_rule = st->setup ? 0 : enforce_kill(task, c, nr, st->args, cg, loop);
-	if (c->flags & SC_NORET) {
+	if (c->flags & SCF_NORET) {
 		/* exit/exit_group: there is no sys_exit to wait for */
 		struct cactus_event *e = event_begin();
 
@@ -140,9 +140,9 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	/* host task: done after a few loads, unless this syscall can move it
 	 * out of a container's namespaces (setns, unshare) */
 	in_ct = task_ns(task, &key, &level);
-	if (c->flags & SC_NSCHANGE) {
+	if (c->flags & SCF_NSCHANGE) {
 		ns_exit_check(task, ret, in_ct);
-		if (!(c->flags & SC_TRACED))
+		if (!(c->flags & SCF_TRACED))
 			return 0;
 	} else if (!in_ct) {
 		return 0;
@@ -153,11 +153,11 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	/* set-up is the task's state now, whether or not entry was seen (a
 	 * host task's setns that just moved it into a container) */
 	setup = st && st->setup;
-	if (st && st->nr >= 0 && st->nr != nr && (c->flags & SC_EXEC)) {
+	if (st && st->nr >= 0 && st->nr != nr && (c->flags & SCF_EXEC)) {
 		/* a successful execveat leaves sys_exit with execve's number */
 		const struct syscall_conf *c2 = traced(st->nr);
 
-		if (c2 && (c2->flags & SC_EXEC)) {
+		if (c2 && (c2->flags & SCF_EXEC)) {
 			nr = st->nr;
 			c = c2;
 		}
@@ -202,7 +202,7 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	read_details(e, task, c, st, loop);
 	/* an open judged by the file it opened (any spelling, hard links):
 	 * killed before it returns to user space with the fd */
-	if ((c->flags & SC_ENFORCE) && (e->flags & EF_RESOLVED) && st && !setup &&
+	if ((c->flags & SCF_ENFORCE) && (e->flags & EF_RESOLVED) && st && !setup &&
 	    !e->kill_rule) {
 		e->kill_rule = enforce_kill_file(cg, nr, record_str(e, STR_PATH), e, loop);
 		if (e->kill_rule)

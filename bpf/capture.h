@@ -255,7 +255,7 @@ static __always_inline void read_details(struct cactus_event *e, struct task_str
 
 	switch (c->kind) {
 	case CK_PATH:
-		if ((c->flags & SC_OPEN) && e->ret >= 0 && resolve_opened(e, task, c, loop))
+		if ((c->flags & SCF_OPEN) && e->ret >= 0 && resolve_opened(e, task, c, loop))
 			break;
 		if (append_user_str(e, STR_PATH, (void *)arg(a, c->path_arg)) < 0)
 			count(STAT_READ_ERR);
@@ -266,7 +266,7 @@ static __always_inline void read_details(struct cactus_event *e, struct task_str
 		break;
 	case CK_FD:
 		/* close: the descriptor is gone by sys_exit (unless it failed) */
-		if (e->ret < 0 || !(c->flags & SC_FD_GONE)) {
+		if (e->ret < 0 || !(c->flags & SCF_FD_GONE)) {
 			walk = dir_of(task, arg_fd(a, c->fd_arg), &dir);
 			dir_slot = STR_PATH;
 		}

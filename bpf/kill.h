@@ -185,7 +185,7 @@ static __always_inline __u32 enforce_kill(struct task_struct *task, const struct
 	__u32 zero = 0;
 	struct scratch *s;
 
-	if (!n_kill_rules || !(c->flags & SC_ENFORCE) || !kill_covers(nr))
+	if (!n_kill_rules || !(c->flags & SCF_ENFORCE) || !kill_covers(nr))
 		return 0;
 	s = bpf_map_lookup_elem(&scratch, &zero);
 	if (!s)

@@ -110,7 +110,7 @@ struct {
 	__type(value, __u64);
 } last_wake SEC(".maps");
 
-/* Kill rules, checked at syscall entry for syscalls marked SC_ENFORCE. */
+/* Kill rules, checked at syscall entry for syscalls marked SCF_ENFORCE. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, CACTUS_MAX_KRULES);

@@ -453,7 +453,7 @@ int kernel__set_syscalls(struct kernel *k, const bool *traced, const bool *kill)
 
 		cactus_syscall_conf(sc, traced[sc->nr], &conf);
 		if (kill && kill[sc->nr])
-			conf.flags |= SC_ENFORCE;
+			conf.flags |= SCF_ENFORCE;
 		err = map_update(k->skel->maps.syscall_conf, &key, &conf);
 		if (err)
 			return err;
