@@ -25,7 +25,7 @@ struct btf;
 
 /* What the kernel's BPF can do (features.c); each false selects a fallback. */
 struct kfeatures {
-	bool loop;          /* bpf_loop (5.17) in tracing programs, else `_bl` variants */
+	bool loop;          /* bpf_loop (5.17) in tracing programs, else `_noloop` variants */
 	bool loop_sock;     /* ... in cgroup sock_addr programs */
 	bool task_btf;      /* bpf_get_current_task_btf (5.11): direct loads */
 	bool task_storage;  /* task-local storage from tracing programs */
@@ -36,7 +36,7 @@ struct kfeatures {
 
 /*
  * The programs of the open skeleton this kernel loads (modes.c, from the
- * skeleton's typed pointers): with bpf_loop, or the `_bl` variant where
+ * skeleton's typed pointers): with bpf_loop, or the `_noloop` variant where
  * the kernel has none (kfeatures.loop; loop_sock for the sock_addr ones).
  */
 struct kprogs {

@@ -32,7 +32,7 @@ struct prog_pair {
 	struct bpf_program *loop, *noloop;
 };
 
-#define PAIR(skel, name) { (skel)->progs.name, (skel)->progs.name##_bl }
+#define PAIR(skel, name) { (skel)->progs.name, (skel)->progs.name##_noloop }
 
 static struct bpf_program *pick(struct prog_pair p, bool loop)
 {
