@@ -35,9 +35,18 @@ $(OUT)/vmlinux.h:
 	@mkdir -p $(OUT)
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
-# header dependencies from the compiler (-MMD), like the user side's
-$(OUT)/cactus.bpf.o: bpf/cactus.bpf.c $(OUT)/vmlinux.h
-	$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(OUT)/cactus.bpf.d -c $< -o $@
+# header dependencies from the compiler (-MMD), like the user side's; the
+# programs twice, with bpf_loop and without (-DCACTUS_NOLOOP: the _noloop
+# variants, bpf/compat.h), linked into one object
+$(OUT)/cactus.loop.bpf.o: bpf/cactus.bpf.c $(OUT)/vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(OUT)/cactus.loop.bpf.d -c $< -o $@
+
+$(OUT)/cactus.noloop.bpf.o: bpf/cactus.bpf.c $(OUT)/vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) -DCACTUS_NOLOOP -MMD -MP -MF $(OUT)/cactus.noloop.bpf.d -c $< -o $@
+
+# (the objects only: a build/cactus.bpf.d of an older tree lists headers)
+$(OUT)/cactus.bpf.o: $(OUT)/cactus.loop.bpf.o $(OUT)/cactus.noloop.bpf.o
+	$(BPFTOOL) gen object $@ $(filter %.bpf.o,$^)
 
 $(OUT)/cactus.skel.h: $(OUT)/cactus.bpf.o
 	$(BPFTOOL) gen skeleton $< name cactus_bpf > $@.tmp && mv $@.tmp $@

@@ -20,7 +20,10 @@
  * emitting a record; kill.h kill rules at entry; deny.h network and file
  * deny; lifecycle.h a container's init exit and cgroup removal. This file
  * holds every program: the attach flavours, the lifecycle programs, then the
- * deny programs.
+ * deny programs. It is compiled twice (compat.h): with bpf_loop, and without
+ * (CACTUS_NOLOOP: programs named <name>_noloop). A program that does not
+ * loop is in the first object only; the LSM walk programs, for kernels
+ * without bpf_loop, in the second only.
  */
 #include "base.h"
 #include "capture.h"
@@ -34,18 +37,19 @@
 #include "sysconf.h"
 #include "task.h"
 
+#ifndef CACTUS_NOLOOP
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
+#endif
 
 /* Set by user space for a fraction of a second at start-up (src/calibrate.c). */
-volatile __u32 calibrating;
+volatile __u32 calibrating __weak;
 
 /*
  * @tp_args: the tracepoint record's argument array (read only once the task
  * is known to be watched), or NULL to take the arguments from @regs (the
  * user registers).
  */
-static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_regs *regs,
-				    bool loop)
+static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_regs *regs)
 {
 	const struct syscall_conf *c = traced(nr);
 	struct task_struct *task;
@@ -66,11 +70,11 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 		return 0;
 	task = current_task();
 	if (!task_ns(task, &key, &level)) {
-		if (c->flags & SC_NSCHANGE)
+		if (c->flags & SCF_NSCHANGE)
 			ns_enter_note(task);
 		return 0;
 	}
-	if (!(c->flags & SC_TRACED))
+	if (!(c->flags & SCF_TRACED))
 		return 0;
 	st = stash_of(task, true);
 	if (!st) {
@@ -90,10 +94,10 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 	st->level = level;
 	st->known = known;
 	st->exec_len = 0;
-	learn_cgroup(task, &key, cg, st, loop);
+	learn_cgroup(task, &key, cg, st);
 	/* the runtime's set-up is not the workload: no kill rule fires on it */
-	st->kill_rule = st->setup ? 0 : enforce_kill(task, c, nr, st->args, cg, loop);
-	if (c->flags & SC_NORET) {
+	st->kill_rule = st->setup ? 0 : enforce_kill(task, c, nr, st->args, cg);
+	if (c->flags & SCF_NORET) {
 		/* exit/exit_group: there is no sys_exit to wait for */
 		struct cactus_event *e = event_begin();
 
@@ -123,7 +127,7 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 
 /* @regs: the user registers saved at syscall entry, or NULL if the hook
  * does not have them (then they are found from the task, only if needed). */
-static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool loop)
+static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs)
 {
 	const struct syscall_conf *c = traced(nr);
 	struct task_struct *task;
@@ -140,9 +144,9 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	/* host task: done after a few loads, unless this syscall can move it
 	 * out of a container's namespaces (setns, unshare) */
 	in_ct = task_ns(task, &key, &level);
-	if (c->flags & SC_NSCHANGE) {
+	if (c->flags & SCF_NSCHANGE) {
 		ns_exit_check(task, ret, in_ct);
-		if (!(c->flags & SC_TRACED))
+		if (!(c->flags & SCF_TRACED))
 			return 0;
 	} else if (!in_ct) {
 		return 0;
@@ -153,11 +157,11 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	/* set-up is the task's state now, whether or not entry was seen (a
 	 * host task's setns that just moved it into a container) */
 	setup = st && st->setup;
-	if (st && st->nr >= 0 && st->nr != nr && (c->flags & SC_EXEC)) {
+	if (st && st->nr >= 0 && st->nr != nr && (c->flags & SCF_EXEC)) {
 		/* a successful execveat leaves sys_exit with execve's number */
 		const struct syscall_conf *c2 = traced(st->nr);
 
-		if (c2 && (c2->flags & SC_EXEC)) {
+		if (c2 && (c2->flags & SCF_EXEC)) {
 			nr = st->nr;
 			c = c2;
 		}
@@ -199,12 +203,12 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 	if (setup)
 		e->flags |= EF_SETUP;
 	fill_task(e, task, &key, level, cg);
-	read_details(e, task, c, st, loop);
+	read_details(e, task, c, st);
 	/* an open judged by the file it opened (any spelling, hard links):
 	 * killed before it returns to user space with the fd */
-	if ((c->flags & SC_ENFORCE) && (e->flags & EF_RESOLVED) && st && !setup &&
+	if ((c->flags & SCF_ENFORCE) && (e->flags & EF_RESOLVED) && st && !setup &&
 	    !e->kill_rule) {
-		e->kill_rule = enforce_kill_file(cg, nr, record_str(e, STR_PATH), e, loop);
+		e->kill_rule = enforce_kill_file(cg, nr, record_str(e, STR_PATH), e);
 		if (e->kill_rule)
 			e->flags |= EF_KILLED;
 	}
@@ -217,7 +221,7 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs, bool
 /*
  * Attach flavours. All feed on_enter/on_exit; user space loads one flavour
  * (src/kernel chooses, --attach forces), in one of two variants: with
- * bpf_loop (5.17+), or `_bl` with loops of a constant bound (compat.h).
+ * bpf_loop (5.17+), or `_noloop` with loops of a constant bound (compat.h).
  */
 
 /* tracepoint: the record layout, the same for every syscall. */
@@ -238,9 +242,9 @@ struct syscall_exit_ctx {
 
 /* fentry/fexit and kprobe entry: nr and arguments from the user registers
  * (the sys_ function's one argument). */
-static __always_inline int enter_user_regs(const struct pt_regs *regs, bool loop)
+static __always_inline int enter_user_regs(const struct pt_regs *regs)
 {
-	return on_enter(BPF_CORE_READ(regs, orig_ax), NULL, (struct pt_regs *)regs, loop);
+	return on_enter(BPF_CORE_READ(regs, orig_ax), NULL, (struct pt_regs *)regs);
 }
 
 /* The sys_ function's argument, or the task's saved registers where the
@@ -252,73 +256,78 @@ static __always_inline struct pt_regs *fentry_regs(unsigned long long *ctx)
 	return (struct pt_regs *)ctx[0];
 }
 
-#define SYSCALL_PROGS(sfx, loop)                                                        \
-/* tp_btf (5.5+): one dispatcher on every syscall, direct loads from pt_regs. */       \
-SEC("tp_btf/sys_enter")                                                                \
-int BPF_PROG(cactus_enter_btf##sfx, struct pt_regs *regs, long id)                      \
-{                                                                                      \
-	return on_enter(id, NULL, regs, loop);                                         \
-}                                                                                      \
-SEC("tp_btf/sys_exit")                                                                 \
-int BPF_PROG(cactus_exit_btf##sfx, struct pt_regs *regs, long ret)                      \
-{                                                                                      \
-	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs, loop);                 \
-}                                                                                      \
-/* raw_tp (4.17+): the same dispatcher, for kernels without tp_btf. */                 \
-SEC("raw_tp/sys_enter")                                                                \
-int BPF_PROG(cactus_enter_raw##sfx, struct pt_regs *regs, long id)                      \
-{                                                                                      \
-	return on_enter(id, NULL, regs, loop);                                         \
-}                                                                                      \
-SEC("raw_tp/sys_exit")                                                                 \
-int BPF_PROG(cactus_exit_raw##sfx, struct pt_regs *regs, long ret)                      \
-{                                                                                      \
-	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs, loop);                 \
-}                                                                                      \
-/* tracepoint: attached by user space to syscalls:sys_enter_<name> and            \
- * sys_exit_<name> of each traced syscall only: untraced syscalls run no BPF. */        \
-SEC("tracepoint")                                                                      \
-int cactus_enter_tp##sfx(struct syscall_enter_ctx *ctx)                                \
-{                                                                                      \
-	return on_enter(ctx->nr, ctx->args, NULL, loop);                               \
-}                                                                                      \
-SEC("tracepoint")                                                                      \
-int cactus_exit_tp##sfx(struct syscall_exit_ctx *ctx)                                  \
-{                                                                                      \
-	return on_exit(ctx->nr, ctx->ret, NULL, loop);                                 \
-}                                                                                      \
-/* fentry/fexit (5.5+): loaded against one sys_ function, the verified            \
- * instructions cloned for every other traced one (src/kernel/fentry.c). */             \
-SEC("fentry")                                                                          \
-int cactus_enter_fentry##sfx(unsigned long long *ctx)                                  \
-{                                                                                      \
-	return enter_user_regs(fentry_regs(ctx), loop);                                \
-}                                                                                      \
-SEC("fexit")                                                                           \
-int cactus_exit_fexit##sfx(unsigned long long *ctx)                                    \
-{                                                                                      \
-	struct pt_regs *regs = fentry_regs(ctx);                                       \
-                                                                                       \
-	return on_exit(BPF_CORE_READ(regs, orig_ax), (long)ctx[1], regs, loop);         \
-}                                                                                      \
-/* kprobe/kretprobe, as in the paper: attached by user space per sys_ function. */     \
-SEC("kprobe")                                                                          \
-int BPF_KPROBE(cactus_enter_kp##sfx, const struct pt_regs *regs)                        \
-{                                                                                      \
-	return enter_user_regs(regs, loop);                                            \
-}                                                                                      \
-/* The kretprobe has only the return value: nr and (if needed) arguments come     \
- * from the task's saved user registers. */                                            \
-SEC("kretprobe")                                                                       \
-int BPF_KRETPROBE(cactus_exit_kp##sfx, long ret)                                       \
-{                                                                                      \
-	struct pt_regs *regs = current_pt_regs(current_task());                        \
-                                                                                       \
-	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs, loop);                 \
+/* tp_btf (5.5+): one dispatcher on every syscall, direct loads from pt_regs. */
+SEC("tp_btf/sys_enter")
+int VARIANT_PROG(cactus_enter_btf, struct pt_regs *regs, long id)
+{
+	return on_enter(id, NULL, regs);
 }
 
-SYSCALL_PROGS(, true)
-SYSCALL_PROGS(_bl, false)
+SEC("tp_btf/sys_exit")
+int VARIANT_PROG(cactus_exit_btf, struct pt_regs *regs, long ret)
+{
+	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs);
+}
+
+/* raw_tp (4.17+): the same dispatcher, for kernels without tp_btf. */
+SEC("raw_tp/sys_enter")
+int VARIANT_PROG(cactus_enter_raw, struct pt_regs *regs, long id)
+{
+	return on_enter(id, NULL, regs);
+}
+
+SEC("raw_tp/sys_exit")
+int VARIANT_PROG(cactus_exit_raw, struct pt_regs *regs, long ret)
+{
+	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs);
+}
+
+/* tracepoint: attached by user space to syscalls:sys_enter_<name> and
+ * sys_exit_<name> of each traced syscall only: untraced syscalls run no BPF. */
+SEC("tracepoint")
+int VARIANT(cactus_enter_tp)(struct syscall_enter_ctx *ctx)
+{
+	return on_enter(ctx->nr, ctx->args, NULL);
+}
+
+SEC("tracepoint")
+int VARIANT(cactus_exit_tp)(struct syscall_exit_ctx *ctx)
+{
+	return on_exit(ctx->nr, ctx->ret, NULL);
+}
+
+/* fentry/fexit (5.5+): loaded against one sys_ function, the verified
+ * instructions cloned for every other traced one (src/kernel/fentry.c). */
+SEC("fentry")
+int VARIANT(cactus_enter_fentry)(unsigned long long *ctx)
+{
+	return enter_user_regs(fentry_regs(ctx));
+}
+
+SEC("fexit")
+int VARIANT(cactus_exit_fexit)(unsigned long long *ctx)
+{
+	struct pt_regs *regs = fentry_regs(ctx);
+
+	return on_exit(BPF_CORE_READ(regs, orig_ax), (long)ctx[1], regs);
+}
+
+/* kprobe/kretprobe, as in the paper: attached by user space per sys_ function. */
+SEC("kprobe")
+int VARIANT_KPROBE(cactus_enter_kp, const struct pt_regs *regs)
+{
+	return enter_user_regs(regs);
+}
+
+/* The kretprobe has only the return value: nr and (if needed) arguments come
+ * from the task's saved user registers. */
+SEC("kretprobe")
+int VARIANT_KRETPROBE(cactus_exit_kp, long ret)
+{
+	struct pt_regs *regs = current_pt_regs(current_task());
+
+	return on_exit(BPF_CORE_READ(regs, orig_ax), ret, regs);
+}
 
 /*
  * Limit of the fentry and kprobe flavours: a syscall refused before dispatch
@@ -328,24 +337,20 @@ SYSCALL_PROGS(_bl, false)
  */
 
 /*
- * Lifecycle programs (lifecycle.h, procs.h): attached in every mode.
+ * Lifecycle programs (lifecycle.h, procs.h): attached in every mode. Only
+ * exec's walks a path, and comes in both variants.
  */
+SEC("tp_btf/sched_process_exec")
+int VARIANT_PROG(cactus_task_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return active() ? on_exec(bprm) : 0;
+}
+
+#ifndef CACTUS_NOLOOP
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(cactus_task_fork, struct task_struct *parent, struct task_struct *child)
 {
 	return active() ? on_fork(parent, child) : 0;
-}
-
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(cactus_task_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
-{
-	return active() ? on_exec(bprm, true) : 0;
-}
-
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(cactus_task_exec_bl, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
-{
-	return active() ? on_exec(bprm, false) : 0;
 }
 
 SEC("raw_tp/sched_process_exit")
@@ -359,6 +364,7 @@ int BPF_PROG(cactus_cgroup_rmdir, struct cgroup *cgrp, const char *path)
 {
 	return active() ? on_cgroup_rmdir(cgrp) : 0;
 }
+#endif
 
 /*
  * Deny programs (deny.h): a syscall of a container fails with EPERM.
@@ -366,32 +372,32 @@ int BPF_PROG(cactus_cgroup_rmdir, struct cgroup *cgrp, const char *path)
  * network deny rule exists; the LSM ones (5.7+, `bpf` in the kernel's LSM
  * list; sleepable for bpf_d_path) when deny_paths has an entry.
  */
-#define SOCK_PROGS(sfx, loop)                                                          \
-SEC("cgroup/connect4")                                                                 \
-int cactus_deny_connect4##sfx(struct bpf_sock_addr *ctx)                               \
-{                                                                                      \
-	/* not live: the live agent's program decides */                               \
-	return active() ? sock_verdict(ctx, AF_INET, DR_CONNECT, loop) : 1;            \
-}                                                                                      \
-SEC("cgroup/connect6")                                                                 \
-int cactus_deny_connect6##sfx(struct bpf_sock_addr *ctx)                               \
-{                                                                                      \
-	return active() ? sock_verdict(ctx, AF_INET6, DR_CONNECT, loop) : 1;           \
-}                                                                                      \
-SEC("cgroup/bind4")                                                                    \
-int cactus_deny_bind4##sfx(struct bpf_sock_addr *ctx)                                  \
-{                                                                                      \
-	return active() ? sock_verdict(ctx, AF_INET, DR_BIND, loop) : 1;               \
-}                                                                                      \
-SEC("cgroup/bind6")                                                                    \
-int cactus_deny_bind6##sfx(struct bpf_sock_addr *ctx)                                  \
-{                                                                                      \
-	return active() ? sock_verdict(ctx, AF_INET6, DR_BIND, loop) : 1;              \
+SEC("cgroup/connect4")
+int VARIANT(cactus_deny_connect4)(struct bpf_sock_addr *ctx)
+{
+	/* not live: the live agent's program decides */
+	return active() ? sock_verdict(ctx, AF_INET, DR_CONNECT) : 1;
 }
 
-SOCK_PROGS(, true)
-SOCK_PROGS(_bl, false)
+SEC("cgroup/connect6")
+int VARIANT(cactus_deny_connect6)(struct bpf_sock_addr *ctx)
+{
+	return active() ? sock_verdict(ctx, AF_INET6, DR_CONNECT) : 1;
+}
 
+SEC("cgroup/bind4")
+int VARIANT(cactus_deny_bind4)(struct bpf_sock_addr *ctx)
+{
+	return active() ? sock_verdict(ctx, AF_INET, DR_BIND) : 1;
+}
+
+SEC("cgroup/bind6")
+int VARIANT(cactus_deny_bind6)(struct bpf_sock_addr *ctx)
+{
+	return active() ? sock_verdict(ctx, AF_INET6, DR_BIND) : 1;
+}
+
+#ifndef CACTUS_NOLOOP
 SEC("lsm.s/file_open")
 int BPF_PROG(cactus_deny_open, struct file *file, int ret)
 {
@@ -407,8 +413,9 @@ int BPF_PROG(cactus_deny_exec, struct linux_binprm *bprm, int ret)
 		return ret;
 	return deny_path(&bprm->file->f_path, true) ? -EPERM : 0;
 }
-
-/* Where LSM hooks may not sleep nor call bpf_d_path (before 5.11): the walk. */
+#else
+/* Where LSM hooks may not sleep nor call bpf_d_path (before 5.11, so without
+ * bpf_loop): the walk. */
 SEC("lsm/file_open")
 int BPF_PROG(cactus_deny_open_walk, struct file *file, int ret)
 {
@@ -424,3 +431,4 @@ int BPF_PROG(cactus_deny_exec_walk, struct linux_binprm *bprm, int ret)
 		return ret;
 	return deny_path(&bprm->file->f_path, false) ? -EPERM : 0;
 }
+#endif

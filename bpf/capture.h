@@ -17,8 +17,8 @@
 
 /* Wake the consumer at most once per this many ns per CPU, unless the ring
  * fills past wake_bytes: a wake-up costs microseconds per event. */
-const volatile __u64 wake_interval_ns = 1000000;
-const volatile __u64 wake_bytes = 1 << 20;
+const volatile __u64 wake_interval_ns __weak = 1000000;
+const volatile __u64 wake_bytes __weak = 1 << 20;
 
 /* The per-CPU scratch record, emptied, or NULL. */
 static __always_inline struct cactus_event *event_begin(void)
@@ -229,7 +229,7 @@ static __always_inline bool is_relative(struct cactus_event *e, int slot)
  * not there (closed by another thread meanwhile): the spelling is used.
  */
 static __always_inline bool resolve_opened(struct cactus_event *e, struct task_struct *task,
-					   const struct syscall_conf *c, bool loop)
+					   const struct syscall_conf *c)
 {
 	struct file *f = task_fd_file(task, e->ret);
 	struct inode *inode;
@@ -239,14 +239,14 @@ static __always_inline bool resolve_opened(struct cactus_event *e, struct task_s
 		return false;
 	if (append_user_str(e, STR_BASE, (void *)arg(e->args, c->path_arg)) < 0)
 		count(STAT_READ_ERR);
-	append_task_path(e, WALK_SCRATCH, STR_PATH, task, &fp, loop);
+	append_task_path(e, WALK_SCRATCH, STR_PATH, task, &fp);
 	set_file_id(e, inode);
 	e->flags |= EF_RESOLVED;
 	return true;
 }
 
 static __always_inline void read_details(struct cactus_event *e, struct task_struct *task,
-					 const struct syscall_conf *c, struct stash *st, bool loop)
+					 const struct syscall_conf *c, struct stash *st)
 {
 	__u64 *a = e->args;
 	int dir_slot = STR_BASE;
@@ -255,7 +255,7 @@ static __always_inline void read_details(struct cactus_event *e, struct task_str
 
 	switch (c->kind) {
 	case CK_PATH:
-		if ((c->flags & SC_OPEN) && e->ret >= 0 && resolve_opened(e, task, c, loop))
+		if ((c->flags & SCF_OPEN) && e->ret >= 0 && resolve_opened(e, task, c))
 			break;
 		if (append_user_str(e, STR_PATH, (void *)arg(a, c->path_arg)) < 0)
 			count(STAT_READ_ERR);
@@ -266,7 +266,7 @@ static __always_inline void read_details(struct cactus_event *e, struct task_str
 		break;
 	case CK_FD:
 		/* close: the descriptor is gone by sys_exit (unless it failed) */
-		if (e->ret < 0 || !(c->flags & SC_FD_GONE)) {
+		if (e->ret < 0 || !(c->flags & SCF_FD_GONE)) {
 			walk = dir_of(task, arg_fd(a, c->fd_arg), &dir);
 			dir_slot = STR_PATH;
 		}
@@ -288,7 +288,7 @@ static __always_inline void read_details(struct cactus_event *e, struct task_str
 		break;
 	}
 	if (walk)
-		append_task_path(e, WALK_SCRATCH, dir_slot, task, &dir, loop);
+		append_task_path(e, WALK_SCRATCH, dir_slot, task, &dir);
 }
 
 /* "parent/leaf" of the task's cgroup v2, for a cgroup user space does not
@@ -327,13 +327,13 @@ static __always_inline void append_cgroup_name(struct cactus_event *e, struct ta
  * when. Losses to a full ring are told the same way. Set before load from
  * the ring size (src/kernel).
  */
-const volatile __u64 pressure_bytes = 8 << 20;
-const volatile __u32 budget_bytes = 2 << 20;
-const volatile __u64 budget_window_bytes = 4 << 20;
+const volatile __u64 pressure_bytes __weak = 8 << 20;
+const volatile __u32 budget_bytes __weak = 2 << 20;
+const volatile __u64 budget_window_bytes __weak = 4 << 20;
 
 /* Containers with an unreported loss (a hint, updated without atomics'
  * results, which 5.10 lacks: while 0, no record looks its budget up). */
-volatile __u32 gaps_pending;
+volatile __u32 gaps_pending __weak;
 
 static __always_inline struct budget *budget_of(__u64 cg, bool create)
 {

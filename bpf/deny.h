@@ -20,7 +20,7 @@
 #include "task.h"
 
 /* Number of rules in deny_rules, set before load. */
-const volatile __u32 n_deny_rules = 0;
+const volatile __u32 n_deny_rules __weak = 0;
 
 static __always_inline bool is_hex(char ch)
 {
@@ -85,7 +85,7 @@ static long learn_rule_step(__u32 i, struct learn_ctx *l)
  * host cgroup, and denying that cgroup would deny the host.
  */
 static __always_inline void learn_cgroup(struct task_struct *task, const struct ns_key *key,
-					 __u64 cg, struct stash *st, bool loop)
+					 __u64 cg, struct stash *st)
 {
 	struct learn_ctx l = { .cg = cg };
 
@@ -100,14 +100,7 @@ static __always_inline void learn_cgroup(struct task_struct *task, const struct 
 	}
 	if (key->pid_ns != host_pid_ns &&
 	    container_cgroup_name(KREAD(task, cgroups, dfl_cgrp, kn, name))) {
-		if (loop) {
-			bpf_loop(CACTUS_MAX_KRULES, learn_rule_step, &l, 0);
-		} else {
-			for (__u32 i = 0; i < CACTUS_MAX_KRULES && i < n_deny_rules; i++) {
-				if (learn_rule_step(i, &l))
-					break;
-			}
-		}
+		LOOP(CACTUS_MAX_KRULES, n_deny_rules, learn_rule_step, &l);
 	}
 	/* mask 0 caches "not a container" (user space may correct it) */
 	if (!bpf_map_update_elem(&container_cgroups, &cg, &l.mask, BPF_NOEXIST))
@@ -140,7 +133,8 @@ static __always_inline bool addr_in(const __u8 *have, const struct deny_rule *r,
 	return true;
 }
 
-static long deny_rule_step(__u32 i, struct deny_ctx *d)
+/* Deny rule @i against @d (a LOOP callback, compat.h): 1 stops the loop. */
+static __noinline long deny_rule_step(__u32 i, struct deny_ctx *d)
 {
 	struct deny_rule *r = bpf_map_lookup_elem(&deny_rules, &i);
 	bool port_ok;
@@ -163,8 +157,7 @@ static long deny_rule_step(__u32 i, struct deny_ctx *d)
 }
 
 /* 1: allow, 0: deny (the syscall fails with EPERM). */
-static __always_inline int sock_verdict(struct bpf_sock_addr *ctx, __u8 family, __u8 op,
-					bool loop)
+static __always_inline int sock_verdict(struct bpf_sock_addr *ctx, __u8 family, __u8 op)
 {
 	__u64 cg = bpf_get_current_cgroup_id();
 	struct deny_ctx d = { .family = family, .op = op };
@@ -187,14 +180,7 @@ static __always_inline int sock_verdict(struct bpf_sock_addr *ctx, __u8 family, 
 		ip6[3] = ctx->user_ip6[3];
 		__builtin_memcpy(d.addr, ip6, 16);
 	}
-	if (loop) {
-		bpf_loop(CACTUS_MAX_KRULES, deny_rule_step, &d, 0);
-	} else {
-		for (__u32 i = 0; i < CACTUS_MAX_KRULES && i < n_deny_rules; i++) {
-			if (deny_rule_step(i, &d))
-				break;
-		}
-	}
+	LOOP(CACTUS_MAX_KRULES, n_deny_rules, deny_rule_step, &d);
 	if (!d.hit)
 		return 1;
 	count(STAT_DENIES);
@@ -244,7 +230,7 @@ static __always_inline bool deny_path(const struct path *path, bool d_path)
 		b->s.e.flags = 0;
 		record_clear_strs(&b->s.e);
 		bpf_core_read(&p, sizeof(p), path);
-		append_task_path(&b->s.e, WALK_LSM, STR_PATH, task, &p, false);
+		append_task_path(&b->s.e, WALK_LSM, STR_PATH, task, &p);
 		if (b->s.e.flags & EF_TRUNCATED)
 			return false;
 		__builtin_memset(&b->key, 0, sizeof(b->key));

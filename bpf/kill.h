@@ -15,7 +15,7 @@
 #include "sysconf.h"
 
 /* Number of rules in kill_rules, set before load. */
-const volatile __u32 n_kill_rules = 0;
+const volatile __u32 n_kill_rules __weak = 0;
 
 struct kill_ctx {
 	struct kill_facts f;       /* maps.h */
@@ -51,7 +51,8 @@ static __always_inline bool str_match(const char *have, const struct kill_rule *
 	return false;
 }
 
-static long kill_rule_step(__u32 i, struct kill_ctx *k)
+/* Kill rule @i against @k (a LOOP callback, compat.h): 1 stops the loop. */
+static __noinline long kill_rule_step(__u32 i, struct kill_ctx *k)
 {
 	struct scope_key sk = { .cgroup_id = k->f.cg, .idx = i };
 	struct kill_rule *r = bpf_map_lookup_elem(&kill_rules, &i);
@@ -75,9 +76,10 @@ static long kill_rule_step(__u32 i, struct kill_ctx *k)
 	return 1;
 }
 
-/* The `_bl` rule loop: a global function, verified once (maps.h, kill_in).
- * Index + 1 of the first rule that matches, else 0. */
-__noinline int kill_rules_bl(void)
+#ifdef CACTUS_NOLOOP
+/* The rule loop without bpf_loop: a global function, verified once (maps.h,
+ * kill_in). Index + 1 of the first rule that matches, else 0. */
+__noinline int kill_rules_noloop(void)
 {
 	__u32 zero = 0;
 	struct kill_in *in = bpf_map_lookup_elem(&kill_in, &zero);
@@ -87,30 +89,37 @@ __noinline int kill_rules_bl(void)
 		return 0;
 	k.f = in->f;
 	k.path = in->has_path ? in->path : NULL;
-	for (__u32 i = 0; i < CACTUS_MAX_KRULES && i < n_kill_rules; i++) {
-		if (kill_rule_step(i, &k))
-			break;
-	}
+	LOOP(CACTUS_MAX_KRULES, n_kill_rules, kill_rule_step, &k);
 	return k.hit;
 }
 
-/* Every kill rule against @k (bpf_loop, else the global function above);
- * the first that matches kills. Its index + 1, else 0. */
-static __always_inline __u32 kill_rules_run(struct kill_ctx *k, bool loop)
+/* Every kill rule against @k, by the global function above: its input
+ * through kill_in. */
+static __always_inline void kill_rules_match(struct kill_ctx *k)
 {
-	if (loop) {
-		bpf_loop(CACTUS_MAX_KRULES, kill_rule_step, k, 0);
-	} else {
-		__u32 zero = 0;
-		struct kill_in *in = bpf_map_lookup_elem(&kill_in, &zero);
+	__u32 zero = 0;
+	struct kill_in *in = bpf_map_lookup_elem(&kill_in, &zero);
 
-		if (!in)
-			return 0;
-		in->f = k->f;
-		in->has_path = k->path && bpf_probe_read_kernel_str(in->path, sizeof(in->path),
-								    k->path) > 0;
-		k->hit = kill_rules_bl();
-	}
+	if (!in)
+		return;
+	in->f = k->f;
+	in->has_path = k->path && bpf_probe_read_kernel_str(in->path, sizeof(in->path),
+							    k->path) > 0;
+	k->hit = kill_rules_noloop();
+}
+#else
+/* Every kill rule against @k, inline: bpf_loop verifies the step once. */
+static __always_inline void kill_rules_match(struct kill_ctx *k)
+{
+	LOOP(CACTUS_MAX_KRULES, n_kill_rules, kill_rule_step, k);
+}
+#endif
+
+/* Every kill rule against @k; the first that matches kills. Its index + 1,
+ * else 0. */
+static __always_inline __u32 kill_rules_run(struct kill_ctx *k)
+{
+	kill_rules_match(k);
 	if (!k->hit)
 		return 0;
 	bpf_send_signal(SIGKILL);
@@ -124,8 +133,7 @@ static __always_inline __u32 kill_rules_run(struct kill_ctx *k, bool loop)
  * Built in the per-CPU scratch record, which is free at syscall entry.
  */
 static __always_inline const char *enforce_path(struct cactus_event *e, struct task_struct *task,
-						const struct syscall_conf *c, const __u64 *args,
-						bool loop)
+						const struct syscall_conf *c, const __u64 *args)
 {
 	const char *p;
 
@@ -141,7 +149,7 @@ static __always_inline const char *enforce_path(struct cactus_event *e, struct t
 
 		if (!dir_of(task, arg_fd(args, c->dirfd_arg), &dir))
 			return NULL;
-		append_task_path(e, WALK_SCRATCH, STR_BASE, task, &dir, loop);
+		append_task_path(e, WALK_SCRATCH, STR_BASE, task, &dir);
 		/* base + '/' + relative path, as one string */
 		off = e->data_len - 1; /* over the base's NUL */
 		if (off > CACTUS_DATA_MAX - CACTUS_STR_MAX - 2)
@@ -161,7 +169,7 @@ static __always_inline const char *enforce_path(struct cactus_event *e, struct t
  * kills), else 0.
  */
 static __always_inline __u32 enforce_kill_file(__u64 cg, long nr, const char *path,
-					       const struct cactus_event *e, bool loop)
+					       const struct cactus_event *e)
 {
 	struct kill_ctx k = { .f = { .cg = cg, .nr = (__u32)nr }, .path = path };
 	struct file_id id = { .ino = e->file_ino, .dev = e->file_dev };
@@ -172,27 +180,27 @@ static __always_inline __u32 enforce_kill_file(__u64 cg, long nr, const char *pa
 	mask = bpf_map_lookup_elem(&file_ids, &id);
 	if (mask)
 		k.f.fid_mask = *mask;
-	return kill_rules_run(&k, loop);
+	return kill_rules_run(&k);
 }
 
 /* At entry, from the arguments. Index + 1 of the kill rule that matched (and
  * kills), else 0. */
 static __always_inline __u32 enforce_kill(struct task_struct *task, const struct syscall_conf *c,
-					  long nr, const __u64 *args, __u64 cg, bool loop)
+					  long nr, const __u64 *args, __u64 cg)
 {
 	struct kill_ctx k = { .f = { .cg = cg, .nr = (__u32)nr } };
 	struct cactus_event *e;
 	__u32 zero = 0;
 	struct scratch *s;
 
-	if (!n_kill_rules || !(c->flags & SC_ENFORCE) || !kill_covers(nr))
+	if (!n_kill_rules || !(c->flags & SCF_ENFORCE) || !kill_covers(nr))
 		return 0;
 	s = bpf_map_lookup_elem(&scratch, &zero);
 	if (!s)
 		return 0;
 	e = &s->e;
 	if (c->kind == CK_PATH || c->kind == CK_EXEC)
-		k.path = enforce_path(e, task, c, args, loop);
+		k.path = enforce_path(e, task, c, args);
 	if (c->kind == CK_SOCKADDR) {
 		struct { __u16 family; __u16 port; } sa = {};
 
@@ -202,7 +210,7 @@ static __always_inline __u32 enforce_kill(struct task_struct *task, const struct
 			k.f.has_port = 1;
 		}
 	}
-	return kill_rules_run(&k, loop);
+	return kill_rules_run(&k);
 }
 
 #endif

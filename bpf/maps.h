@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Every map of the kernel side, declared once. */
+/* Every map of the kernel side, declared once (__weak: one map for both
+ * variants of the programs, compat.h). */
 #ifndef CACTUS_BPF_MAPS_H
 #define CACTUS_BPF_MAPS_H
 
@@ -12,7 +13,7 @@ struct {
 	__uint(max_entries, CACTUS_MAX_SYSCALLS);
 	__type(key, __u32);
 	__type(value, struct syscall_conf);
-} syscall_conf SEC(".maps");
+} syscall_conf __weak SEC(".maps");
 
 /* cgroup v2 id of cgroups user space knows -> WATCH_KNOWN or WATCH_IGNORE.
  * A task in a container's namespaces whose cgroup is absent is watched too
@@ -25,7 +26,7 @@ struct {
 	__uint(max_entries, 8192);
 	__type(key, __u64);
 	__type(value, __u8);
-} cgroup_watch SEC(".maps");
+} cgroup_watch __weak SEC(".maps");
 
 /* What sys_enter saw, per thread, until sys_exit. An entry is reused by
  * the thread's next syscall (no delete per syscall); `nr` tells a stale entry
@@ -61,7 +62,7 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
 	__type(value, struct stash);
-} stash_tls SEC(".maps");
+} stash_tls __weak SEC(".maps");
 
 /* The stash in an LRU hash by thread id (entries of dead threads age out):
  * for fentry/kprobe, where task storage fails on 6.1. User space shrinks it
@@ -71,7 +72,7 @@ struct {
 	__uint(max_entries, 8192);
 	__type(key, __u32);
 	__type(value, struct stash);
-} stash SEC(".maps");
+} stash __weak SEC(".maps");
 
 /* Per-CPU buffer an event is built in before it is copied into the ring with
  * its real (variable) length. The slack lets the verifier see every string
@@ -86,13 +87,13 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct scratch);
-} scratch SEC(".maps");
+} scratch __weak SEC(".maps");
 
 /* Events to user space. Size set by user space (--ring-size). */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 << 20);
-} events SEC(".maps");
+} events __weak SEC(".maps");
 
 /* Counters (enum cactus_stat), per CPU: drops are never silent. */
 struct {
@@ -100,7 +101,7 @@ struct {
 	__uint(max_entries, STAT_NSTATS);
 	__type(key, __u32);
 	__type(value, __u64);
-} stats SEC(".maps");
+} stats __weak SEC(".maps");
 
 /* Per CPU: when this CPU last woke the consumer (CLOCK_MONOTONIC ns). */
 struct {
@@ -108,15 +109,15 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u64);
-} last_wake SEC(".maps");
+} last_wake __weak SEC(".maps");
 
-/* Kill rules, checked at syscall entry for syscalls marked SC_ENFORCE. */
+/* Kill rules, checked at syscall entry for syscalls marked SCF_ENFORCE. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, CACTUS_MAX_KRULES);
 	__type(key, __u32);
 	__type(value, struct kill_rule);
-} kill_rules SEC(".maps");
+} kill_rules __weak SEC(".maps");
 
 /* The syscalls some kill rule names (written by user space with kill_rules,
  * a superset while they change). */
@@ -125,7 +126,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct kill_nrs);
-} kill_nrs SEC(".maps");
+} kill_nrs __weak SEC(".maps");
 
 /* Network deny rules, checked by the cgroup sock_addr programs. */
 struct {
@@ -133,7 +134,7 @@ struct {
 	__uint(max_entries, CACTUS_MAX_KRULES);
 	__type(key, __u32);
 	__type(value, struct deny_rule);
-} deny_rules SEC(".maps");
+} deny_rules __weak SEC(".maps");
 
 /* Which containers (by cgroup id) a rule scoped by container name/image
  * selects. Not LRU: an evicted entry would silently stop a kill rule; user
@@ -143,7 +144,7 @@ struct {
 	__uint(max_entries, 8192);
 	__type(key, struct scope_key);
 	__type(value, __u8);
-} rule_scope SEC(".maps");
+} rule_scope __weak SEC(".maps");
 
 /* cgroup v2 id of container tasks -> bitmask of deny rules that apply. The
  * sock_addr programs cannot see the task's namespaces, only its cgroup: the
@@ -157,7 +158,7 @@ struct {
 	__uint(max_entries, 8192);
 	__type(key, __u64);
 	__type(value, __u32);
-} container_cgroups SEC(".maps");
+} container_cgroups __weak SEC(".maps");
 
 /* BPF-LSM deny list: full paths (as the task sees them, NUL-padded) whose
  * open or exec fails with EPERM for watched tasks. Filled by user space
@@ -167,7 +168,7 @@ struct {
 	__uint(max_entries, 1024);
 	__type(key, struct deny_key);
 	__type(value, __u8);
-} deny_paths SEC(".maps");
+} deny_paths __weak SEC(".maps");
 
 /* Per CPU: the path the non-sleepable BPF-LSM variant builds (no bpf_d_path
  * in LSM hooks before 5.11, see deny.h) and its key. Not the tracing
@@ -182,12 +183,12 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct lsm_buf);
-} lsm_buf SEC(".maps");
+} lsm_buf __weak SEC(".maps");
 
 /*
  * Per CPU: the dentry walk's state (path.h), off the stack: a program's
  * stack and its calls' share 512 bytes, and the walk is a call of its own
- * in the `_bl` variants.
+ * in the `_noloop` variants.
  */
 #define NAME_INLINE 32 /* bytes of a dentry's inline name kept (path.h) */
 
@@ -215,10 +216,10 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct walk_state);
-} walk_state SEC(".maps");
+} walk_state __weak SEC(".maps");
 
 /*
- * Per CPU: the `_bl` kill-rule loop's input (kill.h). Without bpf_loop
+ * Per CPU: the `_noloop` kill-rule loop's input (kill.h). Without bpf_loop
  * (before 5.17) the loops are global functions, each verified once on its
  * own with scalar arguments only, instead of once for every state of every
  * caller (which exceeds the verifier's budget); what they need travels here.
@@ -243,7 +244,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct kill_in);
-} kill_in SEC(".maps");
+} kill_in __weak SEC(".maps");
 
 /* Records lost because the ring was full, per cgroup v2 id: user space says
  * which container lost how many, and removes the entry when it ends. When
@@ -253,7 +254,7 @@ struct {
 	__uint(max_entries, 8192);
 	__type(key, __u64);
 	__type(value, __u64);
-} drops_by_cgroup SEC(".maps");
+} drops_by_cgroup __weak SEC(".maps");
 
 /* A container's share of the ring while the ring is under pressure (more
  * than half full): records (bytes) written in the current window, and what
@@ -266,7 +267,7 @@ struct {
 	__uint(max_entries, 8192);
 	__type(key, __u64);
 	__type(value, struct budget);
-} budgets SEC(".maps");
+} budgets __weak SEC(".maps");
 
 /* Host threads in setns()/unshare() (procs.h): set at entry, read at exit
  * to tell a task that came from the host into a container. LRU: a lost entry
@@ -276,7 +277,7 @@ struct {
 	__uint(max_entries, 1024);
 	__type(key, __u32);
 	__type(value, __u8);
-} ns_entering SEC(".maps");
+} ns_entering __weak SEC(".maps");
 
 /* Files protected by kill rules with an exact path, by identity (the inode
  * under every name: hard links, symlinks, any spelling): user space stats each
@@ -286,7 +287,7 @@ struct {
 	__uint(max_entries, 16384);
 	__type(key, struct file_id);
 	__type(value, __u32);
-} file_ids SEC(".maps");
+} file_ids __weak SEC(".maps");
 
 /* Which agent's programs are live (see active() in base.h): one agent
  * adopting another's pinned maps attaches its programs first, then flips
@@ -297,10 +298,10 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct control);
-} control SEC(".maps");
+} control __weak SEC(".maps");
 
 /* This object's generation, set before load (src/kernel/pin.c). */
-const volatile __u32 my_gen = 1;
+const volatile __u32 my_gen __weak = 1;
 
 /* Are this object's programs the live ones? An array lookup (inlined by the
  * verifier): a few instructions. */
@@ -319,6 +320,6 @@ struct {
 	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, __u64);
-} calib SEC(".maps");
+} calib __weak SEC(".maps");
 
 #endif

@@ -115,7 +115,7 @@ static __always_inline struct dentry *dentry_up(struct walk_state *w, struct den
 }
 
 /* One step up: a dentry's parent, or across a mount to its mountpoint. */
-static long walk_up(__u32 i, struct walk_ctx *c)
+static __noinline long walk_up(__u32 i, struct walk_ctx *c)
 {
 	struct walk_state *w = c->w;
 	struct vfsmount *vfsmnt = w->vfsmnt;
@@ -153,7 +153,7 @@ static long walk_up(__u32 i, struct walk_ctx *c)
 }
 
 /* Writes component n-1-i ("/name"), so the string comes out root first. */
-static long walk_write(__u32 i, struct walk_ctx *c)
+static __noinline long walk_write(__u32 i, struct walk_ctx *c)
 {
 	struct walk_state *w = c->w;
 	struct cactus_event *e = c->e;
@@ -185,8 +185,7 @@ static long walk_write(__u32 i, struct walk_ctx *c)
 }
 
 /* The walk from @w (set up by append_path) into slot @slot of @e. */
-static __always_inline void walk_path(struct cactus_event *e, struct walk_state *w, int slot,
-				      bool loop)
+static __always_inline void walk_path(struct cactus_event *e, struct walk_state *w, int slot)
 {
 	struct walk_ctx c = { .w = w, .e = e };
 	__u32 off = e->data_len;
@@ -194,19 +193,8 @@ static __always_inline void walk_path(struct cactus_event *e, struct walk_state 
 	w->n = 0;
 	w->pos = off;
 	w->facts_of = NULL;
-	if (loop) {
-		bpf_loop(CACTUS_PATH_DEPTH + 8, walk_up, &c, 0);
-		bpf_loop(CACTUS_PATH_DEPTH, walk_write, &c, 0);
-	} else {
-		for (__u32 i = 0; i < CACTUS_PATH_DEPTH + 8; i++) {
-			if (walk_up(i, &c))
-				break;
-		}
-		for (__u32 i = 0; i < CACTUS_PATH_DEPTH; i++) {
-			if (walk_write(i, &c))
-				break;
-		}
-	}
+	LOOP(CACTUS_PATH_DEPTH + 8, CACTUS_PATH_DEPTH + 8, walk_up, &c);
+	LOOP(CACTUS_PATH_DEPTH, CACTUS_PATH_DEPTH, walk_write, &c);
 	if (w->pos == off) {
 		e->data[data_off(off)] = '/';
 		w->pos++;
@@ -234,9 +222,11 @@ static __always_inline struct cactus_event *walk_record(int buf)
 	}
 }
 
-/* The `_bl` walk: a global function, verified once (scalar arguments only;
- * the rest is in walk_state). Writes slot @slot of record @buf. */
-__noinline int path_walk_bl(int buf, int slot)
+#ifdef CACTUS_NOLOOP
+/* The walk without bpf_loop: a global function, verified once (scalar
+ * arguments only; the rest is in walk_state). Writes slot @slot of record
+ * @buf. */
+__noinline int path_walk_noloop(int buf, int slot)
 {
 	__u32 zero = 0;
 	struct walk_state *w = bpf_map_lookup_elem(&walk_state, &zero);
@@ -244,18 +234,20 @@ __noinline int path_walk_bl(int buf, int slot)
 
 	if (!w || !e)
 		return 0;
-	walk_path(e, w, slot & 3, false);
+	walk_path(e, w, slot & 3);
 	return 0;
 }
+#endif
 
 /*
  * Writes the path of @dir into slot @slot, as the task sees it from @root.
- * @loop: bpf_loop (5.17+), which keeps the walk verified once instead of once
- * per caller path; else the global function above, verified once too.
- * @buf names the per-CPU record @e is (enum walk_buf), for that function.
+ * With bpf_loop (5.17+) the walk is inline: bpf_loop keeps it verified once
+ * instead of once per caller path; without, the global function above,
+ * verified once too. @buf names the per-CPU record @e is (enum walk_buf),
+ * for that function.
  */
 static __always_inline void append_path(struct cactus_event *e, int buf, int slot,
-					 const struct path *dir, const struct path *root, bool loop)
+					 const struct path *dir, const struct path *root)
 {
 	__u32 zero = 0;
 	struct walk_state *w = bpf_map_lookup_elem(&walk_state, &zero);
@@ -266,22 +258,23 @@ static __always_inline void append_path(struct cactus_event *e, int buf, int slo
 	w->vfsmnt = dir->mnt;
 	w->root_dentry = root->dentry;
 	w->root_mnt = root->mnt;
-	if (loop)
-		walk_path(e, w, slot, true);
-	else
-		path_walk_bl(buf, slot);
+#ifdef CACTUS_NOLOOP
+	path_walk_noloop(buf, slot);
+#else
+	walk_path(e, w, slot);
+#endif
 }
 
 /* Appends @dir as the task sees it (up to its root) as string @slot. */
 static __always_inline void append_task_path(struct cactus_event *e, int buf, int slot,
-					     struct task_struct *task, struct path *dir, bool loop)
+					     struct task_struct *task, struct path *dir)
 {
 	struct path root = {
 		.dentry = KREAD(task, fs, root.dentry),
 		.mnt = KREAD(task, fs, root.mnt),
 	};
 
-	append_path(e, buf, slot, dir, &root, loop);
+	append_path(e, buf, slot, dir, &root);
 }
 
 /* The file behind descriptor @fd of the current task, or NULL. */

@@ -132,7 +132,7 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 
 /* sched_process_exec, in the task: set-up ends (the workload starts); the
  * record names the file actually executed; kill rules on exec judge it. */
-static __always_inline int on_exec(struct linux_binprm *bprm, bool loop)
+static __always_inline int on_exec(struct linux_binprm *bprm)
 {
 	struct task_struct *task = current_task();
 	struct ns_key key = {};
@@ -161,14 +161,14 @@ static __always_inline int on_exec(struct linux_binprm *bprm, bool loop)
 	e->args[PROC_ARG_FLAGS] = flags;
 	e->args[PROC_ARG_TTY] = task_tty(task);
 	bpf_core_read(&exe, sizeof(exe), &bprm->file->f_path);
-	append_task_path(e, WALK_SCRATCH, STR_PATH, task, &exe, loop);
+	append_task_path(e, WALK_SCRATCH, STR_PATH, task, &exe);
 	set_file_id(e, BPF_CORE_READ(bprm, file, f_inode));
 	append_kernel_str(e, STR_BASE, BPF_CORE_READ(bprm, filename));
 	if (BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename))
 		append_kernel_str(e, STR_EXTRA, BPF_CORE_READ(bprm, interp));
 	/* a kill rule on the executed file: before its first instruction */
 	if (st && st->nr >= 0 && !st->kill_rule) {
-		hit = enforce_kill_file(cg, st->nr, record_str(e, STR_PATH), e, loop);
+		hit = enforce_kill_file(cg, st->nr, record_str(e, STR_PATH), e);
 		if (hit) {
 			st->kill_rule = hit;
 			e->kill_rule = hit;

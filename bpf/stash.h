@@ -12,7 +12,7 @@
 
 /* Bumped by user space after every change to cgroup_watch: cached verdicts
  * older than it are looked up again. */
-volatile __u32 watch_gen;
+volatile __u32 watch_gen __weak;
 
 /* A container task in cgroup @cg is watched (absent: a cgroup user space does
  * not know yet, watched; *known tells it to send the cgroup's names). */

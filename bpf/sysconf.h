@@ -3,7 +3,7 @@
  * Per-syscall facts as the kernel side sees them: the syscall_conf entry user
  * space wrote from the one syscall table (src/syscalls.c), and the syscall's
  * arguments. No syscall number is written here: what a syscall needs is in
- * its conf (kind, which argument holds what, SC_* flags).
+ * its conf (kind, which argument holds what, SCF_KERNEL facts).
  */
 #ifndef CACTUS_BPF_SYSCONF_H
 #define CACTUS_BPF_SYSCONF_H
@@ -22,7 +22,7 @@ static __always_inline const struct syscall_conf *traced(long nr)
 	if (nr < 0 || nr >= CACTUS_MAX_SYSCALLS)
 		return NULL;
 	c = bpf_map_lookup_elem(&syscall_conf, &key);
-	return c && (c->flags & (SC_TRACED | SC_NSCHANGE)) ? c : NULL;
+	return c && (c->flags & (SCF_TRACED | SCF_NSCHANGE)) ? c : NULL;
 }
 
 /* Argument @i of @a, 0 for CACTUS_NO_ARG. A switch, not a[i]: the verifier

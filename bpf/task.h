@@ -16,8 +16,8 @@
 #include "compat.h"
 
 /* Namespaces of the host, recorded by user space at start-up. */
-const volatile __u32 host_pid_ns = 0;
-const volatile __u32 host_mnt_ns = 0;
+const volatile __u32 host_pid_ns __weak = 0;
+const volatile __u32 host_mnt_ns __weak = 0;
 
 /* @pid's id and namespace at @level (0..3: host 0, container 1, nested 2-3).
  * pid->numbers[] is a flexible array: a constant index is a direct load, a

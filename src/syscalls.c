@@ -3,7 +3,7 @@
  * The single source of truth for what cactus traces and every per-syscall
  * fact (see syscalls.h). User space writes the kernel's part of it into the
  * syscall_conf map at start-up; the kernel side only knows "traced or not",
- * "how to read the arguments" and the SC_* flags from that map.
+ * "how to read the arguments" and the SCF_KERNEL facts from that map.
  */
 #include <ctype.h>
 #include <string.h>
@@ -240,17 +240,7 @@ void cactus_syscall_conf(const struct cactus_syscall *sc, bool traced,
 			 struct syscall_conf *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->flags = traced ? SC_TRACED : 0;
-	if (sc->flags & SCF_NORET)
-		out->flags |= SC_NORET;
-	if (sc->flags & SCF_NSCHANGE)
-		out->flags |= SC_NSCHANGE;
-	if (sc->flags & SCF_EXEC)
-		out->flags |= SC_EXEC;
-	if (sc->flags & SCF_FD_GONE)
-		out->flags |= SC_FD_GONE;
-	if (sc->flags & SCF_OPEN)
-		out->flags |= SC_OPEN;
+	out->flags = (sc->flags & SCF_KERNEL) | (traced ? SCF_TRACED : 0);
 	out->kind = sc->kind;
 	out->category = (__u8)sc->category;
 	out->path_arg = sc->path_arg;

@@ -2,9 +2,9 @@
 /*
  * The table of classified syscalls: the single source of every per-syscall
  * fact (category, activity, how to capture it, which argument holds what,
- * SCF_* properties). Event decoding, rules, enforcement and attach read it;
- * the kernel side reads it through the syscall_conf map. To add a syscall:
- * one line in src/syscalls.c.
+ * SCF_* facts: include/cactus/event.h, one set with the kernel side). Event
+ * decoding, rules, enforcement and attach read it; the kernel side reads it
+ * through the syscall_conf map. To add a syscall: one line in src/syscalls.c.
  */
 #ifndef CACTUS_SYSCALLS_H
 #define CACTUS_SYSCALLS_H
@@ -26,19 +26,6 @@ enum cactus_category {
 	CAT_COUNT,
 };
 
-/* Properties of a syscall (cactus_syscall.flags). */
-#define SCF_OFF       0x0001 /* too frequent to trace unless named (--syscall) */
-#define SCF_NORET     0x0002 /* never returns (exit, exit_group): no sys_exit */
-#define SCF_NSCHANGE  0x0004 /* may move the caller to other namespaces */
-#define SCF_EXEC      0x0008 /* runs a program (execve-like) */
-#define SCF_OPEN      0x0010 /* opens a file by path (what --deny-open covers) */
-#define SCF_FD_GONE   0x0020 /* closes its fd argument (gone by sys_exit) */
-#define SCF_CONNECT   0x0040 /* connects a socket (network deny: connect) */
-#define SCF_BIND      0x0080 /* binds or listens (network deny: bind) */
-#define SCF_SIGNAL    0x0100 /* sends a signal: sig_arg, target_arg are set */
-#define SCF_OFLAGS    0x0200 /* open flags at flags_arg */
-#define SCF_MODE      0x0400 /* permission bits being set at mode_arg */
-
 struct cactus_syscall {
 	const char *name;      /* without the sys_ prefix: "openat" */
 	const char *fn;        /* its SYSCALL_DEFINE name when that differs (umount2:
@@ -46,7 +33,7 @@ struct cactus_syscall {
 	const char *activity;  /* "File Open" */
 	int nr;
 	enum cactus_category category;
-	__u16 flags;           /* SCF_* */
+	__u16 flags;           /* SCF_* facts, never SCF_RUNTIME ones */
 	__u8 kind;             /* enum cactus_kind */
 	/* argument indexes, CACTUS_NO_ARG when absent */
 	__u8 path_arg, dirfd_arg, path2_arg, path2_dirfd_arg, addr_arg;
@@ -77,7 +64,7 @@ bool cactus_syscall_default(const struct cactus_syscall *sc);
 /* exit and exit_group never return: there is no sys_exit to hook. */
 bool cactus_syscall_noreturn(const struct cactus_syscall *sc);
 
-/* The syscall has every SCF_* bit of @flags. */
+/* The syscall has every SCF_* fact of @flags. */
 static inline bool cactus_syscall_is(const struct cactus_syscall *sc, unsigned int flags)
 {
 	return sc && (sc->flags & flags) == flags;

@@ -30,17 +30,36 @@ enum cactus_kind {
 
 #define CACTUS_NO_ARG 0xff
 
-/* syscall_conf flags (__u16) */
-#define SC_TRACED  0x01 /* capture this syscall */
-#define SC_NORET   0x02 /* never returns (exit, exit_group): emit at entry */
-#define SC_ENFORCE 0x04 /* some kill rule names this syscall: check at entry */
-#define SC_NSCHANGE 0x08 /* may change the caller's namespaces (setns, unshare):
-			  * sys_exit looks for an entry even for a host task */
-#define SC_EXEC    0x10 /* execve-like: a successful one leaves sys_exit with
-			  * execve's number (execveat) */
-#define SC_FD_GONE 0x20 /* the fd argument is closed by sys_exit (close) */
-#define SC_OPEN    0x40 /* returns a new fd for path_arg (open, openat, creat):
-			  * sys_exit names the file actually opened (EF_RESOLVED) */
+/*
+ * Facts about a syscall: one set for both sides. The table of src/syscalls.c
+ * gives each syscall its facts (struct cactus_syscall.flags); user space
+ * writes the SCF_KERNEL ones into syscall_conf.flags, with the two SCF_RUNTIME
+ * bits it sets per run (never in the table). The kernel reads only those.
+ */
+#define SCF_TRACED   0x0001 /* run time: capture this syscall */
+#define SCF_NORET    0x0002 /* never returns (exit, exit_group): no sys_exit,
+			     * the record is emitted at entry */
+#define SCF_ENFORCE  0x0004 /* run time: some kill rule names this syscall:
+			     * check at entry */
+#define SCF_NSCHANGE 0x0008 /* may move the caller to other namespaces (setns,
+			     * unshare): sys_exit looks for an entry even for
+			     * a host task */
+#define SCF_EXEC     0x0010 /* runs a program (execve-like): a successful
+			     * execveat leaves sys_exit with execve's number */
+#define SCF_FD_GONE  0x0020 /* closes its fd argument (gone by sys_exit) */
+#define SCF_OPEN     0x0040 /* opens a file by path, returns its fd (what
+			     * --deny-open covers): sys_exit names the file
+			     * actually opened (EF_RESOLVED) */
+/* user space only */
+#define SCF_OFF      0x0080 /* too frequent to trace unless named (--syscall) */
+#define SCF_CONNECT  0x0100 /* connects a socket (network deny: connect) */
+#define SCF_BIND     0x0200 /* binds or listens (network deny: bind) */
+#define SCF_SIGNAL   0x0400 /* sends a signal: sig_arg, target_arg are set */
+#define SCF_OFLAGS   0x0800 /* open flags at flags_arg */
+#define SCF_MODE     0x1000 /* permission bits being set at mode_arg */
+
+#define SCF_RUNTIME (SCF_TRACED | SCF_ENFORCE)
+#define SCF_KERNEL  (SCF_NORET | SCF_NSCHANGE | SCF_EXEC | SCF_FD_GONE | SCF_OPEN)
 
 /* Value of the syscall_conf array map, indexed by syscall number. Written by
  * user space from src/syscalls.c, the single table of traced syscalls. */

@@ -51,10 +51,10 @@ int attach_probe_kprobe(struct kernel *k)
 	int err;
 
 	snprintf(fn, sizeof(fn), "%sopenat", k->prefix);
-	l = bpf_program__attach_kprobe(kernel_prog(k, "cactus_enter_kp"), false, fn);
+	l = bpf_program__attach_kprobe(k->progs.enter[ATTACH_KPROBE], false, fn);
 	err = libbpf_get_error(l);
 	if (!err)
-		l = bpf_program__attach_kprobe(kernel_prog(k, "cactus_exit_kp"), true, fn);
+		l = bpf_program__attach_kprobe(k->progs.exit[ATTACH_KPROBE], true, fn);
 	if (!err && (err = libbpf_get_error(l)))
 		l = NULL;
 	bpf_link__destroy(l);
@@ -90,10 +90,10 @@ static int attach_tracepoints(struct kernel *k, const bool *traced)
 
 		if (!traced[sc->nr])
 			continue;
-		err = attach_tp(k, kernel_prog(k, "cactus_enter_tp"), "enter", sc);
+		err = attach_tp(k, k->progs.enter[ATTACH_TRACEPOINT], "enter", sc);
 		/* exit and exit_group never return: no exit tracepoint to wait on */
 		if (!err && !cactus_syscall_noreturn(sc))
-			err = attach_tp(k, kernel_prog(k, "cactus_exit_tp"), "exit", sc);
+			err = attach_tp(k, k->progs.exit[ATTACH_TRACEPOINT], "exit", sc);
 		if (err == -ENOENT) {
 			/* not every kernel has every syscall (or its tracepoint) */
 			missing_add(&miss, sc->name);
@@ -125,10 +125,10 @@ static int attach_kprobes(struct kernel *k, const bool *traced)
 			missing_add(&miss, sc->name);
 			continue;
 		}
-		err = keep_link(k, bpf_program__attach_kprobe(kernel_prog(k, "cactus_enter_kp"),
+		err = keep_link(k, bpf_program__attach_kprobe(k->progs.enter[ATTACH_KPROBE],
 							      false, fn));
 		if (!err && !cactus_syscall_noreturn(sc))
-			err = keep_link(k, bpf_program__attach_kprobe(kernel_prog(k, "cactus_exit_kp"),
+			err = keep_link(k, bpf_program__attach_kprobe(k->progs.exit[ATTACH_KPROBE],
 								      true, fn));
 		if (err == -ENOENT) {
 			missing_add(&miss, sc->name);
@@ -175,7 +175,7 @@ static int attach_dispatcher(struct kernel *k, struct bpf_program *enter,
 static int attach_lifecycle(struct kernel *k)
 {
 	struct bpf_program *progs[LIFE_LINKS] = {
-		k->skel->progs.cactus_task_fork, kernel_prog(k, "cactus_task_exec"),
+		k->skel->progs.cactus_task_fork, k->progs.task_exec,
 		k->skel->progs.cactus_task_exit, k->skel->progs.cactus_cgroup_rmdir,
 	};
 
@@ -225,13 +225,9 @@ int kernel__attach(struct kernel *k, const bool *traced_only)
 		err = attach_tracepoints(k, traced);
 		break;
 	case ATTACH_TP_BTF:
-		/* only the dispatcher: the tracepoint programs may be loaded too */
-		err = attach_dispatcher(k, kernel_prog(k, "cactus_enter_btf"),
-					kernel_prog(k, "cactus_exit_btf"));
-		break;
 	case ATTACH_RAW_TP:
-		err = attach_dispatcher(k, kernel_prog(k, "cactus_enter_raw"),
-					kernel_prog(k, "cactus_exit_raw"));
+		/* only the dispatcher: the tracepoint programs may be loaded too */
+		err = attach_dispatcher(k, k->progs.enter[k->mode], k->progs.exit[k->mode]);
 		break;
 	case ATTACH_FENTRY:
 		err = fentry_attach_all(k, traced);
@@ -259,21 +255,9 @@ int kernel__attach(struct kernel *k, const bool *traced_only)
 	return err;
 }
 
-/* A deny program of the loaded variant (`_bl` without bpf_loop there). */
-static struct bpf_program *sock_prog(const struct kernel *k, const char *base)
-{
-	char name[48];
-
-	snprintf(name, sizeof(name), "%s%s", base, k->feat.loop_sock ? "" : "_bl");
-	return bpf_object__find_program_by_name(k->skel->obj, name);
-}
-
 int kernel__attach_deny_net(struct kernel *k, const char *cgroup2)
 {
-	struct bpf_program *progs[4] = {
-		sock_prog(k, "cactus_deny_connect4"), sock_prog(k, "cactus_deny_connect6"),
-		sock_prog(k, "cactus_deny_bind4"), sock_prog(k, "cactus_deny_bind6"),
-	};
+	struct bpf_program *const *progs = k->progs.deny_sock;
 	int fd = open(cgroup2, O_RDONLY | O_DIRECTORY), err = 0;
 
 	if (fd < 0) {

@@ -104,8 +104,8 @@ enum attach_mode calibrate_mode(struct kernel *k, const bool *traced, char *reas
 	}
 	bare = (struct cost){ per_call(false, 20000), per_call(true, 5000) };
 
-	l[0] = bpf_program__attach(kernel_prog(k, "cactus_enter_btf"));
-	l[1] = bpf_program__attach(kernel_prog(k, "cactus_exit_btf"));
+	l[0] = bpf_program__attach(k->progs.enter[ATTACH_TP_BTF]);
+	l[1] = bpf_program__attach(k->progs.exit[ATTACH_TP_BTF]);
 	if (!l[0] || !l[1]) {
 		bpf_link__destroy(l[0]);
 		bpf_link__destroy(l[1]);
@@ -118,9 +118,9 @@ enum attach_mode calibrate_mode(struct kernel *k, const bool *traced, char *reas
 	bpf_link__destroy(l[1]);
 
 	/* one traced syscall's tracepoints: every syscall takes the slow path */
-	l[0] = bpf_program__attach_tracepoint(kernel_prog(k, "cactus_enter_tp"), "syscalls",
+	l[0] = bpf_program__attach_tracepoint(k->progs.enter[ATTACH_TRACEPOINT], "syscalls",
 					      "sys_enter_openat");
-	l[1] = bpf_program__attach_tracepoint(kernel_prog(k, "cactus_exit_tp"), "syscalls",
+	l[1] = bpf_program__attach_tracepoint(k->progs.exit[ATTACH_TRACEPOINT], "syscalls",
 					      "sys_exit_openat");
 	if (!l[0] || !l[1]) {
 		bpf_link__destroy(l[0]);

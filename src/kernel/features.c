@@ -2,7 +2,7 @@
 /*
  * What this kernel's BPF can do, probed once at start-up (issue 15: one
  * binary from 5.10 on). Each missing feature selects a fallback, in .rodata
- * (bpf/compat.h) or by loading the `_bl` variant of the programs that loop;
+ * (bpf/compat.h) or by loading the `_noloop` variant of the programs that loop;
  * the start-up line names what is missing. For tests, CACTUS_DISABLE=a,b
  * turns features off on a kernel that has them (loop, task_btf,
  * task_storage, task_pt_regs, cast, d_path; "all": every one) so that every

@@ -264,9 +264,9 @@ int fentry_attach_all(struct kernel *k, const bool *traced)
 	k->link_fds = calloc(2 * cactus_syscalls_count, sizeof(*k->link_fds));
 	if (!k->link_fds)
 		return -ENOMEM;
-	err = clone_src_init(k, kernel_prog(k, "cactus_enter_fentry"), &in);
+	err = clone_src_init(k, k->progs.enter[ATTACH_FENTRY], &in);
 	if (!err)
-		err = clone_src_init(k, kernel_prog(k, "cactus_exit_fexit"), &out);
+		err = clone_src_init(k, k->progs.exit[ATTACH_FENTRY], &out);
 	for (size_t i = 0; i < cactus_syscalls_count && !err; i++) {
 		const struct cactus_syscall *sc = &cactus_syscalls[i];
 

@@ -5,7 +5,7 @@
  *   attach.c     attaching each mode, the deny programs, detaching
  *   fentry.c     cloning one verified fentry/fexit program per syscall
  *   calibrate.c  start-up measurement: tracepoint or tp_btf
- *   modes.c      attach mode names
+ *   modes.c      attach mode names, each mode's programs (the variant)
  *   pin.c        restart without loss: pinning, adopting, `cactus detach`
  *   features.c   what this kernel's BPF can do: fallbacks chosen at load
  * Calls go one way: kernel.c -> attach.c -> fentry.c, calibrate.c -> modes.c.
@@ -25,7 +25,7 @@ struct btf;
 
 /* What the kernel's BPF can do (features.c); each false selects a fallback. */
 struct kfeatures {
-	bool loop;          /* bpf_loop (5.17) in tracing programs, else `_bl` variants */
+	bool loop;          /* bpf_loop (5.17) in tracing programs, else `_noloop` variants */
 	bool loop_sock;     /* ... in cgroup sock_addr programs */
 	bool task_btf;      /* bpf_get_current_task_btf (5.11): direct loads */
 	bool task_storage;  /* task-local storage from tracing programs */
@@ -34,9 +34,22 @@ struct kfeatures {
 	bool d_path_lsm;    /* not disabled for tests: try lsm.s + bpf_d_path first */
 };
 
+/*
+ * The programs of the open skeleton this kernel loads (modes.c, from the
+ * skeleton's typed pointers): with bpf_loop, or the `_noloop` variant where
+ * the kernel has none (kfeatures.loop; loop_sock for the sock_addr ones).
+ */
+struct kprogs {
+	struct bpf_program *enter[ATTACH_NMODES]; /* each mode's syscall entry */
+	struct bpf_program *exit[ATTACH_NMODES];  /* and exit; NULL for auto */
+	struct bpf_program *task_exec;            /* the lifecycle program that loops */
+	struct bpf_program *deny_sock[4];         /* connect4, connect6, bind4, bind6 */
+};
+
 struct kernel {
 	struct cactus_bpf *skel;
 	struct kfeatures feat;
+	struct kprogs progs;       /* of skel, after progs_select() */
 	bool lsm_walk;             /* the LSM variant without bpf_d_path */
 	enum attach_mode mode;
 	char reason[256];
@@ -96,8 +109,8 @@ size_t fentry_subprog_starts(const struct bpf_insn *insns, size_t n, __u32 *star
 /* BTF id of the function that runs syscall @name, @fn its kallsyms name. */
 int fentry_sys_func(struct kernel *k, const char *name, char *fn, size_t size);
 
-/* The program @base of the loaded variant (`_bl` without bpf_loop). */
-struct bpf_program *kernel_prog(const struct kernel *k, const char *base);
+/* modes.c: k->progs from a newly opened k->skel, for k->feat. */
+void progs_select(struct kernel *k);
 
 /* features.c */
 void features_probe(struct kfeatures *f);

@@ -65,14 +65,6 @@ static int host_ns(__u32 *pid_ns, __u32 *mnt_ns)
 	return err;
 }
 
-static void load_prog(struct kernel *k, const char *base, bool on)
-{
-	struct bpf_program *p = kernel_prog(k, base);
-
-	if (p)
-		bpf_program__set_autoload(p, on);
-}
-
 /* Which programs load with @mode, in the variant this kernel takes; the
  * fallbacks' switches (bpf/compat.h). The per-thread stash: task storage for
  * the tracepoint flavours where tracing programs may use it, else the LRU
@@ -80,25 +72,22 @@ static void load_prog(struct kernel *k, const char *base, bool on)
 static void set_autoload(struct kernel *k, enum attach_mode mode, bool calibrate)
 {
 	struct cactus_bpf *skel = k->skel;
-	bool btf = mode == ATTACH_TP_BTF || (calibrate && mode == ATTACH_TRACEPOINT);
 	bool tls = mode != ATTACH_FENTRY && mode != ATTACH_KPROBE && k->feat.task_storage;
 	struct bpf_program *p;
 
 	bpf_object__for_each_program(p, skel->obj)
 		bpf_program__set_autoload(p, false);
-	load_prog(k, "cactus_enter_tp", mode == ATTACH_TRACEPOINT);
-	load_prog(k, "cactus_exit_tp", mode == ATTACH_TRACEPOINT);
-	load_prog(k, "cactus_enter_btf", btf);
-	load_prog(k, "cactus_exit_btf", btf);
-	load_prog(k, "cactus_enter_raw", mode == ATTACH_RAW_TP);
-	load_prog(k, "cactus_exit_raw", mode == ATTACH_RAW_TP);
-	load_prog(k, "cactus_enter_fentry", mode == ATTACH_FENTRY);
-	load_prog(k, "cactus_exit_fexit", mode == ATTACH_FENTRY);
-	load_prog(k, "cactus_enter_kp", mode == ATTACH_KPROBE);
-	load_prog(k, "cactus_exit_kp", mode == ATTACH_KPROBE);
+	for (enum attach_mode m = ATTACH_AUTO + 1; m < ATTACH_NMODES; m++) {
+		/* calibration measures tp_btf against tracepoint: both load */
+		bool on = m == mode ||
+			  (m == ATTACH_TP_BTF && calibrate && mode == ATTACH_TRACEPOINT);
+
+		bpf_program__set_autoload(k->progs.enter[m], on);
+		bpf_program__set_autoload(k->progs.exit[m], on);
+	}
 	/* every mode: processes, lifecycle */
 	bpf_program__set_autoload(skel->progs.cactus_task_fork, true);
-	load_prog(k, "cactus_task_exec", true);
+	bpf_program__set_autoload(k->progs.task_exec, true);
 	bpf_program__set_autoload(skel->progs.cactus_task_exit, true);
 	bpf_program__set_autoload(skel->progs.cactus_cgroup_rmdir, true);
 	bpf_map__set_autocreate(skel->maps.stash_tls, tls);
@@ -163,20 +152,15 @@ static int setup(struct kernel *k, const struct kernel_opts *o, const struct ns_
 	char fn[64];
 	int err;
 
+	progs_select(k);
 	set_autoload(k, mode, k->calibrate);
 	/* BPF-LSM: sleepable with bpf_d_path, else the walk (5.10) */
 	bpf_program__set_autoload(skel->progs.cactus_deny_open, lsm && !k->lsm_walk);
 	bpf_program__set_autoload(skel->progs.cactus_deny_exec, lsm && !k->lsm_walk);
 	bpf_program__set_autoload(skel->progs.cactus_deny_open_walk, lsm && k->lsm_walk);
 	bpf_program__set_autoload(skel->progs.cactus_deny_exec_walk, lsm && k->lsm_walk);
-	for (int i = 0; i < 4; i++) {
-		static const char *const sock[4] = { "cactus_deny_connect4", "cactus_deny_connect6",
-						     "cactus_deny_bind4", "cactus_deny_bind6" };
-		char name[48];
-
-		snprintf(name, sizeof(name), "%s%s", sock[i], k->feat.loop_sock ? "" : "_bl");
-		bpf_program__set_autoload(bpf_object__find_program_by_name(skel->obj, name), deny);
-	}
+	for (int i = 0; i < 4; i++)
+		bpf_program__set_autoload(k->progs.deny_sock[i], deny);
 	skel->rodata->my_gen = k->gen;
 	if (k->adopt)
 		pin_reuse_maps(k, k->pin_path);
@@ -199,9 +183,9 @@ static int setup(struct kernel *k, const struct kernel_opts *o, const struct ns_
 	/* loaded (verified) once against openat (the function the prefix was
 	 * found by), cloned per syscall at attach (fentry.c) */
 	snprintf(fn, sizeof(fn), "%sopenat", k->prefix);
-	err = bpf_program__set_attach_target(kernel_prog(k, "cactus_enter_fentry"), 0, fn);
+	err = bpf_program__set_attach_target(k->progs.enter[ATTACH_FENTRY], 0, fn);
 	if (!err)
-		err = bpf_program__set_attach_target(kernel_prog(k, "cactus_exit_fexit"), 0, fn);
+		err = bpf_program__set_attach_target(k->progs.exit[ATTACH_FENTRY], 0, fn);
 	return err;
 }
 
@@ -442,7 +426,7 @@ int kernel__set_syscalls(struct kernel *k, const bool *traced, const bool *kill)
 
 		cactus_syscall_conf(sc, traced[sc->nr], &conf);
 		if (kill && kill[sc->nr])
-			conf.flags |= SC_ENFORCE;
+			conf.flags |= SCF_ENFORCE;
 		err = map_update(k->skel->maps.syscall_conf, &key, &conf);
 		if (err)
 			return err;

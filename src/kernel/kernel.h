@@ -19,7 +19,8 @@
  *   kprobe      kprobe/kretprobe on the same functions, as the paper does
  * fentry and kprobe do not see a syscall refused before dispatch (seccomp):
  * it never reaches its function. To add a mode: its programs in
- * bpf/cactus.bpf.c, its autoload and attach cases in src/kernel/.
+ * bpf/cactus.bpf.c, its row in the program table (src/kernel/modes.c), its
+ * attach case in src/kernel/attach.c.
  */
 #ifndef CACTUS_KERNEL_H
 #define CACTUS_KERNEL_H

@@ -62,6 +62,19 @@ static void test_table_names_unique(void **state)
 	}
 }
 
+/* The table holds facts only: SCF_TRACED and SCF_ENFORCE are set per run in
+ * what the kernel reads (cactus_syscall_conf, kernel__set_syscalls). */
+static void test_table_no_runtime_bits(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < cactus_syscalls_count; i++) {
+		if (cactus_syscalls[i].flags & SCF_RUNTIME)
+			fail_msg("%s: run-time flags %#x in the table", cactus_syscalls[i].name,
+				 cactus_syscalls[i].flags & SCF_RUNTIME);
+	}
+	assert_int_equal(SCF_RUNTIME & SCF_KERNEL, 0);
+}
+
 static void test_table_counts(void **state)
 {
 	size_t on = 0;
@@ -381,9 +394,9 @@ static void test_conf_flags(void **state)
 			    !strcmp(sc->name, "openat2") || !strcmp(sc->name, "creat");
 
 		for (int traced = 0; traced <= 1; traced++) {
-			__u8 want = (traced ? SC_TRACED : 0) | (noret ? SC_NORET : 0) |
-				    (nschange ? SC_NSCHANGE : 0) | (exec ? SC_EXEC : 0) |
-				    (fd_gone ? SC_FD_GONE : 0) | (open ? SC_OPEN : 0);
+			__u8 want = (traced ? SCF_TRACED : 0) | (noret ? SCF_NORET : 0) |
+				    (nschange ? SCF_NSCHANGE : 0) | (exec ? SCF_EXEC : 0) |
+				    (fd_gone ? SCF_FD_GONE : 0) | (open ? SCF_OPEN : 0);
 
 			memset(&conf, 0xaa, sizeof(conf));
 			cactus_syscall_conf(sc, traced, &conf);
@@ -400,11 +413,11 @@ static void test_conf_flags(void **state)
 		}
 	}
 	cactus_syscall_conf(must_find("exit_group"), true, &conf);
-	assert_int_equal(conf.flags, SC_TRACED | SC_NORET);
+	assert_int_equal(conf.flags, SCF_TRACED | SCF_NORET);
 	cactus_syscall_conf(must_find("exit"), false, &conf);
-	assert_int_equal(conf.flags, SC_NORET);
+	assert_int_equal(conf.flags, SCF_NORET);
 	cactus_syscall_conf(must_find("openat"), false, &conf);
-	assert_int_equal(conf.flags, SC_OPEN);
+	assert_int_equal(conf.flags, SCF_OPEN);
 	cactus_syscall_conf(must_find("kill"), false, &conf);
 	assert_int_equal(conf.flags, 0);
 }
@@ -530,6 +543,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_sorted_and_bounded),
 		cmocka_unit_test(test_table_names_unique),
+		cmocka_unit_test(test_table_no_runtime_bits),
 		cmocka_unit_test(test_table_counts),
 		cmocka_unit_test(test_every_category_used),
 		cmocka_unit_test(test_classifications),
