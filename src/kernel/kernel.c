@@ -605,21 +605,6 @@ void kernel__drops_foreach(const struct kernel *k, void (*fn)(void *ctx, __u64 c
 	}
 }
 
-static __u32 map_count(const struct bpf_map *map, size_t key_size)
-{
-	char key[32], next[32];
-	int fd = bpf_map__fd(map);
-	void *prev = NULL;
-	__u32 n = 0;
-
-	while (key_size <= sizeof(key) && !bpf_map_get_next_key(fd, prev, next)) {
-		memcpy(key, next, key_size);
-		prev = key;
-		n++;
-	}
-	return n;
-}
-
 void kernel__stale_gaps(struct kernel *k, __u64 older_than_ns,
 			void (*fn)(void *ctx, __u64 cg, const struct kernel_gap *gap), void *ctx)
 {
@@ -646,15 +631,6 @@ void kernel__stale_gaps(struct kernel *k, __u64 older_than_ns,
 		__atomic_fetch_sub(&k->skel->bss->gaps_pending, 1, __ATOMIC_RELAXED);
 		fn(ctx, key, &gap);
 	}
-}
-
-void kernel__tables(const struct kernel *k, struct kernel_tables *out)
-{
-	out->watch = map_count(k->skel->maps.cgroup_watch, sizeof(__u64));
-	out->cgroups = map_count(k->skel->maps.container_cgroups, sizeof(__u64));
-	out->scope = map_count(k->skel->maps.rule_scope, sizeof(struct scope_key));
-	out->drops = map_count(k->skel->maps.drops_by_cgroup, sizeof(__u64));
-	out->max = bpf_map__max_entries(k->skel->maps.cgroup_watch);
 }
 
 enum attach_mode kernel__mode(const struct kernel *k)

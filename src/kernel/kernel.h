@@ -129,12 +129,6 @@ struct kernel_gap {
 void kernel__stale_gaps(struct kernel *k, __u64 older_than_ns,
 			void (*fn)(void *ctx, __u64 cg, const struct kernel_gap *gap), void *ctx);
 
-/* Entries in use in the per-cgroup tables (for tests and metrics). */
-struct kernel_tables {
-	__u32 watch, cgroups, scope, drops, max;
-};
-void kernel__tables(const struct kernel *k, struct kernel_tables *out);
-
 enum attach_mode kernel__mode(const struct kernel *k);
 /* Why this mode: one phrase for the start-up line. */
 const char *kernel__reason(const struct kernel *k);
