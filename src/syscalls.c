@@ -46,6 +46,8 @@ const struct cactus_syscall cactus_syscalls[] = {
 	SIG(rt_sigaction, "Signal Handler Set", N, 0, SCF_OFF),
 	SIG(rt_sigreturn, "Signal Return", N, N, SCF_OFF),
 	PLAIN(ioctl, "Device Control", CAT_FILE, OFF),
+	FD(readv, "File Read", CAT_FILE, OFF),
+	FD(writev, "File Write", CAT_FILE, OFF),
 	PATH(access, "File Access Check", CAT_FILE, 0, OFF),
 	PLAIN(mremap, "Memory Remap", CAT_MEM, OFF),
 	PLAIN(madvise, "Memory Advise", CAT_MEM, OFF),
@@ -142,6 +144,11 @@ const struct cactus_syscall cactus_syscalls[] = {
 	PLAIN(dup3, "File Descriptor Duplicate", CAT_FILE, OFF),
 	SIG(rt_tgsigqueueinfo, "Signal Send", 1, 2, 0),
 	PLAIN(perf_event_open, "Performance Monitor Open", CAT_SYSTEM),
+	PATHAT(name_to_handle_at, "File Handle Get", CAT_FILE, 0, 1),
+	/* opens the file a handle names (needs CAP_DAC_READ_SEARCH): sys_exit
+	 * names the file it opened, like an open's */
+	SC(open_by_handle_at, "File Open", CAT_FILE, CK_PATH, N, N, N, N, N,
+	   .flags = SCF_OPEN | SCF_OFLAGS, .flags_arg = 2),
 	PLAIN(setns, "Namespace Enter", CAT_NS_MOUNT, .flags = SCF_NSCHANGE),
 	PLAIN(process_vm_readv, "Process Memory Read", CAT_MEM),
 	PLAIN(process_vm_writev, "Process Memory Write", CAT_MEM),
@@ -152,7 +159,13 @@ const struct cactus_syscall cactus_syscalls[] = {
 	PLAIN(bpf, "BPF Operation", CAT_SYSTEM),
 	EXEC(execveat, 0, 1),
 	PLAIN(userfaultfd, "User Fault Handler Create", CAT_MEM),
+	PATHAT(statx, "File Stat", CAT_FILE, 0, 1, OFF),
 	SIG(pidfd_send_signal, "Signal Send", N, 1, 0), /* target is a pidfd */
+	/* io_uring: the ring's set-up and registrations; each operation it
+	 * carries out is an event of its own, as its syscall twin (bpf/uring.h) */
+	PLAIN(io_uring_setup, "Async I/O Ring Create", CAT_SYSTEM),
+	PLAIN(io_uring_enter, "Async I/O Ring Enter", CAT_SYSTEM, OFF),
+	PLAIN(io_uring_register, "Async I/O Ring Register", CAT_SYSTEM),
 	PATHAT(open_tree, "Mount Tree Open", CAT_NS_MOUNT, 0, 1),
 	PLAIN(move_mount, "Mount Move", CAT_NS_MOUNT),
 	PLAIN(fsopen, "Filesystem Context Open", CAT_NS_MOUNT),
