@@ -15,6 +15,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import threading
@@ -29,6 +30,7 @@ REPO = Path(__file__).resolve().parents[2]
 CACTUS = Path(os.environ.get("CACTUS_BIN", REPO / "cactus"))
 IMAGE = os.environ.get("CACTUS_TEST_IMAGE", "cactus-busybox:latest")
 IN_CI = os.environ.get("CI") == "true"
+PROGS = REPO / "tests" / "progs"    # test programs shared with tests/vm
 
 READY_TIMEOUT = 30    # seconds for the "monitoring" line
 WAIT_TIMEOUT = 10     # default seconds for one expected event
@@ -124,6 +126,22 @@ def wait_until(fn, timeout=WAIT_TIMEOUT, interval=0.1, what="condition"):
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout}s waiting for {what}")
         time.sleep(interval)
+
+
+def build_prog(name, outdir):
+    """tests/progs/<name>.c built static (it runs in the busybox image, and
+    is `docker cp`-ed there) into outdir: the binary's path. Without gcc the
+    test is skipped (failed under CI=true)."""
+    gcc = shutil.which("gcc")
+    if not gcc:
+        msg = f"gcc is needed to build tests/progs/{name}.c"
+        if IN_CI:
+            pytest.fail(msg)
+        pytest.skip(msg)
+    out = Path(outdir) / name
+    run([gcc, "-static", "-O2", "-Wall", "-Wextra", "-Werror", "-o", str(out),
+         str(PROGS / f"{name}.c")])
+    return out
 
 
 def remove_session_containers():
