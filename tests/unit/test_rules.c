@@ -545,6 +545,7 @@ static const struct rule_case cases[] = {
 	      .extra = "/etc/shadowsocks.json"),
 	FIRE("hardlink_to_sensitive_file", "link", .path = "/etc/shadow", .extra = "/tmp/h"),
 	FIRE("hardlink_to_sensitive_file", "linkat", .path = "/etc/gshadow", .extra = "/tmp/g"),
+	FIRE("hardlink_to_sensitive_file", "link", .path = "/etc/pam.conf", .extra = "/tmp/p"),
 	QUIET("hardlink_to_sensitive_file", "link", .path = "/etc/passwd", .extra = "/tmp/p"),
 	FIRE("read_proc_mem_or_environ", "openat", .path = "/proc/1/environ"),
 	FIRE("read_proc_mem_or_environ", "openat", .path = "/proc/4242/mem"),
@@ -570,6 +571,8 @@ static const struct rule_case cases[] = {
 	      .proc = &p_logrotate),
 	FIRE("truncate_logs_on_open", "openat", .path = "/var/log/syslog", .a = { 0, 0, WR },
 	     .comm = "logrotate", .proc = &p_named_logrotate),
+	FIRE("truncate_logs_on_open", "openat", .path = "/dev/log/app", .a = { 0, 0, WR }),
+	QUIET("truncate_named_log_file", "openat", .path = "/dev/log/syslog", .a = { 0, 0, WR }),
 	/* : > /tmp/x/syslog (event-generator's ClearLogActivities); appends,
 	 * another name, /var/log (the other rule's), logrotate */
 	FIRE("truncate_named_log_file", "openat", .path = "/tmp/falco-eg-1/syslog",
@@ -630,6 +633,10 @@ static const struct rule_case cases[] = {
 	QUIET("fileless_execveat_fd", "execveat", .path = "/usr/bin/ls", .extra = "ls", .a = { 3 }),
 	FIRE("ptrace_attach", "ptrace", .a = { 16, 99 }),
 	FIRE("ptrace_attach", "ptrace", .a = { 0x4206, 99 }),
+	/* PTRACE_SETREGS (Falco's), PTRACE_SETREGSET (injectors on arm64) */
+	FIRE("ptrace_attach", "ptrace", .a = { 13, 99 }),
+	FIRE("ptrace_attach", "ptrace", .a = { 0x4205, 99 }),
+	QUIET("ptrace_attach", "ptrace", .a = { 0x4204, 99 }),	/* GETREGSET */
 	QUIET("ptrace_attach", "ptrace", .a = { 0 }),
 	/* ptrace(PTRACE_TRACEME); ptrace(PTRACE_PEEKUSER) */
 	FIRE("ptrace_traceme", "ptrace", .a = { 0, 0 }),
