@@ -53,6 +53,14 @@ const volatile bool uring_complete_has_req __weak = true;
 #endif
 #define REQ_F_FIXED_FILE_FLAG 1ULL /* REQ_F_FIXED_FILE: bit 0 on every kernel */
 
+/* The fd a request names (6.0+: req->cqe.fd; 5.10 keeps only its file). */
+static __always_inline __u64 uring_fd(struct io_kiocb *req)
+{
+	if (bpf_core_field_exists(req->cqe))
+		return (__u64)(__s64)BPF_CORE_READ(req, cqe.fd);
+	return (__u64)-1;
+}
+
 /* What user space said of @op: its twin's conf if traced, else NULL. */
 static __always_inline const struct syscall_conf *uring_traced(__u8 op, struct uring_conf **uc)
 {
@@ -107,7 +115,8 @@ static __always_inline void uring_args(struct uring_req *u, struct io_kiocb *req
 		uring_name(u->path, &a[1], BPF_CORE_READ(o, filename));
 		a[2] = BPF_CORE_READ(o, how.flags);
 		a[3] = BPF_CORE_READ(o, how.mode);
-		u->file_slot = BPF_CORE_READ(o, file_slot);
+		if (bpf_core_field_exists(o->file_slot))
+			u->file_slot = BPF_CORE_READ(o, file_slot);
 		break;
 	}
 	case UK_STATX: {
@@ -173,7 +182,7 @@ static __always_inline void uring_args(struct uring_req *u, struct io_kiocb *req
 	case UK_CONNECT: {
 		struct io_connect *o = (void *)req;
 
-		a[0] = BPF_CORE_READ(req, cqe.fd);
+		a[0] = uring_fd(req);
 		a[1] = (__u64)BPF_CORE_READ(o, addr);
 		a[2] = BPF_CORE_READ(o, addr_len);
 		break;
@@ -181,7 +190,7 @@ static __always_inline void uring_args(struct uring_req *u, struct io_kiocb *req
 	case UK_ACCEPT: {
 		struct io_accept *o = (void *)req;
 
-		a[0] = BPF_CORE_READ(req, cqe.fd);
+		a[0] = uring_fd(req);
 		a[1] = (__u64)BPF_CORE_READ(o, addr);
 		a[2] = (__u64)BPF_CORE_READ(o, addr_len);
 		a[3] = BPF_CORE_READ(o, flags);
@@ -206,7 +215,7 @@ static __always_inline void uring_args(struct uring_req *u, struct io_kiocb *req
 	case UK_RW: {
 		struct io_rw *o = (void *)req;
 
-		a[0] = BPF_CORE_READ(req, cqe.fd);
+		a[0] = uring_fd(req);
 		a[1] = BPF_CORE_READ(o, addr);
 		a[2] = BPF_CORE_READ(o, len);
 		break;
@@ -214,14 +223,14 @@ static __always_inline void uring_args(struct uring_req *u, struct io_kiocb *req
 	case UK_MSG: {
 		struct io_sr_msg *o = (void *)req;
 
-		a[0] = BPF_CORE_READ(req, cqe.fd);
+		a[0] = uring_fd(req);
 		a[1] = (__u64)BPF_CORE_READ(o, buf);
 		a[2] = BPF_CORE_READ(o, len);
 		a[3] = BPF_CORE_READ(o, msg_flags);
 		break;
 	}
 	default: /* UK_FD */
-		a[0] = BPF_CORE_READ(req, cqe.fd);
+		a[0] = uring_fd(req);
 		break;
 	}
 }
@@ -337,10 +346,13 @@ static __always_inline void uring_details(struct cactus_event *e, struct task_st
 			append_task_path(e, WALK_SCRATCH, STR_BASE, task, &dir);
 		break;
 	case CK_FD:
-		/* the file of the fd, unless it is a direct descriptor (a slot
-		 * of the ring's table, not an fd) or gone (a close) */
-		if (!u->fixed && (e->ret < 0 || !(c->flags & SCF_FD_GONE)) &&
-		    dir_of(task, arg_fd(e->args, c->fd_arg), &dir))
+		/* the request's file (also a direct descriptor's: a slot of the
+		 * ring's table, not an fd); a close has none: its fd, unless gone */
+		f = req ? BPF_CORE_READ(req, file) : NULL;
+		if (f && u->kind != UK_CLOSE && file_path_inode(f, &fp, &inode))
+			append_task_path(e, WALK_SCRATCH, STR_PATH, task, &fp);
+		else if (!u->fixed && u->kind == UK_CLOSE && e->ret < 0 &&
+			 dir_of(task, arg_fd(e->args, c->fd_arg), &dir))
 			append_task_path(e, WALK_SCRATCH, STR_PATH, task, &dir);
 		break;
 	case CK_SOCKADDR:
