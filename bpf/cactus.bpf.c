@@ -18,7 +18,8 @@
  * per-syscall facts user space wrote; stash.h the per-thread stash; record.h
  * the record's string slots; path.h dentry walks; capture.h building and
  * emitting a record; kill.h kill rules at entry; deny.h network and file
- * deny; lifecycle.h a container's init exit and cgroup removal. This file
+ * deny; lifecycle.h a container's init exit and cgroup removal; uring.h
+ * io_uring requests as records of their syscall twins. This file
  * holds every program: the attach flavours, the lifecycle programs, then the
  * deny programs. It is compiled twice (compat.h): with bpf_loop, and without
  * (CACTUS_NOLOOP: programs named <name>_noloop). A program that does not
@@ -36,6 +37,7 @@
 #include "stats.h"
 #include "sysconf.h"
 #include "task.h"
+#include "uring.h"
 
 #ifndef CACTUS_NOLOOP
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -365,6 +367,40 @@ int BPF_PROG(cactus_cgroup_rmdir, struct cgroup *cgrp, const char *path)
 	return active() ? on_cgroup_rmdir(cgrp) : 0;
 }
 #endif
+
+/*
+ * io_uring programs (uring.h): raw tracepoints, in every mode, on kernels
+ * with io_uring; user space attaches the pair that fits the kernel's
+ * tracepoint arguments (src/kernel/uring.c).
+ */
+/* io_uring_submit_req(req) (6.4+), io_uring_submit_sqe(req, bool) (6.0-6.3) */
+SEC("raw_tp")
+int VARIANT_PROG(cactus_uring_submit, struct io_kiocb *req)
+{
+	return on_uring_submit(req);
+}
+
+/* io_uring_submit_sqe(ctx, req, opcode, user_data, ...) (5.x) */
+SEC("raw_tp")
+int VARIANT_PROG(cactus_uring_submit_old, void *ring, struct io_kiocb *req)
+{
+	return on_uring_submit(req);
+}
+
+/* io_uring_complete(ctx, req, cqe) (6.18) */
+SEC("raw_tp")
+int VARIANT_PROG(cactus_uring_complete, void *ring, struct io_kiocb *req, struct io_uring_cqe *cqe)
+{
+	return on_uring_complete(req, BPF_CORE_READ(cqe, res));
+}
+
+/* io_uring_complete(ctx, req, user_data, res, cflags, extra1, extra2) (6.0+) */
+SEC("raw_tp")
+int VARIANT_PROG(cactus_uring_complete_res, void *ring, struct io_kiocb *req, __u64 user_data,
+		 int res)
+{
+	return on_uring_complete(req, res);
+}
 
 /*
  * Deny programs (deny.h): a syscall of a container fails with EPERM.

@@ -34,6 +34,8 @@ static __always_inline struct cactus_event *event_begin(void)
 	s->e.file_ino = 0;
 	s->e.file_dev = 0;
 	s->e.file_nlink = 0;
+	s->e.uring_thread = 0;
+	s->e.uring_op = 0;
 	record_clear_strs(&s->e);
 	return &s->e;
 }

@@ -322,4 +322,56 @@ struct {
 	__type(value, __u64);
 } calib __weak SEC(".maps");
 
+/* ---- io_uring (uring.h) ---- */
+
+/* Each IORING_OP_*'s syscall twin and what to read of it, from
+ * src/syscalls.c (cactus_uring_ops). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, CACTUS_URING_OPS);
+	__type(key, __u32);
+	__type(value, struct uring_conf);
+} uring_conf __weak SEC(".maps");
+
+/* A request between submit and completion: what the record needs that is
+ * gone by then (the paths: the kernel frees its copies first). */
+struct uring_req {
+	__u64 ts;
+	__u64 cg;
+	__u64 args[6];        /* in the twin's layout */
+	struct ns_key key;
+	__u32 kill_rule;      /* index + 1 of the kill rule that fired at submit */
+	__s32 dfd;            /* what a relative path is relative to */
+	__u32 file_slot;      /* an open into the ring's table: slot + 1 */
+	__u16 level;
+	__u16 nr;             /* the twin */
+	__u8 op;              /* IORING_OP_* */
+	__u8 kind;            /* enum uring_kind */
+	__u8 known;
+	__u8 setup;
+	__u8 fixed;           /* the fd is a direct descriptor (a slot, not an fd) */
+	__u8 pad[3];
+	char path[CACTUS_STR_MAX];  /* the twin's path_arg, as spelled */
+	char path2[CACTUS_STR_MAX]; /* its path2_arg */
+};
+
+/* Requests in flight, by their kernel address. An LRU: a ring abandoned
+ * mid-flight cannot fill it; a request evicted before it completes is
+ * counted (STAT_URING_LOST). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u64);
+	__type(value, struct uring_req);
+} uring_reqs __weak SEC(".maps");
+
+/* Per CPU: a request built here before it goes into uring_reqs (larger
+ * than a program's stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct uring_req);
+} uring_build __weak SEC(".maps");
+
 #endif

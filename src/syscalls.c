@@ -176,6 +176,59 @@ const struct cactus_syscall cactus_syscalls[] = {
 };
 const size_t cactus_syscalls_count = sizeof(cactus_syscalls) / sizeof(cactus_syscalls[0]);
 
+/* IORING_OP_* (include/uapi/linux/io_uring.h; an enum, appended to only) */
+#define U(nm, nr, tw, k) { .name = #nm, .op = nr, .twin = #tw, .kind = k }
+
+const struct cactus_uring_op cactus_uring_ops[] = {
+	U(READV, 1, readv, UK_RW),
+	U(WRITEV, 2, writev, UK_RW),
+	U(READ_FIXED, 4, read, UK_RW),
+	U(WRITE_FIXED, 5, write, UK_RW),
+	U(SENDMSG, 9, sendmsg, UK_MSG),
+	U(RECVMSG, 10, recvmsg, UK_MSG),
+	U(ACCEPT, 13, accept4, UK_ACCEPT),
+	U(CONNECT, 16, connect, UK_CONNECT),
+	U(OPENAT, 18, openat, UK_OPEN),
+	U(CLOSE, 19, close, UK_CLOSE),
+	U(STATX, 21, statx, UK_STATX),
+	U(READ, 22, read, UK_RW),
+	U(WRITE, 23, write, UK_RW),
+	U(SEND, 26, sendto, UK_MSG),
+	U(RECV, 27, recvfrom, UK_MSG),
+	U(OPENAT2, 28, openat2, UK_OPEN),
+	U(RENAMEAT, 35, renameat2, UK_RENAME),
+	U(UNLINKAT, 36, unlinkat, UK_UNLINK),
+	U(MKDIRAT, 37, mkdirat, UK_MKDIR),
+	U(SYMLINKAT, 38, symlinkat, UK_SYMLINK),
+	U(LINKAT, 39, linkat, UK_LINK),
+	U(SOCKET, 45, socket, UK_SOCKET),
+	U(SEND_ZC, 47, sendto, UK_MSG),
+	U(SENDMSG_ZC, 48, sendmsg, UK_MSG),
+	U(BIND, 56, bind, UK_FD),
+	U(LISTEN, 57, listen, UK_FD),
+};
+const size_t cactus_uring_ops_count = sizeof(cactus_uring_ops) / sizeof(cactus_uring_ops[0]);
+
+const struct cactus_uring_op *cactus_uring_op_by_nr(unsigned int op)
+{
+	for (size_t i = 0; i < cactus_uring_ops_count; i++) {
+		if (cactus_uring_ops[i].op == op)
+			return &cactus_uring_ops[i];
+	}
+	return NULL;
+}
+
+void cactus_uring_conf(const struct cactus_uring_op *u, struct uring_conf *out)
+{
+	const struct cactus_syscall *sc = cactus_syscall_by_name(u->twin);
+
+	memset(out, 0, sizeof(*out));
+	if (!sc)
+		return;
+	out->nr = (__u16)sc->nr;
+	out->kind = u->kind;
+}
+
 static const struct {
 	const char *name;
 	const char *short_name;

@@ -89,4 +89,24 @@ static inline bool cactus_syscall_arg(const __u64 *args, __u8 i, __u64 *out)
 void cactus_syscall_conf(const struct cactus_syscall *sc, bool traced,
 			 struct syscall_conf *out);
 
+/*
+ * io_uring operations that act on a file, a socket or a process, each the
+ * record of its syscall twin (bpf/uring.h): rules, outputs and kill rules see
+ * an IORING_OP_OPENAT as an openat, traced when openat is.
+ */
+struct cactus_uring_op {
+	const char *name;      /* IORING_OP_ without the prefix: "OPENAT" */
+	const char *twin;      /* the syscall it stands for: "openat" */
+	__u8 op;               /* IORING_OP_* (UAPI: the same on every kernel) */
+	__u8 kind;             /* enum uring_kind: what the kernel reads */
+};
+
+extern const struct cactus_uring_op cactus_uring_ops[];
+extern const size_t cactus_uring_ops_count;
+
+/* By IORING_OP_*, NULL if not reported. */
+const struct cactus_uring_op *cactus_uring_op_by_nr(unsigned int op);
+/* The uring_conf map's value for @u. */
+void cactus_uring_conf(const struct cactus_uring_op *u, struct uring_conf *out);
+
 #endif

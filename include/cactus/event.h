@@ -195,11 +195,53 @@ struct cactus_event {
 	__u64 file_ino;
 	__u32 file_dev;        /* kernel dev_t of its superblock (major << 20 | minor) */
 	__u32 file_nlink;
+	/* A syscall record made from an io_uring operation (bpf/uring.h): the
+	 * syscall is its twin (IORING_OP_OPENAT: openat). */
+	__u8 uring_thread;     /* URING_* of the thread that carried it out; 0: a syscall */
+	__u8 uring_op;         /* its IORING_OP_* */
+	__u8 pad[6];
 	char data[CACTUS_DATA_MAX];
 };
-#define CACTUS_EVENT_HDR_SIZE 192
+#define CACTUS_EVENT_HDR_SIZE 200
 _Static_assert(sizeof(struct cactus_event) == CACTUS_EVENT_HDR_SIZE + CACTUS_DATA_MAX,
 	       "cactus_event layout");
+
+/* cactus_event.uring_thread: which thread of the ring's owner carried the
+ * operation out (all share its tgid, cgroup, namespaces and fd table). */
+#define URING_INLINE 1  /* the submitter itself, in io_uring_enter (or its task work) */
+#define URING_SQPOLL 2  /* the ring's submission thread (IORING_SETUP_SQPOLL: iou-sqp-*) */
+#define URING_WORKER 3  /* an io-wq worker (iou-wrk-*): blocking or IOSQE_ASYNC work */
+
+/* What the kernel reads from an io_uring request for its record (struct
+ * uring_conf.kind): which io_uring_* op struct holds the arguments. */
+enum uring_kind {
+	UK_NONE = 0,     /* not reported */
+	UK_OPEN,         /* io_open: dfd, filename, how (OPENAT, OPENAT2) */
+	UK_STATX,        /* io_statx: dfd, filename, flags, mask */
+	UK_UNLINK,       /* io_unlink: dfd, filename, flags */
+	UK_MKDIR,        /* io_mkdir: dfd, filename, mode */
+	UK_RENAME,       /* io_rename: old and new dfd and path, flags */
+	UK_LINK,         /* io_link: the same (LINKAT) */
+	UK_SYMLINK,      /* io_link: oldpath the target, new dfd and path */
+	UK_CONNECT,      /* io_connect: the fd, the user's sockaddr */
+	UK_ACCEPT,       /* io_accept: the fd, where the peer's address goes */
+	UK_SOCKET,       /* io_socket: domain, type, protocol */
+	UK_CLOSE,        /* io_close: the fd */
+	UK_RW,           /* io_rw: the fd (req->cqe.fd), buffer, length (READ, WRITE, V) */
+	UK_MSG,          /* io_sr_msg: the fd, buffer or msghdr, length, flags */
+	UK_FD,           /* the fd only (LISTEN, BIND) */
+};
+
+/* Value of the uring_conf array map, indexed by IORING_OP_*: its syscall
+ * twin, whose syscall_conf says whether it is traced. Written by user space
+ * from src/syscalls.c (cactus_uring_ops). */
+struct uring_conf {
+	__u16 nr;        /* the twin's syscall number */
+	__u8 kind;       /* enum uring_kind */
+	__u8 pad;
+};
+_Static_assert(sizeof(struct uring_conf) == 4, "uring_conf layout");
+#define CACTUS_URING_OPS 64   /* IORING_OP_* are below this */
 
 /* Index of counters in the per-CPU `stats` map. */
 enum cactus_stat {
@@ -215,7 +257,9 @@ enum cactus_stat {
 	STAT_GAPS = 9,        /* gap records written */
 	STAT_PHASE_FULL = 10, /* a task entering a container not marked as set-up
 			       * (its stash could not be made) */
-	STAT_NSTATS = 11,
+	STAT_URING_LOST = 11, /* io_uring requests of a watched container whose
+			       * record was lost (the request table was full) */
+	STAT_NSTATS = 12,
 };
 
 /*

@@ -179,6 +179,10 @@ static bool is_signal(const struct field_ctx *x)
 GETTER(signal_nr) { return num(o, x->v->signal_nr) && is_signal(x); }
 GETTER(target_pid) { return num(o, x->v->target_pid) && is_signal(x); }
 
+GETTER(via) { return str(o, x->v->via); }
+GETTER(uring_op) { return str(o, x->v->uring_op); }
+GETTER(uring_thread) { return str(o, x->v->uring_thread); }
+
 #define EF_GETTER(name, flag) GETTER(name) { return num(o, !!(x->v->e->flags & (flag))); }
 EF_GETTER(truncated, EF_TRUNCATED)
 EF_GETTER(no_enter, EF_NO_ENTER)
@@ -421,6 +425,13 @@ const struct field fields[F_COUNT] = {
 	    J(JS_INT), T(NULL, 210, TS_NUM), B("TargetPid: ", 5, 110, BS_NUM)),
 	ROW(F_TRUNCATED, "truncated", FK_OUT, truncated, J(JS_TRUE, .when = FW_TRUE)),
 	ROW(F_NO_ENTER, "no_enter", FK_OUT, no_enter, J(JS_TRUE, .when = FW_TRUE)),
+	/* an io_uring operation (its syscall is the twin) */
+	ROW(F_VIA, "via", FK_STR, via, MATCH, J(JS_STR), T(NULL, 220, TS_KV),
+	    B("Via: ", 5, 120, BS_RAW)),
+	ROW(F_URING_OP, "uring_op", FK_STR, uring_op, MATCH, J(JS_STR), T(NULL, 230, TS_KV),
+	    B("UringOp: ", 5, 130, BS_RAW)),
+	ROW(F_URING_THREAD, "uring_thread", FK_STR, uring_thread, MATCH, J(JS_STR),
+	    T(NULL, 240, TS_KV), B("UringThread: ", 5, 140, BS_RAW)),
 
 	ROW(F_PHASE, "phase", FK_PHASE, phase, MATCH, J(JS_STR, .when = FW_TRUE),
 	    T(NULL, 300, TS_KV, .when = FW_TRUE), B("Phase: ", 6, 10, BS_RAW, .when = FW_TRUE)),

@@ -281,6 +281,28 @@ static void view_addr(struct event_view *v)
 	}
 }
 
+/* The io_uring operation a record stands for, if it is one. */
+static void view_uring(struct event_view *v, const struct cactus_event *e)
+{
+	static const char *const threads[] = {
+		[URING_INLINE] = "inline", [URING_SQPOLL] = "sqpoll", [URING_WORKER] = "worker",
+	};
+	const struct cactus_uring_op *op;
+
+	v->via = v->uring_op = v->uring_thread = NULL;
+	if (!e->uring_thread)
+		return;
+	v->via = "io_uring";
+	op = cactus_uring_op_by_nr(e->uring_op);
+	if (op) {
+		v->uring_op = op->name;
+	} else {
+		snprintf(v->uring_opbuf, sizeof(v->uring_opbuf), "%u", e->uring_op);
+		v->uring_op = v->uring_opbuf;
+	}
+	v->uring_thread = e->uring_thread <= URING_WORKER ? threads[e->uring_thread] : "?";
+}
+
 void event_view_init(struct event_view *v, const struct cactus_event *e,
 		     const struct container *c, int64_t boot_to_real_ns)
 {
@@ -299,6 +321,7 @@ void event_view_init(struct event_view *v, const struct cactus_event *e,
 	v->container_age_ns = -1;
 	v->path_arg = NULL;
 	v->sc = cactus_syscall_by_nr((int)e->syscall_nr);
+	view_uring(v, e);
 	format_rfc3339((int64_t)e->ts_boot_ns + boot_to_real_ns, v->time, sizeof(v->time));
 	if (!v->sc)
 		return;

@@ -66,6 +66,11 @@ struct event_view {
 	const char *family;                /* NULL when no address */
 	char addr[128];                    /* "127.0.0.1", "::1", unix path */
 	int port;
+	/* an io_uring operation, a record of its syscall twin (bpf/uring.h) */
+	const char *via;                   /* "io_uring", NULL for a syscall */
+	const char *uring_op;              /* "OPENAT" */
+	const char *uring_thread;          /* "inline", "sqpoll", "worker" */
+	char uring_opbuf[16];
 	/* signal events */
 	int signal_nr;                     /* -1: not a signal event */
 	const char *signal;

@@ -211,6 +211,8 @@ int kernel__attach(struct kernel *k, const bool *traced_only)
 		return err;
 	}
 	err = attach_lifecycle(k);
+	if (!err)
+		err = uring_attach(k);
 	if (err)
 		return err;
 	if (k->calibrate) {
@@ -332,6 +334,7 @@ void attach_detach(struct kernel *k)
 		bpf_link__destroy(k->life_links[i]);
 		k->life_links[i] = NULL;
 	}
+	uring_detach(k);
 	if (k->skel)
 		cactus_bpf__detach(k->skel);
 }

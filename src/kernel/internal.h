@@ -44,6 +44,18 @@ struct kprogs {
 	struct bpf_program *exit[ATTACH_NMODES];  /* and exit; NULL for auto */
 	struct bpf_program *task_exec;            /* the lifecycle program that loops */
 	struct bpf_program *deny_sock[4];         /* connect4, connect6, bind4, bind6 */
+	/* io_uring (uring.c picks one of each pair for this kernel) */
+	struct bpf_program *uring_submit, *uring_submit_old;
+	struct bpf_program *uring_complete, *uring_complete_res;
+};
+
+/* io_uring's programs for this kernel (uring.c). */
+#define URING_LINKS 2
+struct kuring {
+	const char *submit_tp;              /* the tracepoint's name, NULL: none */
+	struct bpf_program *submit, *complete; /* complete NULL: records at submit */
+	char why[160];                      /* what is missing, for the log */
+	struct bpf_link *links[URING_LINKS];
 };
 
 struct kernel {
@@ -70,6 +82,7 @@ struct kernel {
 	/* lifecycle programs */
 #define LIFE_LINKS 4
 	struct bpf_link *life_links[LIFE_LINKS];
+	struct kuring uring;
 	struct kill_nrs kill_nrs;  /* what the kill_nrs map holds */
 	/* restart without loss (pin.c) */
 	const char *pin_path;      /* --pin-path, or NULL */
@@ -108,6 +121,14 @@ struct bpf_insn;
 size_t fentry_subprog_starts(const struct bpf_insn *insns, size_t n, __u32 *starts, size_t max);
 /* BTF id of the function that runs syscall @name, @fn its kallsyms name. */
 int fentry_sys_func(struct kernel *k, const char *name, char *fn, size_t size);
+
+/* uring.c: which io_uring programs fit this kernel (after progs_select),
+ * load them, fill uring_conf (after load), attach and detach them. */
+void uring_probe(struct kernel *k);
+void uring_set_autoload(struct kernel *k);
+int uring_set_conf(struct kernel *k);
+int uring_attach(struct kernel *k);
+void uring_detach(struct kernel *k);
 
 /* modes.c: k->progs from a newly opened k->skel, for k->feat. */
 void progs_select(struct kernel *k);

@@ -90,6 +90,7 @@ static void set_autoload(struct kernel *k, enum attach_mode mode, bool calibrate
 	bpf_program__set_autoload(k->progs.task_exec, true);
 	bpf_program__set_autoload(skel->progs.cactus_task_exit, true);
 	bpf_program__set_autoload(skel->progs.cactus_cgroup_rmdir, true);
+	uring_set_autoload(k);
 	bpf_map__set_autocreate(skel->maps.stash_tls, tls);
 	skel->rodata->stash_lru = !tls;
 	skel->rodata->have_task_btf = k->feat.task_btf;
@@ -153,6 +154,7 @@ static int setup(struct kernel *k, const struct kernel_opts *o, const struct ns_
 	int err;
 
 	progs_select(k);
+	uring_probe(k);
 	set_autoload(k, mode, k->calibrate);
 	/* BPF-LSM: sleepable with bpf_d_path, else the walk (5.10) */
 	bpf_program__set_autoload(skel->progs.cactus_deny_open, lsm && !k->lsm_walk);
@@ -431,7 +433,8 @@ int kernel__set_syscalls(struct kernel *k, const bool *traced, const bool *kill)
 		if (err)
 			return err;
 	}
-	return 0;
+	/* io_uring ops follow their twins' syscall_conf */
+	return uring_set_conf(k);
 }
 
 static int set_array(const struct bpf_map *map, const void *vals, size_t size, __u32 n)

@@ -75,6 +75,11 @@ void progs_select(struct kernel *k)
 		p->exit[modes[i].mode] = pick(modes[i].exit, k->feat.loop);
 	}
 	p->task_exec = pick(exec, k->feat.loop);
+	p->uring_submit = pick((struct prog_pair)PAIR(s, cactus_uring_submit), k->feat.loop);
+	p->uring_submit_old = pick((struct prog_pair)PAIR(s, cactus_uring_submit_old), k->feat.loop);
+	p->uring_complete = pick((struct prog_pair)PAIR(s, cactus_uring_complete), k->feat.loop);
+	p->uring_complete_res = pick((struct prog_pair)PAIR(s, cactus_uring_complete_res),
+				     k->feat.loop);
 	for (int i = 0; i < 4; i++)
 		p->deny_sock[i] = pick(sock[i], k->feat.loop_sock);
 }

@@ -240,6 +240,8 @@ int kernel__pin(struct kernel *k, const char *dir)
 		err = pin_link(k->links[i], dir, &n);
 	for (int i = 0; i < LIFE_LINKS && !err; i++)
 		err = pin_link(k->life_links[i], dir, &n);
+	for (int i = 0; i < URING_LINKS && !err; i++)
+		err = pin_link(k->uring.links[i], dir, &n);
 	for (int i = 0; i < 2 && !err; i++)
 		err = pin_link(k->lsm_links[i], dir, &n);
 	for (int i = 0; i < 4 && !err; i++)

@@ -38,10 +38,12 @@ void summary_print(const struct monitor *m)
 		m->n.lifecycle, (unsigned long long)out_stream__lost(m->out),
 		(unsigned long long)k[STAT_THROTTLED], m->n.gaps, m->n.folded);
 	fprintf(stderr, "cactus: kernel: %llu events written, %llu drops, %llu throttled, %llu "
-		"exits without entry, %llu stash full, %llu unreadable strings\n",
+		"exits without entry, %llu stash full, %llu unreadable strings, %llu io_uring "
+		"requests lost (request table full)\n",
 		(unsigned long long)k[STAT_EVENTS], (unsigned long long)k[STAT_DROPS],
 		(unsigned long long)k[STAT_THROTTLED], (unsigned long long)k[STAT_NO_ENTER],
-		(unsigned long long)k[STAT_STASH_FULL], (unsigned long long)k[STAT_READ_ERR]);
+		(unsigned long long)k[STAT_STASH_FULL], (unsigned long long)k[STAT_READ_ERR],
+		(unsigned long long)k[STAT_URING_LOST]);
 	kernel__drops_foreach(m->kernel, print_drops, (void *)m);
 	containers__stats(m->cs, &cst);
 	fprintf(stderr, "cactus: containers: %llu learnt, %llu ended (%llu found gone by the "

@@ -25,13 +25,17 @@ Containers:
               refused by seccomp *before* the sys_enter hook, so the kill
               rules (decided at syscall entry) cannot kill there (the alert
               then says outcome "not enforced", see the extra row).
+  pod         `--network none` with the labels kubelet puts on a pod's
+              docker containers (io.kubernetes.pod.namespace, .name): cactus
+              gives its events a Kubernetes namespace, as a pod's.
 
 What busybox cannot do (memfd_create, ptrace, process_vm_readv, bpf(),
 setuid(0) as uid 1000, capset, execveat, kexec_file_load, bind/listen, a
 non-shell program starting a shell, running a memfd) is done by a tiny
 static C helper compiled here and `docker cp`-ed into both containers;
-copies of it named bash and nc (/opt/rs) stand for those programs, by the
-file executed, which is what the rules judge (not comm).
+copies of it named bash, nc and ssh (/opt/rs), and sshd (/usr/sbin) stand
+for those programs, by the file executed, which is what the rules judge
+(not comm).
 
 Rows marked NEEDS_PROCS judge what the process table gives (the parent, the
 terminal, the file executed by a process on every event); rows marked
@@ -221,7 +225,7 @@ class Case:
     benign: Cmd
     benign_event: Callable           # predicate: the concrete benign event
     benign_what: str                 # ... described, for failure messages
-    where: str = "main"              # container: main | unconfined
+    where: str = "main"              # container: main | unconfined | pod
     attach: str = "default"          # agent: default | tp_btf
     action: str = "alert"
     outcome: Optional[str] = None    # default: from the action
@@ -311,6 +315,11 @@ CASES = [
          cmd("chmod", "644", "/tmp/drift-target", rc=0),
          lambda e: is_path_sys(e, CHMOD, "chmod", "/tmp/drift-target"),
          "chmod 644 of /tmp/drift-target"),
+    # the shell reads the script: nothing is exec'd from /dev/shm
+    Case("shell_script_from_dev_shm",
+         sh("echo 'echo hi' > /dev/shm/x.sh && sh /dev/shm/x.sh", rc=0),
+         sh("ls /dev/shm", rc=0),
+         lambda e: is_exec_argv(e, "sh", "-c", "ls /dev/shm"), "execve of sh -c 'ls /dev/shm'"),
     Case("crypto_miner_binary",
          cmd("xmrig", "--donate-level", "1", rc=127),     # -> busybox
          cmd("ls", "-l", "/usr/bin/xmrig", rc=0),
@@ -320,6 +329,49 @@ CASES = [
          cmd("echo", "-o", "tcp://pool.example.com:3333", rc=0),
          lambda e: is_exec(e, "echo", "tcp://pool.example.com:3333"),
          "execve of echo tcp://..."),
+    # searches in /mnt (empty): grep -r of /etc or /root would open
+    # /etc/shadow or /root/.ssh/id_rsa, which other rules judge
+    Case("search_private_keys_grep",
+         cmd("grep", "-r", "BEGIN RSA PRIVATE", "/mnt", rc=1),
+         cmd("grep", "-r", "BEGIN CERTIFICATE", "/mnt", rc=1),
+         lambda e: is_exec(e, "grep", "BEGIN CERTIFICATE"), "execve of grep BEGIN CERTIFICATE"),
+    # event-generator's own action
+    Case("search_private_keys_find",
+         cmd("find", "/tmp", "-maxdepth", "1", "-iname", "id_rsa", rc=0),
+         cmd("find", "/root/.ssh", "-name", "known_hosts", rc=0),
+         lambda e: is_exec(e, "find", "known_hosts"), "execve of find -name known_hosts"),
+    Case("find_aws_credentials_grep",
+         cmd("grep", "-ri", "aws_secret_access_key", "/mnt", rc=1),
+         cmd("grep", "-ri", "aws_region", "/mnt", rc=1),
+         lambda e: is_exec(e, "grep", "aws_region"), "execve of grep -ri aws_region"),
+    Case("find_aws_credentials_find",
+         cmd("find", "/tmp", "-maxdepth", "1", "-iname", ".aws/credentials", rc=0),
+         cmd("find", "/tmp", "-maxdepth", "1", "-iname", ".aws/config", rc=0),
+         lambda e: is_exec(e, "find", ".aws/config"), "execve of find -iname .aws/config"),
+    # event-generator's action; rm of a file is quiet (run by docker exec:
+    # busybox sh runs rm in-process, without an exec)
+    Case("remove_bulk_data",
+         cmd("shred", "-u", "/tmp/bulk", rc=0),
+         cmd("rm", "/tmp/bulk2", rc=0),
+         lambda e: is_exec(e, "rm", "/tmp/bulk2"), "execve of rm /tmp/bulk2"),
+    # /usr/bin/debugfs -> busybox: "applet not found", but execve happens
+    Case("debugfs_in_container",
+         cmd("debugfs", "-V", rc=127),
+         cmd("which", "debugfs", rc=0),
+         lambda e: is_exec(e, "which", "debugfs"), "execve of which debugfs"),
+    # uid 1 (daemon) runs login (no terminal: it gives up at once); id as
+    # uid 1 is quiet
+    Case("system_user_login",
+         Cmd(["login"], user="1"),
+         Cmd(["id"], user="1", rc=0),
+         lambda e: is_exec_argv(e, "id") and e.get("uid") == 1, "execve of id by uid 1"),
+    # /usr/sbin/sshd is a copy of the helper: its grandchild runs sh as
+    # uid 33 (www-data) under "sshd"; the same as uid 1000 is quiet
+    Case("system_user_ssh_session",
+         Cmd(["/usr/sbin/sshd", "spawn"], user="33", rc=0),
+         Cmd(["/usr/sbin/sshd", "spawn"], user="1000", rc=0),
+         lambda e: is_exec_argv(e, "sh", "-c", "true") and e.get("uid") == 1000,
+         "execve of sh -c true by uid 1000 under sshd", marks=[NEEDS_PROCS]),
 
     # ---- files
     Case("write_below_etc",
@@ -352,6 +404,17 @@ CASES = [
          cmd("cat", "/root/.ssh/id_rsa", rc=0),
          cmd("cat", "/root/.ssh/id_rsa.pub", rc=0),
          lambda e: is_open(e, "/root/.ssh/id_rsa.pub", "cat"), "cat opening id_rsa.pub"),
+    # the exec session's cat has no parent in the container: judged (a
+    # shell's child is not, as in Falco)
+    Case("directory_traversal_read",
+         cmd("cat", "/etc/../etc/../etc/passwd", rc=0),
+         cmd("cat", "/tmp/../tmp/../tmp/cactus-trav.txt", rc=0),
+         lambda e: is_open(e, "/tmp/cactus-trav.txt", "cat"),
+         "cat opening /tmp/cactus-trav.txt through ../../"),
+    Case("read_pam_config",
+         cmd("cat", "/etc/pam.d/other", rc=0),
+         cmd("ls", "/etc/pam.d", rc=0),
+         lambda e: is_open(e, "/etc/pam.d", "ls"), "ls opening the directory itself"),
     Case("symlink_to_sensitive_file",
          cmd("ln", "-sf", "/etc/shadow", "/tmp/cactus-sl", rc=0),
          cmd("ln", "-sf", "/etc/hostname", "/tmp/cactus-sl2", rc=0),
@@ -386,11 +449,29 @@ CASES = [
          sh("echo more >> /var/log/app-trunc.log", rc=0),   # append, no O_TRUNC
          lambda e: is_open(e, "/var/log/app-trunc.log", "sh", "O_APPEND"),
          "sh opening the log with O_APPEND"),
+    # event-generator's ClearLogActivities: a syslog outside /var/log
+    Case("truncate_named_log_file",
+         sh(": > /tmp/eg/syslog", rc=0),
+         sh("echo more >> /tmp/eg/syslog", rc=0),
+         lambda e: is_open(e, "/tmp/eg/syslog", "sh", "O_APPEND"),
+         "sh opening /tmp/eg/syslog with O_APPEND"),
+    # busybox truncate: open without O_TRUNC, then ftruncate(fd, size)
+    Case("truncate_named_log_file_to_zero",
+         cmd("truncate", "-s", "0", "/tmp/eg/secure", rc=0),
+         cmd("truncate", "-s", "4096", "/tmp/eg/secure", rc=0),
+         lambda e: is_path_sys(e, "ftruncate", "truncate", "/tmp/eg/secure"),
+         "ftruncate of /tmp/eg/secure to 4096"),
     Case("device_node_created",
          cmd("mknod", "/tmp/cactus-null", "c", "1", "3", rc=0),
          cmd("touch", "/tmp/cactus-regular", rc=0),          # a regular file
          lambda e: is_open(e, "/tmp/cactus-regular", "touch", "O_CREAT"),
          "touch creating /tmp/cactus-regular"),
+    # no disk here: dd creates a file named /dev/sdz in the container's
+    # /dev (a tmpfs); the rule judges the name
+    Case("write_to_block_device",
+         cmd("dd", "if=/dev/zero", "of=/dev/sdz", "bs=512", "count=1", rc=0),
+         cmd("dd", "if=/dev/zero", "of=/tmp/img", "bs=512", "count=1", rc=0),
+         lambda e: is_open(e, "/tmp/img", "dd", "O_WRONLY"), "dd opening /tmp/img"),
 
     # ---- fileless execution
     Case("memfd_create",
@@ -422,6 +503,10 @@ CASES = [
          helper("ptrace", "0x4206", "1"),                 # PTRACE_SEIZE pid 1
          helper("ptrace", "0", "0"),                      # PTRACE_TRACEME
          lambda e: is_sys(e, "ptrace", "cactus-helper"), "ptrace(PTRACE_TRACEME)"),
+    Case("ptrace_traceme",
+         helper("ptrace", "0", "0", rc=0),                # PTRACE_TRACEME
+         helper("ptrace", "3", "1", rc=1),                # PTRACE_PEEKUSER: ESRCH
+         lambda e: is_sys(e, "ptrace", "cactus-helper"), "ptrace(PTRACE_PEEKUSER)"),
     Case("bpf_in_container",
          helper("bpf", rc=137), cmd("cat", "/proc/sys/kernel/unprivileged_bpf_disabled"),
          lambda e: is_open(e, "/proc/sys/kernel/unprivileged_bpf_disabled", "cat"),
@@ -439,6 +524,13 @@ CASES = [
          cmd("mount", "-o", "remount,rw", "/proc/sys", rc=1),
          cmd("mount", "-t", "tmpfs", "tmpfs", "/mnt", rc=1),
          lambda e: is_path_sys(e, "mount", "mount", "/mnt"), "mount on /mnt"),
+    # event-generator's action: a file of that name written (a real escape
+    # writes it in a cgroup v1 mount, which needs CAP_SYS_ADMIN)
+    Case("write_cgroup_release_agent",
+         sh("echo /x > /tmp/release_agent", rc=0),
+         cmd("cat", "/tmp/release_agent", rc=0),
+         lambda e: is_open(e, "/tmp/release_agent", "cat", "O_RDONLY"),
+         "cat opening /tmp/release_agent"),
     Case("namespace_change",
          cmd("unshare", "-m", "true", rc=1, stderr=NOPERM),
          cmd("unshare", "--help"),                        # the tool, no syscall
@@ -476,6 +568,26 @@ CASES = [
          cmd("nc", "-w", "1", "10.255.255.1", "443", rc=1, stderr="Network is unreachable"),
          lambda e: is_sys(e, "connect", "nc", addr="10.255.255.1", port=443),
          "connect to 10.255.255.1:443"),
+    # /opt/rs/ssh is a copy of the helper: the file executed is named ssh.
+    # 192.0.2.1 (TEST-NET-1): 10.255.255.1 is RFC 1918, which Falco's
+    # outbound leaves out. Port 22 is quiet.
+    Case("ssh_connect_non_standard_port",
+         Cmd(["/opt/rs/ssh", "connect", "192.0.2.1", "443"], rc=1),
+         Cmd(["/opt/rs/ssh", "connect", "192.0.2.1", "22"], rc=1),
+         lambda e: is_sys(e, "connect", "ssh", addr="192.0.2.1", port=22),
+         "ssh connecting to 192.0.2.1:22", marks=[NEEDS_PROCS]),
+    # in a pod: kubeadm's API server address; kube-dns's is quiet
+    Case("contact_k8s_api_server",
+         cmd("nc", "-w", "1", "10.96.0.1", "443", rc=1, stderr="Network is unreachable"),
+         cmd("nc", "-w", "1", "10.96.0.10", "53", rc=1, stderr="Network is unreachable"),
+         lambda e: is_sys(e, "connect", "nc", addr="10.96.0.10", port=53),
+         "connect to 10.96.0.10:53", where="pod"),
+    # arping opens its AF_PACKET socket before it finds lo is not ARPable;
+    # ping's raw socket is AF_INET
+    Case("packet_socket_in_container",
+         cmd("arping", "-c", "1", "-w", "1", "-I", "lo", "127.0.0.1"),
+         cmd("ping", "-c", "1", "-W", "1", "127.0.0.1", rc=0),
+         lambda e: is_sys(e, "socket", "ping"), "ping's socket"),
     Case("crypto_miner_port_connect",
          cmd("nc", "-w", "1", "127.0.0.1", "3333", rc=1, stderr=NOPERM),
          cmd("nc", "-w", "1", "127.0.0.1", "3334", rc=1, stderr="refused"),
@@ -557,7 +669,7 @@ def _params():
 
 SETUP_MAIN = """
 set -e
-mkdir -p /boot /etc/sudoers.d /root/.ssh /var/log /opt/rs
+mkdir -p /boot /etc/sudoers.d /root/.ssh /var/log /opt/rs /tmp/eg /etc/pam.d
 echo cfg > /boot/config-cactus
 echo '# sudoers' > /etc/sudoers.d/README
 echo private > /root/.ssh/id_rsa
@@ -573,9 +685,20 @@ ln -s /bin/busybox /usr/bin/socat
 ln -s /bin/busybox /usr/bin/rsync
 cp /cactus-helper /opt/rs/bash
 cp /cactus-helper /opt/rs/nc
+cp /cactus-helper /opt/rs/ssh
+cp /cactus-helper /usr/sbin/sshd
+ln -s /bin/busybox /usr/bin/debugfs
+echo x > /tmp/cactus-trav.txt
+echo data > /tmp/bulk
+echo data > /tmp/bulk2
+echo '# pam' > /etc/pam.d/other
 """
 
 SETUP_UNCONFINED = "echo 'not a module' > /root/cactus.ko"
+
+# what kubelet labels a pod's docker containers with
+POD_LABELS = ["--label", "io.kubernetes.pod.namespace=shop",
+              "--label", "io.kubernetes.pod.name=cactus-pod"]
 
 
 class Env:
@@ -628,13 +751,15 @@ def env(e2e_env, tmp_path_factory):
     (d / "helper.c").write_text(HELPER_C)
     run([gcc, "-static", "-O2", "-o", str(d / "helper"), str(d / "helper.c")])
 
-    names = {"main": unique("rules-main-"), "unconfined": unique("rules-unconf-")}
+    names = {"main": unique("rules-main-"), "unconfined": unique("rules-unconf-"),
+             "pod": unique("rules-pod-")}
     e = None
     try:
         containers = {
             "main": _make_container(names["main"], []),
             "unconfined": _make_container(names["unconfined"],
                                           ["--security-opt", "seccomp=unconfined"]),
+            "pod": _make_container(names["pod"], POD_LABELS),
         }
         for c in containers.values():
             docker("cp", str(d / "helper"), f"{c.name}:{HELPER}")

@@ -40,6 +40,7 @@ struct ev_spec {
 	const char *ip;      /* a sockaddr event when set */
 	int port;
 	bool host;           /* no container */
+	const struct container *ctr; /* the container; default web */
 	/* what the monitor adds from the process table and the kernel's flags */
 	const struct proc *proc; /* the calling process; NULL: unknown */
 	const char *exe;     /* the executed file; default: proc's, else as asked */
@@ -59,8 +60,34 @@ static const struct container web = {
 	.running = true,
 };
 
+/* Pods: containers with Kubernetes metadata (kubelet's labels, CRI's
+ * annotations). */
+static const struct container pod = {
+	.id = "4a5b6c7d8e9f00112233445566778899aabbccddeeff00112233445566778899",
+	.runtime = "containerd",
+	.name = "app",
+	.image = "registry.example/app:2",
+	.k8s_namespace = "shop",
+	.k8s_pod = "app-7d9f8-x2x4q",
+	.running = true,
+};
+static const struct container pod_kube_system = {
+	.id = "5b6c7d8e9f00112233445566778899aabbccddeeff0011223344556677889900",
+	.runtime = "containerd",
+	.name = "coredns",
+	.image = "registry.k8s.io/coredns/coredns:v1.11.1",
+	.k8s_namespace = "kube-system",
+	.k8s_pod = "coredns-5d78c9869d-abcde",
+	.running = true,
+};
+
 /* What containers__resolve returns for a host process: no id. */
 static const struct container host_rec = { .runtime = "unknown" };
+
+static const struct container *ev_container(const struct ev_spec *s)
+{
+	return s->host ? &host_rec : s->ctr ? s->ctr : &web;
+}
 
 struct built {
 	struct cactus_event e;
@@ -130,7 +157,7 @@ static struct built *build(const struct ev_spec *s)
 	}
 	if (s->ip)
 		ev_addr(e, s->ip, s->port);
-	event_view_init(&b->v, e, s->host ? &host_rec : &web, 0);
+	event_view_init(&b->v, e, ev_container(s), 0);
 	view_apply(&b->v, s);
 	return b;
 }
@@ -232,6 +259,26 @@ static const struct proc p_named_logrotate = { .self = PI("logrotate", "/bin/bus
 static const struct proc p_named_sshd = { .self = PI("sshd", "/usr/bin/cat", 915, 0) };
 static const struct proc p_named_sudo = { .self = PI("sudo", "/usr/bin/cat", 916, 0) };
 static const struct proc p_python_named_nc = { .self = PI("nc", "/usr/bin/python3.11", 917, 0) };
+/* a web server under tini, and one a shell script started */
+static const struct proc p_web = {
+	.self = PI("python3", "/usr/bin/python3.11", 600, 0),
+	.anc = { PI("tini", "/usr/bin/tini", 1000, ENTRY) }, .n_anc = 1 };
+static const struct proc p_web_under_sh = {
+	.self = PI("python3", "/usr/bin/python3.11", 600, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+static const struct proc p_cat_from_sh = {
+	.self = PI("cat", "/usr/bin/cat", 601, 0), .anc = { PI("sh", DASH, 600, 0) }, .n_anc = 1 };
+static const struct proc p_ssh = {
+	.self = PI("ssh", "/usr/bin/ssh", 602, 0), .anc = { ENTRY_SH }, .n_anc = 1 };
+/* a command of an ssh session: sshd, then the user's shell */
+static const struct proc p_sshd_child = {
+	.self = PI("id", "/usr/bin/id", 605, 0),
+	.anc = { PI("bash", "/usr/bin/bash", 606, 0), PI("sshd", "/usr/sbin/sshd", 607, 0) },
+	.n_anc = 2 };
+static const struct proc p_sshd_session = {
+	.self = PI("sshd-session", "/usr/lib/openssh/sshd-session", 608, 0),
+	.anc = { PI("sshd", "/usr/sbin/sshd", 607, 0) }, .n_anc = 1 };
+static const struct proc p_keepalived = {
+	.self = PI("keepalived", "/usr/sbin/keepalived", 1000, ENTRY) };
 
 /* ---- the default rule set ---- */
 
@@ -337,6 +384,18 @@ static const struct rule_case cases[] = {
 	     .a = { 0, 0, 0700 }),
 	QUIET("drift_chmod_exec_in_scratch_dir", "chmod", .path = "/tmp/notes", .a = { 0, 0644 }),
 	QUIET("drift_chmod_exec_in_scratch_dir", "chmod", .path = "/opt/app", .a = { 0, 0755 }),
+	/* sh /dev/shm/x.sh: a shell reads the script, nothing is exec'd from
+	 * there (drift is quiet); sh -c 'ls /dev/shm' */
+	FIRE("shell_script_from_dev_shm", "execve", .path = "/bin/sh", .exe = "/bin/busybox",
+	     .extra = "sh /dev/shm/x.sh"),
+	FIRE("shell_script_from_dev_shm", "execve", .path = "/bin/sh", .exe = "/bin/busybox",
+	     .extra = "sh -c /dev/shm/x.sh"),
+	QUIET("shell_script_from_dev_shm", "execve", .path = "/bin/sh", .exe = "/bin/busybox",
+	      .extra = "sh -c ls_/dev/shm"),
+	QUIET("shell_script_from_dev_shm", "execve", .path = "/bin/cat", .exe = "/bin/busybox",
+	      .extra = "cat /dev/shm/x.sh"),
+	QUIET("drift_exec_from_scratch_dir", "execve", .path = "/bin/sh", .exe = "/bin/busybox",
+	      .extra = "sh /dev/shm/x.sh"),
 	FIRE("crypto_miner_binary", "execve", .path = "/opt/xmrig",
 	     .extra = "xmrig --donate-level 1"),
 	QUIET("crypto_miner_binary", "execve", .path = "/usr/bin/xmllint",
@@ -345,6 +404,80 @@ static const struct rule_case cases[] = {
 	     .extra = "m -o stratum+tcp://pool:3333"),
 	QUIET("crypto_miner_stratum_cmdline", "execve", .path = "/usr/bin/curl",
 	      .extra = "curl https://pool/"),
+	/* grep -r "BEGIN RSA PRIVATE" /; -i with another case; a certificate;
+	 * sed with the same pattern */
+	FIRE("search_private_keys_grep", "execve", .path = "/bin/grep", .exe = "/bin/busybox",
+	     .extra = "grep -r BEGIN RSA PRIVATE /etc"),
+	FIRE("search_private_keys_grep", "execve", .path = "/usr/bin/grep",
+	     .extra = "grep -ril begin openssh private /home"),
+	FIRE("search_private_keys_grep", "execve", .path = "/bin/egrep", .exe = "/bin/busybox",
+	     .extra = "egrep -rl BEGIN (EC|DSA) PRIVATE|BEGIN PRIVATE /"),
+	QUIET("search_private_keys_grep", "execve", .path = "/bin/grep", .exe = "/bin/busybox",
+	      .extra = "grep -r BEGIN CERTIFICATE /etc"),
+	QUIET("search_private_keys_grep", "execve", .path = "/bin/sed", .exe = "/bin/busybox",
+	      .extra = "sed -n /BEGIN RSA PRIVATE/p key.pem"),
+	/* find / -name id_rsa (event-generator: find /tmp -maxdepth 1 -iname id_rsa) */
+	FIRE("search_private_keys_find", "execve", .path = "/usr/bin/find", .exe = "/bin/busybox",
+	     .extra = "find /tmp -maxdepth 1 -iname id_rsa"),
+	FIRE("search_private_keys_find", "execve", .path = "/usr/bin/find",
+	     .extra = "find / -name *id_ed25519*"),
+	QUIET("search_private_keys_find", "execve", .path = "/usr/bin/find", .exe = "/bin/busybox",
+	      .extra = "find /root/.ssh -name known_hosts"),
+	QUIET("search_private_keys_find", "execve", .path = "/bin/ls", .exe = "/bin/busybox",
+	      .extra = "ls /root/.ssh/id_rsa"),
+	/* grep -ri aws_secret_access_key /; AWS_REGION; find .aws/credentials */
+	FIRE("find_aws_credentials_grep", "execve", .path = "/bin/grep", .exe = "/bin/busybox",
+	     .extra = "grep -ri aws_secret_access_key /root"),
+	FIRE("find_aws_credentials_grep", "execve", .path = "/usr/bin/grep",
+	     .extra = "grep -r AWS_ACCESS_KEY_ID /proc/1/environ"),
+	FIRE("find_aws_credentials_grep", "execve", .path = "/usr/bin/grep",
+	     .extra = "grep -r SecretAccessKey /app"),
+	QUIET("find_aws_credentials_grep", "execve", .path = "/bin/grep", .exe = "/bin/busybox",
+	      .extra = "grep -ri aws_region /root"),
+	FIRE("find_aws_credentials_find", "execve", .path = "/usr/bin/find", .exe = "/bin/busybox",
+	     .extra = "find /tmp -maxdepth 1 -iname .aws/credentials"),
+	FIRE("find_aws_credentials_find", "execve", .path = "/usr/bin/find",
+	     .extra = "find / -path */.aws/credentials -print"),
+	QUIET("find_aws_credentials_find", "execve", .path = "/usr/bin/find",
+	      .extra = "find / -path */.aws/config"),
+	QUIET("find_aws_credentials_find", "execve", .path = "/bin/cat", .exe = "/bin/busybox",
+	      .extra = "cat /root/.aws/credentials"),
+	/* shred -u f (event-generator); mkfs.ext4 (mkfs -t's child); mke2fs */
+	FIRE("remove_bulk_data", "execve", .path = "/usr/bin/shred", .exe = "/bin/busybox",
+	     .extra = "shred -u /tmp/eg-file"),
+	FIRE("remove_bulk_data", "execve", .path = "/sbin/mkfs.ext4", .exe = "/usr/sbin/mke2fs",
+	     .extra = "mkfs.ext4 /dev/sdb1"),
+	FIRE("remove_bulk_data", "execve", .path = "/sbin/mke2fs", .exe = "/bin/busybox",
+	     .extra = "mke2fs /tmp/img"),
+	QUIET("remove_bulk_data", "execve", .path = "/bin/rm", .exe = "/bin/busybox",
+	      .extra = "rm -rf /tmp/eg-dir"),
+	QUIET("remove_bulk_data", "execve", .path = "/sbin/mkswap", .exe = "/bin/busybox",
+	      .extra = "mkswap /tmp/swap"),
+	FIRE("debugfs_in_container", "execve", .path = "/usr/sbin/debugfs", .extra = "debugfs -V"),
+	FIRE("debugfs_in_container", "execve", .path = "/usr/bin/debugfs", .exe = "/bin/busybox",
+	     .extra = "debugfs -w /dev/sda1"),
+	QUIET("debugfs_in_container", "execve", .path = "/usr/bin/which", .exe = "/bin/busybox",
+	      .extra = "which debugfs"),
+	/* docker exec -u 1 C login; -u 1 id; root's login */
+	FIRE("system_user_login", "execve", .path = "/bin/login", .exe = "/bin/busybox",
+	     .extra = "login", .uid = 1),
+	FIRE("system_user_login", "execve", .path = "/bin/login", .exe = "/bin/login",
+	     .extra = "login -f www-data", .uid = 33),
+	QUIET("system_user_login", "execve", .path = "/usr/bin/id", .exe = "/bin/busybox",
+	      .extra = "id", .uid = 1),
+	QUIET("system_user_login", "execve", .path = "/bin/login", .exe = "/bin/busybox",
+	      .extra = "login", .uid = 0),
+	QUIET("system_user_login", "execve", .path = "/bin/login", .exe = "/bin/busybox",
+	      .extra = "login", .uid = 1000),
+	/* www-data's command under sshd; a real user's; sshd's own programs */
+	FIRE("system_user_ssh_session", "execve", .path = "/usr/bin/id", .extra = "id",
+	     .uid = 33, .proc = &p_sshd_child),
+	QUIET("system_user_ssh_session", "execve", .path = "/usr/bin/id", .extra = "id",
+	      .uid = 1000, .proc = &p_sshd_child),
+	QUIET("system_user_ssh_session", "execve", .path = "/usr/lib/openssh/sshd-session",
+	      .extra = "sshd-session", .uid = 65534, .proc = &p_sshd_session),
+	QUIET("system_user_ssh_session", "execve", .path = "/usr/bin/id", .extra = "id",
+	      .uid = 33, .proc = &p_cat),
 	FIRE("write_below_etc", "openat", .path = "/etc/passwd",
 	     .a = { 0, 0, O_WRONLY | O_APPEND }),
 	FIRE("write_below_etc", "openat", .path = "/etc/cron.d/job", .a = { 0, 0, WR }),
@@ -377,6 +510,34 @@ static const struct rule_case cases[] = {
 	QUIET("read_ssh_keys", "openat", .path = "/etc/ssh/ssh_host_rsa_key", .proc = &p_sshd),
 	FIRE("read_ssh_keys", "openat", .path = "/etc/ssh/ssh_host_rsa_key", .comm = "sshd",
 	     .proc = &p_named_sshd),
+	/* cat /etc/../etc/../etc/passwd by an exec session's command or a web
+	 * server; one ../; a traversal to another file; from a shell */
+	FIRE("directory_traversal_read", "openat", .path = "/etc/passwd",
+	     .path_arg = "/etc/../etc/../etc/passwd", .a = { -100, 0, O_RDONLY },
+	     .proc = &p_exec_cat),
+	FIRE("directory_traversal_read", "openat", .path = "/root/.ssh/id_rsa",
+	     .path_arg = "../../root/.ssh/id_rsa", .a = { -100, 0, O_RDONLY }, .proc = &p_web),
+	/* Falco's "not proc.pname in (shell_binaries)": a server a script
+	 * started is excepted too */
+	QUIET("directory_traversal_read", "openat", .path = "/root/.ssh/id_rsa",
+	      .path_arg = "../../root/.ssh/id_rsa", .a = { -100, 0, O_RDONLY },
+	      .proc = &p_web_under_sh),
+	QUIET("directory_traversal_read", "openat", .path = "/etc/passwd",
+	      .path_arg = "/srv/../etc/passwd", .a = { -100, 0, O_RDONLY }, .proc = &p_exec_cat),
+	QUIET("directory_traversal_read", "openat", .path = "/mnt/test.txt",
+	      .path_arg = "/mnt/../mnt/../mnt/test.txt", .a = { -100, 0, O_RDONLY },
+	      .proc = &p_exec_cat),
+	QUIET("directory_traversal_read", "openat", .path = "/etc/passwd",
+	      .path_arg = "/etc/../etc/../etc/passwd", .a = { -100, 0, O_RDONLY },
+	      .proc = &p_cat_from_sh),
+	/* cat /etc/pam.d/other; ls /etc/pam.d (the directory); su; sshd-session */
+	FIRE("read_pam_config", "openat", .path = "/etc/pam.d/other", .a = { -100, 0, O_RDONLY }),
+	FIRE("read_pam_config", "openat", .path = "/etc/pam.conf", .a = { -100, 0, O_RDONLY }),
+	QUIET("read_pam_config", "openat", .path = "/etc/pam.d", .a = { -100, 0, O_RDONLY }),
+	QUIET("read_pam_config", "openat", .path = "/etc/pam.d/su", .a = { -100, 0, O_RDONLY },
+	      .exe = "/usr/bin/su"),
+	QUIET("read_pam_config", "openat", .path = "/etc/pam.d/sshd", .a = { -100, 0, O_RDONLY },
+	      .proc = &p_sshd_session),
 	FIRE("symlink_to_sensitive_file", "symlink", .path = "/tmp/s", .extra = "/etc/shadow"),
 	FIRE("symlink_to_sensitive_file", "symlinkat", .path = "/var/www/r", .extra = "/"),
 	QUIET("symlink_to_sensitive_file", "symlink", .path = "/tmp/s", .extra = "/etc/hostname"),
@@ -384,6 +545,7 @@ static const struct rule_case cases[] = {
 	      .extra = "/etc/shadowsocks.json"),
 	FIRE("hardlink_to_sensitive_file", "link", .path = "/etc/shadow", .extra = "/tmp/h"),
 	FIRE("hardlink_to_sensitive_file", "linkat", .path = "/etc/gshadow", .extra = "/tmp/g"),
+	FIRE("hardlink_to_sensitive_file", "link", .path = "/etc/pam.conf", .extra = "/tmp/p"),
 	QUIET("hardlink_to_sensitive_file", "link", .path = "/etc/passwd", .extra = "/tmp/p"),
 	FIRE("read_proc_mem_or_environ", "openat", .path = "/proc/1/environ"),
 	FIRE("read_proc_mem_or_environ", "openat", .path = "/proc/4242/mem"),
@@ -409,6 +571,31 @@ static const struct rule_case cases[] = {
 	      .proc = &p_logrotate),
 	FIRE("truncate_logs_on_open", "openat", .path = "/var/log/syslog", .a = { 0, 0, WR },
 	     .comm = "logrotate", .proc = &p_named_logrotate),
+	FIRE("truncate_logs_on_open", "openat", .path = "/dev/log/app", .a = { 0, 0, WR }),
+	QUIET("truncate_named_log_file", "openat", .path = "/dev/log/syslog", .a = { 0, 0, WR }),
+	/* : > /tmp/x/syslog (event-generator's ClearLogActivities); appends,
+	 * another name, /var/log (the other rule's), logrotate */
+	FIRE("truncate_named_log_file", "openat", .path = "/tmp/falco-eg-1/syslog",
+	     .a = { -100, 0, WR }),
+	FIRE("truncate_named_log_file", "open", .path = "/srv/app/auth.log", .a = { 0, WR }),
+	QUIET("truncate_named_log_file", "openat", .path = "/tmp/falco-eg-1/syslog",
+	      .a = { -100, 0, O_WRONLY | O_CREAT | O_APPEND }),
+	QUIET("truncate_named_log_file", "openat", .path = "/tmp/falco-eg-1/syslog.txt",
+	      .a = { -100, 0, WR }),
+	QUIET("truncate_named_log_file", "openat", .path = "/var/log/syslog", .a = { -100, 0, WR }),
+	QUIET("truncate_named_log_file", "openat", .path = "/srv/syslog", .a = { -100, 0, WR },
+	      .proc = &p_logrotate),
+	/* truncate -s 0: ftruncate(fd, 0); to another length; another name */
+	FIRE("truncate_named_log_file_to_zero", "ftruncate", .path = "/tmp/x/secure",
+	     .a = { 3, 0 }),
+	FIRE("truncate_named_log_file_to_zero", "truncate", .path = "/tmp/x/kern.log",
+	     .a = { 0, 0 }),
+	QUIET("truncate_named_log_file_to_zero", "ftruncate", .path = "/tmp/x/secure",
+	      .a = { 3, 4096 }),
+	QUIET("truncate_named_log_file_to_zero", "ftruncate", .path = "/tmp/x/data.db",
+	      .a = { 3, 0 }),
+	QUIET("truncate_named_log_file_to_zero", "truncate", .path = "/var/log/kern.log",
+	      .a = { 0, 0 }),
 	FIRE("device_node_created", "mknodat", .path = "/dev/sda", .a = { [2] = 060660 }),
 	FIRE("device_node_created", "mknod", .path = "/dev/zero2", .a = { [1] = 020666 }),
 	QUIET("device_node_created", "mknodat", .path = "/dev/sda", .host = true,
@@ -418,6 +605,17 @@ static const struct rule_case cases[] = {
 	/* runc creating /dev/null while it sets the container up */
 	QUIET("device_node_created", "mknodat", .path = "/dev/null", .a = { [2] = 020666 },
 	      .comm = "runc:[2:INIT]", .init = true),
+	/* dd if=/dev/zero of=/dev/sdz: the open of the device (a failed open
+	 * keeps the spelled path); of=/tmp/img; reading a disk; /dev/null */
+	FIRE("write_to_block_device", "openat", .path = "/dev/sdz", .a = { -100, 0, WR }),
+	FIRE("write_to_block_device", "openat", .path = "/dev/nvme0n1",
+	     .a = { -100, 0, O_WRONLY }),
+	FIRE("write_to_block_device", "openat", .path = "/dev/loop7", .a = { -100, 0, O_RDWR }),
+	QUIET("write_to_block_device", "openat", .path = "/tmp/img", .a = { -100, 0, WR }),
+	QUIET("write_to_block_device", "openat", .path = "/dev/sdz", .a = { -100, 0, O_RDONLY }),
+	QUIET("write_to_block_device", "openat", .path = "/dev/null", .a = { -100, 0, O_WRONLY }),
+	QUIET("write_to_block_device", "openat", .path = "/dev/loop-control",
+	      .a = { -100, 0, O_RDWR }),
 	FIRE("memfd_create", "memfd_create"),
 	QUIET("memfd_create", "memfd_create", .host = true),
 	FIRE("fileless_exec_proc_fd", "execve", .path = "/proc/self/fd/3", .extra = "x"),
@@ -435,7 +633,16 @@ static const struct rule_case cases[] = {
 	QUIET("fileless_execveat_fd", "execveat", .path = "/usr/bin/ls", .extra = "ls", .a = { 3 }),
 	FIRE("ptrace_attach", "ptrace", .a = { 16, 99 }),
 	FIRE("ptrace_attach", "ptrace", .a = { 0x4206, 99 }),
+	/* PTRACE_SETREGS (Falco's), PTRACE_SETREGSET (injectors on arm64) */
+	FIRE("ptrace_attach", "ptrace", .a = { 13, 99 }),
+	FIRE("ptrace_attach", "ptrace", .a = { 0x4205, 99 }),
+	QUIET("ptrace_attach", "ptrace", .a = { 0x4204, 99 }),	/* GETREGSET */
 	QUIET("ptrace_attach", "ptrace", .a = { 0 }),
+	/* ptrace(PTRACE_TRACEME); ptrace(PTRACE_PEEKUSER) */
+	FIRE("ptrace_traceme", "ptrace", .a = { 0, 0 }),
+	QUIET("ptrace_traceme", "ptrace", .a = { 3, 1 }),
+	QUIET("ptrace_traceme", "ptrace", .a = { 16, 99 }),
+	QUIET("ptrace_attach", "ptrace", .a = { 3, 1 }),
 	FIRE("kernel_module_load", "finit_module", .a = { 3 }),
 	FIRE("kernel_module_load", "delete_module"),
 	QUIET("kernel_module_load", "finit_module", .host = true),
@@ -460,6 +667,15 @@ static const struct rule_case cases[] = {
 	FIRE("mount_on_proc_sys", "mount", .path = "/proc/sys", .extra = "proc"),
 	QUIET("mount_on_proc_sys", "mount", .path = "/proc/system-like", .extra = "proc"),
 	QUIET("mount_on_proc_sys", "mount", .path = "/proc/sys", .extra = "/proc/sys", .init = true),
+	/* echo /x > /tmp/cg/release_agent; cat of it; notify_on_release */
+	FIRE("write_cgroup_release_agent", "openat", .path = "/tmp/cg/release_agent",
+	     .a = { -100, 0, WR }),
+	FIRE("write_cgroup_release_agent", "open", .path = "/sys/fs/cgroup/rdma/release_agent",
+	     .a = { 0, O_WRONLY }),
+	QUIET("write_cgroup_release_agent", "openat", .path = "/tmp/cg/release_agent",
+	      .a = { -100, 0, O_RDONLY }),
+	QUIET("write_cgroup_release_agent", "openat", .path = "/tmp/cg/x/notify_on_release",
+	      .a = { -100, 0, WR }),
 	FIRE("namespace_change", "unshare", .a = { 0x20000 }),
 	FIRE("namespace_change", "setns", .a = { 3 }),
 	QUIET("namespace_change", "setns", .a = { 3 }, .comm = "runc:[2:INIT]", .init = true),
@@ -490,6 +706,38 @@ static const struct rule_case cases[] = {
 	QUIET("outbound_connect_unexpected_port", "connect", .ip = "203.0.113.5", .port = 3333),
 	QUIET("outbound_connect_unexpected_port", "connect", .ip = "203.0.113.5", .port = 6667,
 	      .host = true),
+	/* ssh -p 443 user@192.0.2.1; port 22; nc to 443; RFC 1918; loopback */
+	FIRE("ssh_connect_non_standard_port", "connect", .ip = "192.0.2.1", .port = 443,
+	     .proc = &p_ssh),
+	FIRE("ssh_connect_non_standard_port", "connect", .ip = "2001:db8::1", .port = 53,
+	     .proc = &p_ssh),
+	QUIET("ssh_connect_non_standard_port", "connect", .ip = "192.0.2.1", .port = 22,
+	      .proc = &p_ssh),
+	QUIET("ssh_connect_non_standard_port", "connect", .ip = "192.0.2.1", .port = 443,
+	      .proc = &p_nc),
+	QUIET("ssh_connect_non_standard_port", "connect", .ip = "10.1.2.3", .port = 443,
+	      .proc = &p_ssh),
+	QUIET("ssh_connect_non_standard_port", "connect", .ip = "127.0.0.1", .port = 8080,
+	      .proc = &p_ssh),
+	/* and outbound_connect_unexpected_port is quiet on it: the gap */
+	QUIET("outbound_connect_unexpected_port", "connect", .ip = "192.0.2.1", .port = 443,
+	      .proc = &p_ssh),
+	/* curl https://10.96.0.1 from a pod; kube-dns; port 80; kube-system's
+	 * pods; the same address outside Kubernetes (a docker network's) */
+	FIRE("contact_k8s_api_server", "connect", .ip = "10.96.0.1", .port = 443, .ctr = &pod),
+	FIRE("contact_k8s_api_server", "connect", .ip = "172.20.0.1", .port = 6443, .ctr = &pod),
+	QUIET("contact_k8s_api_server", "connect", .ip = "10.96.0.10", .port = 53, .ctr = &pod),
+	QUIET("contact_k8s_api_server", "connect", .ip = "10.96.0.1", .port = 80, .ctr = &pod),
+	QUIET("contact_k8s_api_server", "connect", .ip = "10.96.0.1", .port = 443,
+	      .ctr = &pod_kube_system),
+	QUIET("contact_k8s_api_server", "connect", .ip = "172.20.0.1", .port = 443),
+	/* arping (AF_PACKET, SOCK_DGRAM); ping (AF_INET, SOCK_RAW); keepalived */
+	FIRE("packet_socket_in_container", "socket", .a = { AF_PACKET, SOCK_DGRAM, 0 }),
+	FIRE("packet_socket_in_container", "socket", .a = { AF_PACKET, SOCK_RAW, 0x300 },
+	     .proc = &p_nc),
+	QUIET("packet_socket_in_container", "socket", .a = { AF_INET, SOCK_RAW, 1 }),
+	QUIET("packet_socket_in_container", "socket", .a = { AF_PACKET, SOCK_RAW, 0x300 },
+	      .proc = &p_keepalived),
 	FIRE("crypto_miner_port_connect", "connect", .ip = "198.51.100.7", .port = 3333),
 	FIRE("crypto_miner_port_connect", "connect", .ip = "198.51.100.7", .port = 45700),
 	QUIET("crypto_miner_port_connect", "connect", .ip = "198.51.100.7", .port = 3334),
@@ -608,7 +856,7 @@ static void candidates_same_alerts(const struct rule_set *rs, size_t *pruned_out
 			size_t j = 0;
 
 			b->e.syscall_nr = sc->nr;
-			event_view_init(&b->v, &b->e, cases[i].ev.host ? &host_rec : &web, 0);
+			event_view_init(&b->v, &b->e, ev_container(&cases[i].ev), 0);
 			view_apply(&b->v, &cases[i].ev);
 			cand = rules__candidate_ids(rs, sc->nr, &n);
 			assert_non_null(cand);
