@@ -108,6 +108,10 @@ int main(int argc, char **argv, char **envp)
 
 	if (!strcmp(c, "memfd")) {
 		r = syscall(SYS_memfd_create, "cactus", 0); rep(c, r);
+	} else if (!strcmp(c, "uring")) {
+		/* io_uring_setup(4, params): a ring of 4 entries */
+		char params[120] = { 0 };
+		r = syscall(425, 4, params); rep(c, r);
 	} else if (!strcmp(c, "create")) {
 		r = open(argv[2], O_CREAT | O_WRONLY, 0600); rep(c, r);
 	} else if (!strcmp(c, "ptrace")) {
@@ -472,6 +476,12 @@ CASES = [
          cmd("dd", "if=/dev/zero", "of=/dev/sdz", "bs=512", "count=1", rc=0),
          cmd("dd", "if=/dev/zero", "of=/tmp/img", "bs=512", "count=1", rc=0),
          lambda e: is_open(e, "/tmp/img", "dd", "O_WRONLY"), "dd opening /tmp/img"),
+
+    # ---- io_uring: operations that pass no syscall hook
+    Case("io_uring_in_container",
+         helper("uring", rc=0),
+         helper("memfd", rc=0),
+         lambda e: is_sys(e, "memfd_create", "cactus-helper"), "memfd_create (no ring)"),
 
     # ---- fileless execution
     Case("memfd_create",
