@@ -66,9 +66,9 @@ static const char usage[] =
 "  -s             SQPOLL ring: a kernel thread (iou-sqp-PID) submits\n"
 "  -a             IOSQE_ASYNC on every request: an io-wq worker (iou-wrk-PID)\n"
 "                 runs it\n"
-"  -l             read: OPENAT -> READ -> WRITE(fd 1) linked, in one\n"
-"                 io_uring_enter (the WRITE's length is PATH's size, from\n"
-"                 stat(2)), then CLOSE\n"
+"  -l             read: OPENAT -> READ -> WRITE(fd 1) linked (IOSQE_IO_LINK),\n"
+"                 in one io_uring_enter, then CLOSE; READ and WRITE of PATH's\n"
+"                 size (from stat(2)): a failed OPENAT or READ cancels the rest\n"
 "  -d             read: direct descriptors: OPENAT into fixed slot 0\n"
 "                 (file_index; the file never enters the fd table), READ and\n"
 "                 CLOSE of that slot\n"
@@ -298,6 +298,10 @@ static int next_fd(void)
 	return fd;
 }
 
+/* OPENAT -> READ -> WRITE(1), IOSQE_IO_LINK, in one io_uring_enter. The READ
+ * asks for exactly PATH's size: a short read would fail the link and cancel
+ * the WRITE, as a failed OPENAT cancels both (so nothing but the file's
+ * bytes ever reaches stdout). */
 static int read_linked(struct ring *r, const char *path, const struct read_opts *o)
 {
 	int fd = o->direct ? 0 : next_fd(), ok = 1;
@@ -312,10 +316,8 @@ static int read_linked(struct ring *r, const char *path, const struct read_opts 
 	     o->direct ? "slot" : "fd", fd);
 	prep_open(r, path, o);
 	r->sqes[(r->local_tail - 1) & *r->sq_mask].flags |= IOSQE_IO_LINK;
-	s = prep_rw(r, IORING_OP_READ, fd, buf, sizeof(buf), o->direct);
-	/* a hard link: the READ is short of sizeof(buf), which would cancel
-	 * the WRITE behind a plain link */
-	s->flags |= IOSQE_IO_HARDLINK;
+	s = prep_rw(r, IORING_OP_READ, fd, buf, len, o->direct);
+	s->flags |= IOSQE_IO_LINK;
 	prep_rw(r, IORING_OP_WRITE, 1, buf, len, 0);
 	ring_enter(r, 3);
 	for (int i = 0; i < 3; i++)
