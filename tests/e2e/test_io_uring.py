@@ -118,12 +118,13 @@ def completions(stderr):
     return [(op, int(res)) for op, res in COMPLETION.findall(stderr)]
 
 
-def run_uring(agent, box, *args, traced=ALL_TWINS, rc=0, timeout=30):
+def run_uring(agent, box, *args, traced=ALL_TWINS, rc=0, workdir=None,
+              timeout=30):
     """Run the program; wait for an event of each completion it reports
     (those whose twin is traced), from its own process. Returns
     (CompletedProcess, [(op, res, event)] in the program's order)."""
     before = {e.get("host_pid") for e in uring_events(agent, box)}
-    cp = box.exec(URING, *args, check=False, timeout=timeout)
+    cp = box.exec(URING, *args, check=False, timeout=timeout, workdir=workdir)
     assert cp.returncode == rc, (args, cp.returncode, cp.stdout, cp.stderr)
     want = [(op, res) for op, res in completions(cp.stderr)
             if TWINS[op] in traced]
@@ -236,10 +237,9 @@ class TestEvents:
         for op, res, e in found:
             check_common(table, op, res, e)
             assert res >= 0, (op, res, cp.stderr)
-        for op in ("BIND", "CONNECT"):
-            e = one(found, op)[2]
-            assert (e.get("family"), e.get("addr"), e.get("port")) == (
-                "AF_INET", "127.0.0.1", port), (op, e)
+        e = one(found, "CONNECT")[2]
+        assert (e.get("family"), e.get("addr"), e.get("port")) == (
+            "AF_INET", "127.0.0.1", port), e
         # accept4's address is the peer's: the client's ephemeral port
         e = one(found, "ACCEPT")[2]
         assert (e.get("family"), e.get("addr")) == ("AF_INET", "127.0.0.1"), e
@@ -247,22 +247,36 @@ class TestEvents:
         for op in ("SEND", "RECV", "SENDMSG", "RECVMSG"):
             assert one(found, op)[1] == 4
 
+    @pytest.mark.xfail(strict=True, reason="an io_uring BIND's event has no "
+                       "address: the op is read as a plain fd (UK_FD in "
+                       "src/syscalls.c), its sockaddr is the kernel's copy in "
+                       "req->async_data, which bpf/uring.h does not read")
+    def test_bind_address(self, twin_agent, box, table):
+        """bind's twin fields: the address bound, as for the syscall."""
+        port = random.randint(20000, 29999)
+        _, found = run_uring(twin_agent, box, "net", "127.0.0.1", str(port))
+        e = one(found, "BIND")[2]
+        assert (e.get("family"), e.get("addr"), e.get("port")) == (
+            "AF_INET", "127.0.0.1", port), e
+
     @pytest.mark.parametrize("opts,thread", [(s[1], s[0].replace("iowq", "worker"))
                                              for s in SUBMIT],
                              ids=[s[0] for s in SUBMIT])
     def test_uring_thread(self, twin_agent, box, table, opts, thread):
-        """A read of a cached file runs where it was submitted: in the caller,
-        in the SQ thread; with IOSQE_ASYNC in an io-wq worker. Every event is
-        the ring owner's (its host pid and exe), whatever thread ran it."""
+        """An open of a cached file runs where it was submitted: in the
+        caller, in the SQ thread; with IOSQE_ASYNC in an io-wq worker. Every
+        event is the ring owner's (its host pid and exe), whatever thread ran
+        it. (Reads of overlayfs files are punted to io-wq whatever the ring:
+        overlayfs cannot read without blocking, so READ's thread varies.)"""
         box.exec("cat", "/etc/passwd")     # its dentries and pages cached
         cp, found = run_uring(twin_agent, box, *opts, "read", "/etc/passwd")
         assert cp.stdout == box.exec("cat", "/etc/passwd").stdout
         for op, res, e in found:
             check_common(table, op, res, e)
-        for op in ("OPENAT", "READ"):
-            e = one(found, op)[2]
-            assert e["uring_thread"] == thread, (op, e)
-            check_file(e, "/etc", "passwd")
+        e = one(found, "OPENAT")[2]
+        assert e["uring_thread"] == thread, e
+        check_file(e, "/etc", "passwd")
+        check_file(one(found, "READ")[2], "/etc", "passwd")
 
     def test_direct_descriptor(self, twin_agent, box, table):
         """OPENAT into a fixed slot (file_index): the file never enters the fd
@@ -274,6 +288,17 @@ class TestEvents:
         op, res, e = one(found, "OPENAT")
         assert res == 0
         check_file(e, "/etc", "passwd")
+
+
+    def test_failed_open(self, twin_agent, box, table):
+        """An open that fails has no file: reported as spelled, made
+        absolute against the cwd, with the error in ret."""
+        cp, found = run_uring(twin_agent, box, "read", "missing-file", rc=1,
+                             workdir="/tmp")
+        op, res, e = one(found, "OPENAT")
+        assert res == -2, cp.stderr     # ENOENT
+        check_common(table, op, res, e)
+        check_file(e, "/tmp", "missing-file")
 
 
 def test_off_by_default(start_agent, box):
@@ -308,16 +333,33 @@ KILL_SHADOW = """
   output: "%comm opened %path"
 """
 
-KILL_MODES = [
-    ("seq", []),
-    ("linked", ["-l"]),
-    ("sqpoll", ["-s"]),
-    ("iowq", ["-a"]),
-    ("sqpoll_linked", ["-s", "-l"]),
-    ("iowq_linked", ["-a", "-l"]),
-    ("direct_linked", ["-d", "-l"]),
-    ("openat2", ["-2"]),
+# (id, options, path, working directory): each way of submitting; then
+# spellings of the same file, relative ones made absolute at submit, the
+# others only given away by the file opened (judged at completion)
+KILL_CASES = [
+    ("seq", [], "/etc/shadow", None),
+    ("linked", ["-l"], "/etc/shadow", None),
+    ("sqpoll", ["-s"], "/etc/shadow", None),
+    ("iowq", ["-a"], "/etc/shadow", None),
+    ("sqpoll_linked", ["-s", "-l"], "/etc/shadow", None),
+    ("iowq_linked", ["-a", "-l"], "/etc/shadow", None),
+    ("direct", ["-d"], "/etc/shadow", None),
+    ("direct_linked", ["-d", "-l"], "/etc/shadow", None),
+    ("openat2", ["-2"], "/etc/shadow", None),
+    ("relative_linked", ["-l"], "shadow", "/etc"),
+    ("dotdot_iowq", ["-a"], "../etc/shadow", "/tmp"),
+    ("symlink", [], "/tmp/s1", None),
+    ("symlink_linked", ["-l"], "/tmp/s1", None),
+    ("symlink_iowq", ["-a"], "/tmp/s1", None),
+    ("hard_link_linked", ["-l"], "/tmp/h1", None),
+    ("hard_link_sqpoll", ["-s"], "/tmp/h1", None),
+    ("proc_self_root_direct", ["-d", "-l"], "/proc/self/root/etc/shadow", None),
 ]
+# each path's look-alike: the same spelling of another file
+BENIGN = {"/etc/shadow": "/etc/passwd", "shadow": "passwd",
+          "../etc/shadow": "../etc/passwd", "/tmp/s1": "/tmp/p1",
+          "/tmp/h1": "/tmp/p2",
+          "/proc/self/root/etc/shadow": "/proc/self/root/etc/passwd"}
 
 
 def rule_file(tmp_path, text):
@@ -328,8 +370,11 @@ def rule_file(tmp_path, text):
 
 def test_kill_shadow_read(tmp_path, start_agent, box):
     """The kill rule on opening /etc/shadow kills an io_uring read of it,
-    however submitted: exit 137, nothing of the file on stdout, an alert
-    "killed" naming the file. The same read of /etc/passwd is untouched."""
+    however submitted and spelled: exit 137, nothing of the file on stdout,
+    an alert "killed" naming the file (and the spelling in path_arg). The
+    same read of /etc/passwd is untouched."""
+    box.exec("sh", "-c", "ln -sf /etc/shadow /tmp/s1; ln -f /etc/shadow /tmp/h1;"
+             "ln -sf /etc/passwd /tmp/p1; ln -f /etc/passwd /tmp/p2")
     agent = start_agent("--rules", rule_file(tmp_path, KILL_SHADOW),
                         "--container", box.name, "--alert-window", "0")
     passwd = box.exec("cat", "/etc/passwd").stdout
@@ -343,9 +388,9 @@ def test_kill_shadow_read(tmp_path, start_agent, box):
                 and e.get("via") == "io_uring")
 
     failed = []
-    for name, opts in KILL_MODES:
+    for name, opts, path, wd in KILL_CASES:
         n0 = len([e for e in agent.events() if killed(e)])
-        cp = box.exec(URING, *opts, "read", "/etc/shadow", check=False)
+        cp = box.exec(URING, *opts, "read", path, check=False, workdir=wd)
         if cp.returncode != 137 or cp.stdout:
             failed.append((name, "not killed or leaked", cp.returncode,
                            cp.stdout, cp.stderr))
@@ -355,10 +400,13 @@ def test_kill_shadow_read(tmp_path, start_agent, box):
                        what=f"a killed alert for {name}")
         ev = [e for e in agent.events() if killed(e)][-1]
         op = "OPENAT2" if "-2" in opts else "OPENAT"
-        if (ev.get("uring_op"), ev.get("syscall"), ev.get("dirname"),
-                ev.get("filename")) != (op, TWINS[op], "/etc", "shadow"):
+        # (path_arg is absent where the open failed: cancelled by the kill)
+        if ((ev.get("uring_op"), ev.get("syscall"), ev.get("dirname"),
+             ev.get("filename")) != (op, TWINS[op], "/etc", "shadow")
+                or ev.get("path_arg") not in (None, path)):
             failed.append((name, "alert event", ev))
-        cp = box.exec(URING, *opts, "read", "/etc/passwd", check=False)
+        cp = box.exec(URING, *opts, "read", BENIGN[path], check=False,
+                      workdir=wd)
         if cp.returncode != 0 or cp.stdout != passwd:
             failed.append((name, "benign", cp.returncode, cp.stdout,
                            cp.stderr))
