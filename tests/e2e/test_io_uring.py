@@ -33,7 +33,7 @@ import time
 import pytest
 
 from conftest import (CACTUS, IMAGE, Agent, Container, build_prog, docker,
-                      run, unique)
+                      run, unique, wait_until)
 
 URING = "/usr/bin/uring"          # where the program goes in the container
 
@@ -118,16 +118,14 @@ def completions(stderr):
     return [(op, int(res)) for op, res in COMPLETION.findall(stderr)]
 
 
-def run_uring(agent, box, *args, traced=ALL_TWINS, rc=0, workdir=None,
-              timeout=30):
-    """Run the program; wait for an event of each completion it reports
-    (those whose twin is traced), from its own process. Returns
+def run_uring(agent, box, *args, rc=0, workdir=None, timeout=30):
+    """Run the program (under an agent tracing every twin); wait for an
+    event of each completion it reports, from its own process. Returns
     (CompletedProcess, [(op, res, event)] in the program's order)."""
     before = {e.get("host_pid") for e in uring_events(agent, box)}
     cp = box.exec(URING, *args, check=False, timeout=timeout, workdir=workdir)
     assert cp.returncode == rc, (args, cp.returncode, cp.stdout, cp.stderr)
-    want = [(op, res) for op, res in completions(cp.stderr)
-            if TWINS[op] in traced]
+    want = completions(cp.stderr)
     assert want, cp.stderr
 
     def mine():
@@ -136,10 +134,10 @@ def run_uring(agent, box, *args, traced=ALL_TWINS, rc=0, workdir=None,
         pids = {e.get("host_pid") for e in evs}
         return evs if len(evs) >= len(want) and len(pids) == 1 else None
 
-    agent.wait_for(lambda _e: mine(), timeout=15,
-                   what=f"{len(want)} io_uring events of `uring {' '.join(args)}`"
-                        f"\n(completions: {want})")
-    evs = mine()
+    # (polled: agent.wait_for would run mine() once per event it holds)
+    evs = wait_until(mine, timeout=15,
+                     what=f"{len(want)} io_uring events of `uring "
+                          f"{' '.join(args)}` (completions: {want})")
     out, used = [], set()
     for op, res in want:
         e = next((e for i, e in enumerate(evs)
@@ -149,6 +147,28 @@ def run_uring(agent, box, *args, traced=ALL_TWINS, rc=0, workdir=None,
         used.add(evs.index(e))
         out.append((op, res, e))
     return cp, out
+
+
+def wait_new(agent, start, pred, timeout=10):
+    """The first event from the start-th on for which pred holds, or None."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [e for e in agent.events()[start:] if pred(e)]
+        if found:
+            return found[0]
+        time.sleep(0.1)
+    return None
+
+
+def since(agent, start, box):
+    """What the container's io_uring and killed events from the start-th on
+    said, for a failure's message."""
+    keys = ("host_pid", "host_tid", "syscall", "ret", "uring_op",
+            "uring_thread", "dirname", "filename", "path_arg", "killed",
+            "alert")
+    return [{k: e[k] for k in keys if k in e} for e in agent.events()[start:]
+            if box.owns(e) and (e.get("via") or e.get("killed")
+                                or e.get("syscall") == "execve")]
 
 
 def check_common(table, op, res, e):
@@ -389,16 +409,17 @@ def test_kill_shadow_read(tmp_path, start_agent, box):
 
     failed = []
     for name, opts, path, wd in KILL_CASES:
-        n0 = len([e for e in agent.events() if killed(e)])
+        start = len(agent.events())
         cp = box.exec(URING, *opts, "read", path, check=False, workdir=wd)
         if cp.returncode != 137 or cp.stdout:
             failed.append((name, "not killed or leaked", cp.returncode,
                            cp.stdout, cp.stderr))
             continue
-        agent.wait_for(lambda _e: len([x for x in agent.events()
-                                       if killed(x)]) > n0,
-                       what=f"a killed alert for {name}")
-        ev = [e for e in agent.events() if killed(e)][-1]
+        ev = wait_new(agent, start, killed)
+        if ev is None:
+            failed.append((name, "no killed alert", cp.stderr,
+                           since(agent, start, box)))
+            continue
         op = "OPENAT2" if "-2" in opts else "OPENAT"
         # (path_arg is absent where the open failed: cancelled by the kill)
         if ((ev.get("uring_op"), ev.get("syscall"), ev.get("dirname"),
@@ -439,7 +460,7 @@ def test_deny_connect_port(tmp_path, start_agent, box):
 
     failed = []
     for name, opts in SUBMIT:
-        n0 = len([e for e in agent.events() if denied(e)])
+        start = len(agent.events())
         cp = box.exec(URING, *opts, "net", "127.0.0.1", str(port), check=False)
         done = dict(completions(cp.stderr))
         if cp.returncode == 137:
@@ -449,10 +470,11 @@ def test_deny_connect_port(tmp_path, start_agent, box):
         else:
             failed.append((name, "connected", cp.returncode, cp.stderr))
             continue
-        agent.wait_for(lambda _e: len([x for x in agent.events()
-                                       if denied(x)]) > n0,
-                       what=f"the deny alert ({name})")
-        ev = [e for e in agent.events() if denied(e)][-1]
+        ev = wait_new(agent, start, denied)
+        if ev is None:
+            failed.append((name, "no deny alert", cp.stderr,
+                           since(agent, start, box)))
+            continue
         got = (ev.get("uring_op"), ev.get("syscall"), ev.get("addr"),
                ev.get("port"), ev["alert"].get("outcome"))
         if got != ("CONNECT", "connect", "127.0.0.1", port, outcome):
