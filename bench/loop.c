@@ -7,7 +7,9 @@
  *
  * MODE: getuid getpid getppid times openat (openat+close of PATH, default
  * /etc/passwd) connect (TCP connect to 127.0.0.1:PORT, default 9, which must
- * be closed: every call is refused). The mode is chosen before the loop; each
+ * be closed: every call is refused) uring (openat+close of PATH through an
+ * io_uring ring: IORING_OP_OPENAT, then IORING_OP_CLOSE, each submitted and
+ * waited for with one io_uring_enter). The mode is chosen before the loop; each
  * loop body is a raw syscall(2), so libc caching plays no part. Timing is
  * clock_gettime(CLOCK_MONOTONIC) around the loop. Built with gcc -O2 -static
  * so the same binary runs on the host and in a busybox container.
@@ -25,13 +27,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/io_uring.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/times.h>
 #include <time.h>
 #include <unistd.h>
 
-enum mode { M_GETUID, M_GETPID, M_GETPPID, M_TIMES, M_OPENAT, M_CONNECT };
+enum mode { M_GETUID, M_GETPID, M_GETPPID, M_TIMES, M_OPENAT, M_CONNECT, M_URING };
 
 static const char *path = "/etc/passwd";
 static struct sockaddr_in addr;
@@ -56,6 +60,66 @@ static int new_socket(void)
 		exit(1);
 	}
 	return fd;
+}
+
+/* A ring of 4 entries, driven one request at a time (raw syscalls: the
+ * same static binary runs anywhere). */
+static struct {
+	int fd;
+	unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+} ring;
+
+static void ring_setup(void)
+{
+	struct io_uring_params p;
+	char *sq, *cq;
+
+	memset(&p, 0, sizeof(p));
+	ring.fd = syscall(__NR_io_uring_setup, 4, &p);
+	if (ring.fd < 0) {
+		perror("io_uring_setup");
+		exit(1);
+	}
+	sq = mmap(NULL, p.sq_off.array + p.sq_entries * sizeof(unsigned), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_POPULATE, ring.fd, IORING_OFF_SQ_RING);
+	cq = mmap(NULL, p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe),
+		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring.fd, IORING_OFF_CQ_RING);
+	ring.sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_POPULATE, ring.fd, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || ring.sqes == MAP_FAILED) {
+		perror("mmap io_uring");
+		exit(1);
+	}
+	ring.sq_tail = (unsigned *)(sq + p.sq_off.tail);
+	ring.sq_mask = (unsigned *)(sq + p.sq_off.ring_mask);
+	ring.sq_array = (unsigned *)(sq + p.sq_off.array);
+	ring.cq_head = (unsigned *)(cq + p.cq_off.head);
+	ring.cq_tail = (unsigned *)(cq + p.cq_off.tail);
+	ring.cq_mask = (unsigned *)(cq + p.cq_off.ring_mask);
+	ring.cqes = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
+}
+
+/* Submits @sqe, waits for its completion: its result. */
+static int ring_do(const struct io_uring_sqe *sqe)
+{
+	unsigned tail = *ring.sq_tail, idx = tail & *ring.sq_mask, head;
+	int res;
+
+	ring.sqes[idx] = *sqe;
+	ring.sq_array[idx] = idx;
+	__atomic_store_n(ring.sq_tail, tail + 1, __ATOMIC_RELEASE);
+	if (syscall(__NR_io_uring_enter, ring.fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0) {
+		perror("io_uring_enter");
+		exit(1);
+	}
+	head = *ring.cq_head;
+	while (head == __atomic_load_n(ring.cq_tail, __ATOMIC_ACQUIRE))
+		;
+	res = ring.cqes[head & *ring.cq_mask].res;
+	__atomic_store_n(ring.cq_head, head + 1, __ATOMIC_RELEASE);
+	return res;
 }
 
 /* One call of @m. Kept out of line for every mode so the per-iteration
@@ -90,6 +154,27 @@ static __attribute__((noinline)) void one(enum mode m)
 		syscall(SYS_close, (int)r);
 		n_close++;
 		break;
+	case M_URING: {
+		struct io_uring_sqe sqe;
+
+		memset(&sqe, 0, sizeof(sqe));
+		sqe.opcode = IORING_OP_OPENAT;
+		sqe.fd = AT_FDCWD;
+		sqe.addr = (unsigned long)path;
+		sqe.open_flags = O_RDONLY | O_CLOEXEC;
+		r = ring_do(&sqe);
+		n_openat++;
+		if (r < 0) {
+			fprintf(stderr, "io_uring openat %s: %s\n", path, strerror((int)-r));
+			exit(1);
+		}
+		memset(&sqe, 0, sizeof(sqe));
+		sqe.opcode = IORING_OP_CLOSE;
+		sqe.fd = (int)r;
+		ring_do(&sqe);
+		n_close++;
+		break;
+	}
 	case M_CONNECT:
 		r = syscall(SYS_connect, sock, (struct sockaddr *)&addr, sizeof(addr));
 		n_connect++;
@@ -113,7 +198,8 @@ static __attribute__((noinline)) void one(enum mode m)
 
 int main(int argc, char **argv)
 {
-	static const char *names[] = { "getuid", "getpid", "getppid", "times", "openat", "connect" };
+	static const char *names[] = { "getuid", "getpid", "getppid", "times", "openat", "connect",
+				       "uring" };
 	unsigned long long iters = 0, t0, t1, deadline = 0, i;
 	double seconds = 0;
 	int m = -1;
@@ -143,13 +229,15 @@ int main(int argc, char **argv)
 	addr.sin_port = htons(9);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (argi < argc) {
-		if (m == M_OPENAT)
+		if (m == M_OPENAT || m == M_URING)
 			path = argv[argi];
 		else if (m == M_CONNECT)
 			addr.sin_port = htons(atoi(argv[argi]));
 	}
 	if (m == M_CONNECT)
 		sock = new_socket();
+	if (m == M_URING)
+		ring_setup();
 
 	/* warm-up: caches, page faults, the dentry of PATH */
 	for (i = 0; i < 1000; i++)

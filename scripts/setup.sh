@@ -9,7 +9,7 @@ PKGS="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make gcc pkg-config
       libcurl4-openssl-dev libjson-c-dev libyaml-dev libcmocka-dev
       docker.io busybox-static python3 python3-pytest bpftrace
       containerd runc podman
-      libmicrohttpd-dev prometheus systemd python3-yaml curl"
+      libmicrohttpd-dev prometheus systemd python3-yaml curl debootstrap"
 
 need_pkgs() {
     local p
@@ -38,4 +38,5 @@ fi
 "$(dirname "$0")/docker-up.sh"
 "$(dirname "$0")/containerd-up.sh"
 "$(dirname "$0")/test-image.sh"
+"$(dirname "$0")/debian-image.sh"
 "$(dirname "$0")/podman-conf.sh"

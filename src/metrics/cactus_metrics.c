@@ -41,6 +41,9 @@ static const struct family_def defs[] = {
 	ONE(throttled, "cactus_throttled_total", C,
 	    "Events a container lost over its budget while the ring was under pressure "
 	    "(not in cactus_drops_total)."),
+	ONE(uring_lost, "cactus_uring_lost_total", C,
+	    "io_uring operations of a watched container whose event was lost: the table of "
+	    "requests in flight was full."),
 	FAM(container_drops, "cactus_container_drops_total", C,
 	    "Events lost (ring buffer full, or over the container's budget), by container.", 512,
 	    "container"),

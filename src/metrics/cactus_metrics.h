@@ -25,7 +25,7 @@ struct cactus_metrics {
 	struct metric_family *build_info;        /* {version}, value 1 */
 	struct metric_family *reloads;           /* {result}: ok, failed */
 	/* families without labels: their one series */
-	struct metric *drops, *throttled, *kills, *denies, *metadata_failures, *rules;
+	struct metric *drops, *throttled, *uring_lost, *kills, *denies, *metadata_failures, *rules;
 	struct metric *ring_fill, *consumer_lag;
 	struct metric *output_lines, *output_bytes, *output_errors, *output_rotations;
 	struct metric *webhook_posted, *webhook_delivered, *webhook_retried;

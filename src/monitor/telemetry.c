@@ -138,6 +138,7 @@ static void collect(void *ctx)
 	kernel__stats(t->m->kernel, k);
 	metric__set(t->cm.drops, (double)k[STAT_DROPS]);
 	metric__set(t->cm.throttled, (double)k[STAT_THROTTLED]);
+	metric__set(t->cm.uring_lost, (double)k[STAT_URING_LOST]);
 	metric__set(t->cm.kills, (double)k[STAT_KILLS]);
 	metric__set(t->cm.denies, (double)k[STAT_DENIES]);
 	if (t->ring_size)

@@ -29,6 +29,8 @@ import runtimes
 REPO = Path(__file__).resolve().parents[2]
 CACTUS = Path(os.environ.get("CACTUS_BIN", REPO / "cactus"))
 IMAGE = os.environ.get("CACTUS_TEST_IMAGE", "cactus-busybox:latest")
+# Debian 12 from debootstrap, in two layers (scripts/debian-image.sh)
+DEBIAN_IMAGE = os.environ.get("CACTUS_DEBIAN_IMAGE", "cactus-debian:latest")
 IN_CI = os.environ.get("CI") == "true"
 PROGS = REPO / "tests" / "progs"    # test programs shared with tests/vm
 
@@ -185,11 +187,12 @@ def _prereq_problems():
             problems.append("docker daemon does not answer: "
                             + cp.stderr.strip())
         else:
-            cp = subprocess.run(["docker", "image", "inspect", IMAGE],
-                                capture_output=True, text=True, timeout=30)
-            if cp.returncode != 0:
-                problems.append(f"docker image {IMAGE} is missing "
-                                "(run scripts/setup.sh)")
+            for image in (IMAGE, DEBIAN_IMAGE):
+                cp = subprocess.run(["docker", "image", "inspect", image],
+                                    capture_output=True, text=True, timeout=30)
+                if cp.returncode != 0:
+                    problems.append(f"docker image {image} is missing "
+                                    "(run scripts/setup.sh)")
     except (OSError, subprocess.TimeoutExpired) as e:
         problems.append(f"docker is not usable: {e}")
     return problems
@@ -465,23 +468,42 @@ def unique(prefix=""):
     return f"{SESSION_TAG}-{prefix}{secrets.token_hex(3)}"
 
 
+@pytest.fixture(scope="session")
+def test_prog(tmp_path_factory):
+    """Factory: test_prog(name) -> path of tests/progs/<name>.c built static
+    (runs in any image; copy it in with `docker cp`)."""
+    built = {}
+    d = tmp_path_factory.mktemp("progs")
+
+    def build(name):
+        if name not in built:
+            out = d / name
+            run(["gcc", "-static", "-O2", "-Wall", "-o", str(out),
+                 str(REPO / "tests" / "progs" / f"{name}.c")])
+            built[name] = out
+        return built[name]
+
+    return build
+
+
 @pytest.fixture
 def container():
-    """Factory: container(name=None, labels=None, cmd=...) -> Container.
+    """Factory: container(name=None, labels=None, cmd=..., image=IMAGE,
+    opts=()) -> Container.
 
-    Runs `docker run -d --network none` with `sleep 3600`; every container
+    Runs `docker run -d --network none [opts]` with `sleep 3600`; every container
     is removed (docker rm -f) at teardown, even when the test fails."""
     names = []
 
-    def make(name=None, labels=None, cmd=("sleep", "3600")):
+    def make(name=None, labels=None, cmd=("sleep", "3600"), image=IMAGE, opts=()):
         name = name or unique()
         assert name.startswith(("cactus-test-", "k8s_")), name
         labels = dict(labels or {})
-        args = ["run", "-d", "--network", "none", "--name", name]
+        args = ["run", "-d", "--network", "none", "--name", name, *opts]
         for k, v in labels.items():
             args += ["--label", f"{k}={v}"]
         names.append(name)
-        cid = docker(*args, IMAGE, *cmd).stdout.strip()
+        cid = docker(*args, image, *cmd).stdout.strip()
         assert re.fullmatch(r"[0-9a-f]{64}", cid), cid
         pid = int(docker("inspect", "-f", "{{.State.Pid}}", cid).stdout)
         assert pid > 0, f"container {name} is not running"

@@ -267,6 +267,7 @@ metrics-addr: 127.0.0.1:{port}
         "execve is not traced: no series"
     assert prom.value("cactus_drops_total") == 0
     assert prom.value("cactus_throttled_total") == 0
+    assert prom.value("cactus_uring_lost_total") == 0
     assert prom.value(f'cactus_container_drops_total{{container="{c.name}"}}') == 0
     assert prom.value('cactus_containers{runtime="docker"}') >= 1
     assert prom.value("cactus_rules") == 1

@@ -483,6 +483,14 @@ CASES = [
          helper("memfd", rc=0),
          lambda e: is_sys(e, "memfd_create", "cactus-helper"), "memfd_create (no ring)"),
 
+    # ---- a program run by the dynamic loader: the file executed is the
+    # loader, which maps and runs busybox (static-pie)
+    Case("exec_through_dynamic_loader",
+         cmd("/lib64/ld-linux-x86-64.so.2", "/bin/busybox", "true", rc=0),
+         cmd("/lib64/ld-linux-x86-64.so.2", "--verify", "/bin/busybox", rc=1),
+         lambda e: e.get("syscall") == "execve" and "--verify" in (e.get("argv") or []),
+         "ld.so --verify (ldd's check)"),
+
     # ---- fileless execution
     Case("memfd_create",
          helper("memfd", rc=0),
@@ -773,6 +781,10 @@ def env(e2e_env, tmp_path_factory):
         }
         for c in containers.values():
             docker("cp", str(d / "helper"), f"{c.name}:{HELPER}")
+        # the host's dynamic loader (Debian's; it needs no library)
+        docker("exec", names["main"], "mkdir", "-p", "/lib64")
+        docker("cp", "-L", "/lib64/ld-linux-x86-64.so.2",
+               f"{names['main']}:/lib64/ld-linux-x86-64.so.2")
         docker("exec", names["main"], "sh", "-c", SETUP_MAIN)
         docker("exec", names["unconfined"], "sh", "-c", SETUP_UNCONFINED)
         e = Env(containers)

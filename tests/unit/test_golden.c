@@ -33,6 +33,7 @@
 
 #define GOLDEN "tests/unit/golden/render.txt.gz"
 #define N_EVENTS 400
+#define N_URING 60
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
@@ -276,65 +277,91 @@ static struct rule_set *load_rules(const char *extra)
 	return rs;
 }
 
-static void render_all(FILE *out)
+/* Event @i of syscall @sc (NULL: unclassified), an io_uring operation of
+ * @op's if not NULL: its three formats without and with an alert, and the
+ * rules it matches (with the templates' renderings). */
+static void render_one(FILE *out, struct rule_set *rs, int i, const struct cactus_syscall *sc,
+		       const struct cactus_uring_op *op)
 {
 	static struct cactus_event e;
 	static struct event_view v;
+	struct container c;
+	struct proc p;
+	struct alert a;
+	struct out_buf ob;
+	char storage[16384];
+	char buf[8192];
+
+	fill_event(&e, sc);
+	if (op) {
+		e.uring_op = op->op;
+		e.uring_thread = 1 + rnd(3);
+	}
+	fill_container(&c);
+	fill_proc(&p);
+	event_view_init(&v, &e, rnd(5) ? &c : NULL, 1700000000000000000LL);
+	if (rnd(4))
+		v.proc = &p;
+	if (v.proc && p.self.exe[0] && !(v.sc && v.sc->kind == CK_EXEC && e.ret < 0))
+		v.exe = p.self.exe;
+	if (rnd(3))
+		v.container_age_ns = (int64_t)rnd(100000) * 1000000 + rnd(1000000);
+	fprintf(out, "=== event %d: %s%s%s\n", i, sc ? sc->name : "(unclassified)",
+		op ? " via io_uring " : "", op ? op->name : "");
+	for (int alert = 0; alert < 2; alert++) {
+		a = (struct alert){ .rule = "r\"ule", .priority = "high", .action = "kill",
+				    .outcome = outcomes[rnd(4)], .message = PICK(messages) };
+		v.alert = alert ? &a : NULL;
+		for (int fmt = OUT_TEXT; fmt <= OUT_BLOCK; fmt++) {
+			ob_init(&ob, storage, sizeof(storage));
+			output_render(&ob, fmt, &v);
+			assert_false(ob.oom);
+			fwrite(ob.b, 1, ob.len, out);
+			ob_free(&ob);
+		}
+	}
+	v.alert = NULL;
+	fputs("matches:", out);
+	for (size_t r = 0; r < rules__count(rs); r++) {
+		const struct rule *rule = rules__get(rs, r);
+
+		if (!rule_matches(rule, &v))
+			continue;
+		fprintf(out, " %s", rule_name(rule));
+		if (!strncmp(rule_name(rule), "golden_template", 15)) {
+			rule_render(rule, &v, buf, sizeof(buf));
+			fprintf(out, "\ntemplate: %s", buf);
+		}
+	}
+	fputc('\n', out);
+}
+
+static void render_all(FILE *out)
+{
 	struct rule_set *rs;
 	char tmpl_rule[4096];
-	char buf[8192];
 
 	snprintf(tmpl_rule, sizeof(tmpl_rule),
 		 "- rule: golden_template\n  description: every field\n  priority: low\n"
-		 "  match:\n    uid: {ne: 4242}\n  output: '%s'\n", template);
+		 "  match:\n    uid: {ne: 4242}\n  output: '%s'\n"
+		 "- rule: golden_template_uring\n  description: io_uring fields\n"
+		 "  priority: low\n  match:\n    via: io_uring\n    uring_op: {ne: NOP}\n"
+		 "  output: 'via=%%via op=%%uring_op thread=%%uring_thread sc=%%syscall'\n",
+		 template);
 	rs = load_rules(tmpl_rule);
 	for (int i = 0; i < N_EVENTS; i++) {
 		const struct cactus_syscall *sc = i < (int)N_GOLDEN_SC
 			? cactus_syscall_by_name(golden_syscalls[i])
 			: (rnd(20) ? cactus_syscall_by_name(golden_syscalls[rnd(N_GOLDEN_SC)]) : NULL);
-		struct container c;
-		struct proc p;
-		struct alert a;
-		struct out_buf ob;
-		char storage[16384];
 
-		fill_event(&e, sc);
-		fill_container(&c);
-		fill_proc(&p);
-		event_view_init(&v, &e, rnd(5) ? &c : NULL, 1700000000000000000LL);
-		if (rnd(4))
-			v.proc = &p;
-		if (v.proc && p.self.exe[0] && !(v.sc && v.sc->kind == CK_EXEC && e.ret < 0))
-			v.exe = p.self.exe;
-		if (rnd(3))
-			v.container_age_ns = (int64_t)rnd(100000) * 1000000 + rnd(1000000);
-		fprintf(out, "=== event %d: %s\n", i, sc ? sc->name : "(unclassified)");
-		for (int alert = 0; alert < 2; alert++) {
-			a = (struct alert){ .rule = "r\"ule", .priority = "high", .action = "kill",
-					    .outcome = outcomes[rnd(4)], .message = PICK(messages) };
-			v.alert = alert ? &a : NULL;
-			for (int fmt = OUT_TEXT; fmt <= OUT_BLOCK; fmt++) {
-				ob_init(&ob, storage, sizeof(storage));
-				output_render(&ob, fmt, &v);
-				assert_false(ob.oom);
-				fwrite(ob.b, 1, ob.len, out);
-				ob_free(&ob);
-			}
-		}
-		v.alert = NULL;
-		fputs("matches:", out);
-		for (size_t r = 0; r < rules__count(rs); r++) {
-			const struct rule *rule = rules__get(rs, r);
+		render_one(out, rs, i, sc, NULL);
+	}
+	/* io_uring operations: records of their twins (after the others, so
+	 * that adding them left the events above as they were) */
+	for (int i = 0; i < N_URING; i++) {
+		const struct cactus_uring_op *op = &cactus_uring_ops[i % cactus_uring_ops_count];
 
-			if (!rule_matches(rule, &v))
-				continue;
-			fprintf(out, " %s", rule_name(rule));
-			if (!strcmp(rule_name(rule), "golden_template")) {
-				rule_render(rule, &v, buf, sizeof(buf));
-				fprintf(out, "\ntemplate: %s", buf);
-			}
-		}
-		fputc('\n', out);
+		render_one(out, rs, N_EVENTS + i, cactus_syscall_by_name(op->twin), op);
 	}
 	rules__free(rs);
 }
