@@ -350,7 +350,8 @@ struct uring_req {
 	__u8 known;
 	__u8 setup;
 	__u8 fixed;           /* the fd is a direct descriptor (a slot, not an fd) */
-	__u8 pad[3];
+	__u8 has_addr;        /* path2 holds a BIND's sockaddr (uring_bind_addr) */
+	__u8 pad[2];
 	char path[CACTUS_STR_MAX];  /* the twin's path_arg, as spelled */
 	char path2[CACTUS_STR_MAX]; /* its path2_arg */
 };

@@ -95,6 +95,37 @@ static __always_inline void uring_name(char *dst, __u64 *uptr, struct filename *
 		dst[0] = 0;
 }
 
+/* An IP family a sockaddr at @p (kernel memory) starts with, else 0. */
+static __always_inline __u16 ip_family_at(const void *p)
+{
+	__u16 fam = 0;
+
+	bpf_probe_read_kernel(&fam, sizeof(fam), p);
+	return fam == AF_INET || fam == AF_INET6 ? fam : 0;
+}
+
+/*
+ * A BIND's address: the kernel copied it at prep into the request's async
+ * data, a bare sockaddr_storage on some kernels (6.18.y) and the addr of an
+ * io_async_msghdr on others (6.11+ mainline), which CO-RE cannot tell apart:
+ * the one that holds an IP family is taken. Kept raw in u->path2 (a BIND has
+ * no path) for the record (uring_details).
+ */
+static __always_inline void uring_bind_addr(struct uring_req *u, struct io_kiocb *req)
+{
+	struct io_async_msghdr *io = BPF_CORE_READ(req, async_data);
+	const void *src = NULL;
+
+	if (!io)
+		return;
+	if (ip_family_at(io))
+		src = io;
+	else if (bpf_core_field_exists(io->addr) && ip_family_at(&io->addr))
+		src = &io->addr;
+	if (src && !bpf_probe_read_kernel(u->path2, sizeof(struct sockaddr_in6), src))
+		u->has_addr = 1;
+}
+
 /*
  * The request's arguments in its twin's layout (the syscall's own argument
  * order: openat(dfd, path, flags, mode), renameat2(olddfd, old, newdfd, new,
@@ -229,6 +260,14 @@ static __always_inline void uring_args(struct uring_req *u, struct io_kiocb *req
 		a[3] = BPF_CORE_READ(o, msg_flags);
 		break;
 	}
+	case UK_BIND:
+		a[0] = uring_fd(req);
+		/* IORING_OP_BIND is 6.11+ */
+		if (bpf_core_type_exists(struct io_bind)) {
+			a[2] = BPF_CORE_READ((struct io_bind *)req, addr_len);
+			uring_bind_addr(u, req);
+		}
+		break;
 	default: /* UK_FD */
 		a[0] = uring_fd(req);
 		break;
@@ -318,6 +357,23 @@ static __always_inline struct file *uring_opened(struct task_struct *task, struc
 	return (struct file *)(BPF_CORE_READ(node, file_ptr) & ~3UL);
 }
 
+/* An IP sockaddr of @buf (a copy in the request table) into @e. */
+static __always_inline void uring_sockaddr(struct cactus_event *e, const char *buf)
+{
+	const struct sockaddr_in6 *s6 = (const void *)buf;
+	const struct sockaddr_in *s4 = (const void *)buf;
+
+	e->family = s4->sin_family;
+	if (e->family == AF_INET) {
+		e->port = bpf_ntohs(s4->sin_port);
+		__builtin_memcpy(e->addr, &s4->sin_addr, 4);
+	} else {
+		e->port = bpf_ntohs(s6->sin6_port);
+		__builtin_memcpy(e->addr, &s6->sin6_addr, 16);
+	}
+	e->flags |= EF_HAS_ADDR;
+}
+
 /* The record's strings and address: the io_uring twin of read_details()
  * (capture.h), the paths from the kernel copies made at submit. */
 static __always_inline void uring_details(struct cactus_event *e, struct task_struct *task,
@@ -356,6 +412,12 @@ static __always_inline void uring_details(struct cactus_event *e, struct task_st
 			append_task_path(e, WALK_SCRATCH, STR_PATH, task, &dir);
 		break;
 	case CK_SOCKADDR:
+		if (u->kind == UK_BIND) {
+			/* the kernel's copy, taken at submit */
+			if (u->has_addr)
+				uring_sockaddr(e, u->path2);
+			break;
+		}
 		/* connect: the user's sockaddr; accept: the peer the kernel wrote */
 		read_sockaddr(e, (void *)arg(e->args, c->addr_arg));
 		break;
@@ -435,6 +497,7 @@ static __always_inline int on_uring_submit(struct io_kiocb *req)
 	u->fixed = !!(BPF_CORE_READ(req, flags) & REQ_F_FIXED_FILE_FLAG);
 	u->path[0] = 0;
 	u->path2[0] = 0;
+	u->has_addr = 0;
 	__builtin_memset(u->args, 0, sizeof(u->args));
 	uring_args(u, req, uc->kind);
 	if (st)

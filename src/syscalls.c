@@ -204,7 +204,7 @@ const struct cactus_uring_op cactus_uring_ops[] = {
 	U(SOCKET, 45, socket, UK_SOCKET),
 	U(SEND_ZC, 47, sendto, UK_MSG),
 	U(SENDMSG_ZC, 48, sendmsg, UK_MSG),
-	U(BIND, 56, bind, UK_FD),
+	U(BIND, 56, bind, UK_BIND),
 	U(LISTEN, 57, listen, UK_FD),
 };
 const size_t cactus_uring_ops_count = sizeof(cactus_uring_ops) / sizeof(cactus_uring_ops[0]);

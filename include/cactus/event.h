@@ -229,7 +229,8 @@ enum uring_kind {
 	UK_CLOSE,        /* io_close: the fd */
 	UK_RW,           /* io_rw: the fd (req->cqe.fd), buffer, length (READ, WRITE, V) */
 	UK_MSG,          /* io_sr_msg: the fd, buffer or msghdr, length, flags */
-	UK_FD,           /* the fd only (LISTEN, BIND) */
+	UK_FD,           /* the fd only (LISTEN) */
+	UK_BIND,         /* the fd; the address, the kernel's copy made at prep */
 };
 
 /* Value of the uring_conf array map, indexed by IORING_OP_*: its syscall

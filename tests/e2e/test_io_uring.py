@@ -267,10 +267,6 @@ class TestEvents:
         for op in ("SEND", "RECV", "SENDMSG", "RECVMSG"):
             assert one(found, op)[1] == 4
 
-    @pytest.mark.xfail(strict=True, reason="an io_uring BIND's event has no "
-                       "address: the op is read as a plain fd (UK_FD in "
-                       "src/syscalls.c), its sockaddr is the kernel's copy in "
-                       "req->async_data, which bpf/uring.h does not read")
     def test_bind_address(self, twin_agent, box, table):
         """bind's twin fields: the address bound, as for the syscall."""
         port = random.randint(20000, 29999)
