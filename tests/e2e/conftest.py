@@ -470,17 +470,13 @@ def unique(prefix=""):
 
 @pytest.fixture(scope="session")
 def test_prog(tmp_path_factory):
-    """Factory: test_prog(name) -> path of tests/progs/<name>.c built static
-    (runs in any image; copy it in with `docker cp`)."""
+    """Factory: test_prog(name) -> build_prog(name, ...) once per session."""
     built = {}
     d = tmp_path_factory.mktemp("progs")
 
     def build(name):
         if name not in built:
-            out = d / name
-            run(["gcc", "-static", "-O2", "-Wall", "-o", str(out),
-                 str(REPO / "tests" / "progs" / f"{name}.c")])
-            built[name] = out
+            built[name] = build_prog(name, d)
         return built[name]
 
     return build
