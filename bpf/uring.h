@@ -61,6 +61,29 @@ static __always_inline __u64 uring_fd(struct io_kiocb *req)
 	return (__u64)-1;
 }
 
+/* 5.15's names (Debian 11's 5.10.223 carries that io_uring): one struct for
+ * LINKAT, one for SYMLINKAT, where 6.0+ has io_link for both. */
+struct io_hardlink {
+	struct file *file;
+	int old_dfd;
+	int new_dfd;
+	struct filename *oldpath;
+	struct filename *newpath;
+	int flags;
+} __attribute__((preserve_access_index));
+
+struct io_symlink {
+	struct file *file;
+	int new_dfd;
+	struct filename *oldpath;
+	struct filename *newpath;
+} __attribute__((preserve_access_index));
+
+/* 5.15's io_kiocb: every op's struct a member of one union */
+struct io_kiocb___u515 {
+	struct io_statx statx;
+} __attribute__((preserve_access_index));
+
 /* What user space said of @op: its twin's conf if traced, else NULL. */
 static __always_inline const struct syscall_conf *uring_traced(__u8 op, struct uring_conf **uc)
 {
@@ -155,7 +178,17 @@ static __always_inline void uring_args(struct uring_req *u, struct io_kiocb *req
 
 		u->dfd = BPF_CORE_READ(o, dfd);
 		a[0] = (__u64)(__s64)u->dfd;
-		uring_name(u->path, &a[1], BPF_CORE_READ(o, filename));
+		if (bpf_core_field_exists(((struct io_kiocb___u515 *)req)->statx)) {
+			/* 5.15's io_uring (op structs in a union of io_kiocb):
+			 * statx kept the user's pointer, no kernel copy */
+			const char *up = (const char *)BPF_CORE_READ(o, filename);
+
+			a[1] = (__u64)up;
+			if (bpf_probe_read_user_str(u->path, CACTUS_STR_MAX, up) <= 0)
+				u->path[0] = 0;
+		} else {
+			uring_name(u->path, &a[1], BPF_CORE_READ(o, filename));
+		}
 		a[2] = BPF_CORE_READ(o, flags);
 		a[3] = BPF_CORE_READ(o, mask);
 		break;
@@ -190,12 +223,20 @@ static __always_inline void uring_args(struct uring_req *u, struct io_kiocb *req
 			uring_name(u->path, &a[1], BPF_CORE_READ(r, oldpath));
 			uring_name(u->path2, &a[3], BPF_CORE_READ(r, newpath));
 			a[4] = BPF_CORE_READ(r, flags);
-		} else {
+		} else if (bpf_core_field_exists(l->new_dfd)) {
 			u->dfd = BPF_CORE_READ(l, old_dfd);
 			a[2] = (__u64)(__s64)BPF_CORE_READ(l, new_dfd);
 			uring_name(u->path, &a[1], BPF_CORE_READ(l, oldpath));
 			uring_name(u->path2, &a[3], BPF_CORE_READ(l, newpath));
 			a[4] = BPF_CORE_READ(l, flags);
+		} else if (bpf_core_type_exists(struct io_hardlink)) {
+			struct io_hardlink *h = (void *)req;
+
+			u->dfd = BPF_CORE_READ(h, old_dfd);
+			a[2] = (__u64)(__s64)BPF_CORE_READ(h, new_dfd);
+			uring_name(u->path, &a[1], BPF_CORE_READ(h, oldpath));
+			uring_name(u->path2, &a[3], BPF_CORE_READ(h, newpath));
+			a[4] = BPF_CORE_READ(h, flags);
 		}
 		a[0] = (__u64)(__s64)u->dfd;
 		break;
@@ -203,11 +244,18 @@ static __always_inline void uring_args(struct uring_req *u, struct io_kiocb *req
 	case UK_SYMLINK: {
 		/* symlinkat(target, newdfd, linkpath): the link is the path */
 		struct io_link *l = (void *)req;
+		struct io_symlink *y = (void *)req;
 
-		u->dfd = BPF_CORE_READ(l, new_dfd);
+		if (bpf_core_field_exists(l->new_dfd)) {
+			u->dfd = BPF_CORE_READ(l, new_dfd);
+			uring_name(u->path2, &a[0], BPF_CORE_READ(l, oldpath));
+			uring_name(u->path, &a[2], BPF_CORE_READ(l, newpath));
+		} else if (bpf_core_type_exists(struct io_symlink)) {
+			u->dfd = BPF_CORE_READ(y, new_dfd);
+			uring_name(u->path2, &a[0], BPF_CORE_READ(y, oldpath));
+			uring_name(u->path, &a[2], BPF_CORE_READ(y, newpath));
+		}
 		a[1] = (__u64)(__s64)u->dfd;
-		uring_name(u->path2, &a[0], BPF_CORE_READ(l, oldpath));
-		uring_name(u->path, &a[2], BPF_CORE_READ(l, newpath));
 		break;
 	}
 	case UK_CONNECT: {

@@ -61,12 +61,13 @@ void uring_probe(struct kernel *k)
 		u->submit_tp = "io_uring_submit_sqe";
 		u->submit = k->progs.uring_submit_old;
 	}
+	/* (ctx, req, cqe); (ctx, req, user_data, res, cflags, ...); 5.x:
+	 * (ctx, user_data, res, cflags), no request */
 	n = tp_args(btf, "io_uring_complete");
-	if (n == 3) {
+	if (n == 3)
 		u->complete = k->progs.uring_complete;
-	} else if (n >= 4) {
+	else if (n >= 6)
 		u->complete = k->progs.uring_complete_res;
-	}
 	btf__free(btf);
 	if (!u->submit) {
 		snprintf(u->why, sizeof(u->why), "no io_uring submit tracepoint (no io_uring?)");
