@@ -53,11 +53,14 @@ int attach_probe_kprobe(struct kernel *k)
 	snprintf(fn, sizeof(fn), "%sopenat", k->prefix);
 	l = bpf_program__attach_kprobe(k->progs.enter[ATTACH_KPROBE], false, fn);
 	err = libbpf_get_error(l);
-	if (!err)
-		l = bpf_program__attach_kprobe(k->progs.exit[ATTACH_KPROBE], true, fn);
-	if (!err && (err = libbpf_get_error(l)))
-		l = NULL;
+	if (err)
+		return err;
+	/* both detached: a probe left on openat would run its entry twice */
 	bpf_link__destroy(l);
+	l = bpf_program__attach_kprobe(k->progs.exit[ATTACH_KPROBE], true, fn);
+	err = libbpf_get_error(l);
+	if (!err)
+		bpf_link__destroy(l);
 	return err;
 }
 
