@@ -406,7 +406,8 @@ int VARIANT_PROG(cactus_uring_complete_res, void *ring, struct io_kiocb *req, __
  * Deny programs (deny.h): a syscall of a container fails with EPERM.
  * The cgroup ones are attached at the cgroup v2 root by user space when a
  * network deny rule exists; the LSM ones (5.7+, `bpf` in the kernel's LSM
- * list; sleepable for bpf_d_path) when deny_paths has an entry.
+ * list; sleepable for bpf_d_path) when deny_paths has an entry or a kill
+ * rule is on a path (refused and killed, deny.h).
  */
 SEC("cgroup/connect4")
 int VARIANT(cactus_deny_connect4)(struct bpf_sock_addr *ctx)
@@ -439,7 +440,7 @@ int BPF_PROG(cactus_deny_open, struct file *file, int ret)
 {
 	if (ret || !active())
 		return ret;
-	return deny_path(&file->f_path, true) ? -EPERM : 0;
+	return lsm_verdict(file, true, false);
 }
 
 SEC("lsm.s/bprm_check_security")
@@ -447,17 +448,17 @@ int BPF_PROG(cactus_deny_exec, struct linux_binprm *bprm, int ret)
 {
 	if (ret || !active())
 		return ret;
-	return deny_path(&bprm->file->f_path, true) ? -EPERM : 0;
+	return lsm_verdict(bprm->file, true, true);
 }
 #else
-/* Where LSM hooks may not sleep nor call bpf_d_path (before 5.11, so without
- * bpf_loop): the walk. */
+/* Where LSM hooks may not sleep nor call bpf_d_path (before 5.11), or the
+ * kill rules' loop has no bpf_loop (before 5.17): the walk. */
 SEC("lsm/file_open")
 int BPF_PROG(cactus_deny_open_walk, struct file *file, int ret)
 {
 	if (ret || !active())
 		return ret;
-	return deny_path(&file->f_path, false) ? -EPERM : 0;
+	return lsm_verdict(file, false, false);
 }
 
 SEC("lsm/bprm_check_security")
@@ -465,6 +466,6 @@ int BPF_PROG(cactus_deny_exec_walk, struct linux_binprm *bprm, int ret)
 {
 	if (ret || !active())
 		return ret;
-	return deny_path(&bprm->file->f_path, false) ? -EPERM : 0;
+	return lsm_verdict(bprm->file, false, true);
 }
 #endif

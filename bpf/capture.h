@@ -247,6 +247,23 @@ static __always_inline bool resolve_opened(struct cactus_event *e, struct task_s
 	return true;
 }
 
+/*
+ * An open BPF-LSM refused (deny.h lsm_note): the file it refused, as the
+ * task sees it, in STR_PATH, its identity in file_*, the path as passed in
+ * STR_BASE, as for a successful open: the rules judge the file, whatever
+ * the spelling.
+ */
+static __always_inline void refused_opened(struct cactus_event *e, const struct syscall_conf *c,
+					   const struct stash *st)
+{
+	if (append_user_str(e, STR_BASE, (void *)arg(e->args, c->path_arg)) < 0)
+		count(STAT_READ_ERR);
+	append_kernel_str(e, STR_PATH, st->exec_name);
+	e->file_ino = st->refused_ino;
+	e->file_dev = st->refused_dev;
+	e->flags |= EF_RESOLVED;
+}
+
 static __always_inline void read_details(struct cactus_event *e, struct task_struct *task,
 					 const struct syscall_conf *c, struct stash *st)
 {
@@ -259,6 +276,10 @@ static __always_inline void read_details(struct cactus_event *e, struct task_str
 	case CK_PATH:
 		if ((c->flags & SCF_OPEN) && e->ret >= 0 && resolve_opened(e, task, c))
 			break;
+		if ((c->flags & SCF_OPEN) && e->ret < 0 && st && st->exec_len) {
+			refused_opened(e, c, st);
+			break;
+		}
 		if (append_user_str(e, STR_PATH, (void *)arg(a, c->path_arg)) < 0)
 			count(STAT_READ_ERR);
 		if (is_relative(e, STR_PATH))

@@ -6,12 +6,14 @@
  *   network   cgroup sock_addr (connect4/6, bind4/6) from deny_rules; those
  *             programs see only a cgroup, so the tracing programs learn each
  *             container's cgroup (learn_cgroup) into container_cgroups
- *   files     BPF-LSM file_open / bprm_check_security from deny_paths
+ *   files     BPF-LSM file_open / bprm_check_security from deny_paths, and
+ *             the kill rules on a path (EPERM and SIGKILL, kill.h)
  */
 #ifndef CACTUS_BPF_DENY_H
 #define CACTUS_BPF_DENY_H
 
 #include "base.h"
+#include "kill.h"
 #include "maps.h"
 #include "path.h"
 #include "record.h"
@@ -188,54 +190,99 @@ static __always_inline int sock_verdict(struct bpf_sock_addr *ctx, __u8 family, 
 }
 
 /*
- * BPF-LSM deny (5.7+, `bpf` in the LSM list): open and exec of a path listed
- * in deny_paths fail with EPERM for watched tasks only. The path is the full
- * path as the task sees it (bpf_d_path: from the task's root, across mounts),
- * so the key is what a user writes in a rule, not a guess from the last two
- * dentry names (which a bind mount or a same-named directory elsewhere would
- * fool). Two variants, user space loads one: lsm.s (sleepable) with
- * bpf_d_path where the kernel allows it in LSM hooks (5.11+); else plain lsm
- * with the dentry walk of path.h (loops with a constant bound, into a
- * per-CPU buffer; paths of up to CACTUS_PATH_DEPTH components).
+ * BPF-LSM (5.7+, `bpf` in the LSM list): the file an open or exec is about
+ * to use, for watched tasks only, by its full path as the task sees it
+ * (bpf_d_path: from the task's root, across mounts), so the key is what a
+ * user writes in a rule, not a guess from the last two dentry names (which
+ * a bind mount or a same-named directory elsewhere would fool):
+ *   deny_paths   EPERM
+ *   kill rules   EPERM and SIGKILL (kill.h lsm_kill), by path and identity
+ * The hooks run for every open, through a syscall or io_uring (inline, its
+ * SQ thread, an io-wq worker): the refused file is never opened. Two
+ * variants, user space loads one: lsm.s (sleepable) with bpf_d_path where
+ * the kernel allows it in LSM hooks (5.11+) and has bpf_loop for the kill
+ * rules (5.17+); else plain lsm with the dentry walk of path.h (loops with a
+ * constant bound, into a per-CPU buffer; paths of up to CACTUS_PATH_DEPTH
+ * components).
  */
-static __always_inline bool deny_path(const struct path *path, bool d_path)
+
+/* The refused file, for the record of the open in flight (capture.h): its
+ * path in the stash's exec_name (free during an open), its identity. */
+static __always_inline void lsm_note(struct stash *st, const char *path, struct inode *inode,
+				     bool exec)
+{
+	const struct syscall_conf *c = st && st->nr >= 0 ? traced(st->nr) : NULL;
+	long n;
+
+	if (exec || !path || !c || !(c->flags & SCF_OPEN))
+		return;
+	n = bpf_probe_read_kernel_str(st->exec_name, sizeof(st->exec_name), path);
+	if (n <= 1)
+		return;
+	st->refused_ino = BPF_CORE_READ(inode, i_ino);
+	st->refused_dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	st->exec_len = n;
+}
+
+/* The verdict on @file at @path (NULL: not built): 0 or -EPERM. */
+static __always_inline int lsm_judge(struct task_struct *task, __u64 cg, const char *path,
+				     struct file *file, bool exec)
+{
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct stash *st = stash_of(task, false);
+	bool deny = path && bpf_map_lookup_elem(&deny_paths, path);
+
+	/* a kill rule on a denied file kills too, as it would at entry */
+	if (!lsm_kill(st, cg, path, inode, exec) && !deny)
+		return 0;
+	lsm_note(st, path, inode, exec);
+	return -EPERM;
+}
+
+/* The verdict of the file_open (@exec false) or bprm_check_security hook on
+ * @file: 0 or -EPERM. */
+static __always_inline int lsm_verdict(struct file *file, bool d_path, bool exec)
 {
 	struct task_struct *task = current_task();
 	struct ns_key ns = {};
 	unsigned int level = 0;
 	bool known;
+	__u64 cg;
 
-	if (!task_ns(task, &ns, &level) || !cgroup_watched(task_cgroup_id(task), &known))
-		return false;
+	if (!task_ns(task, &ns, &level))
+		return 0;
+	cg = task_cgroup_id(task);
+	if (!cgroup_watched(cg, &known))
+		return 0;
 	if (d_path) {
 		struct deny_key key = {};
-		long n = bpf_d_path((struct path *)path, key.path, sizeof(key.path));
+		long n = bpf_d_path((struct path *)&file->f_path, key.path, sizeof(key.path));
 
 		if (n <= 0 || n > (long)sizeof(key.path))
-			return false;
+			return lsm_judge(task, cg, NULL, file, exec);
 		/* d_path builds the string at the buffer's end: clear what is
 		 * left of it after the NUL, the key is compared over 256 bytes */
 		for (int i = 0; i < (int)sizeof(key.path); i++) {
 			if (i >= n)
 				key.path[i] = 0;
 		}
-		return bpf_map_lookup_elem(&deny_paths, &key) != NULL;
+		return lsm_judge(task, cg, key.path, file, exec);
 	} else {
 		__u32 zero = 0;
 		struct lsm_buf *b = bpf_map_lookup_elem(&lsm_buf, &zero);
 		struct path p;
 
 		if (!b)
-			return false;
+			return 0;
 		b->s.e.flags = 0;
 		record_clear_strs(&b->s.e);
-		bpf_core_read(&p, sizeof(p), path);
+		bpf_core_read(&p, sizeof(p), &file->f_path);
 		append_task_path(&b->s.e, WALK_LSM, STR_PATH, task, &p);
 		if (b->s.e.flags & EF_TRUNCATED)
-			return false;
+			return lsm_judge(task, cg, NULL, file, exec);
 		__builtin_memset(&b->key, 0, sizeof(b->key));
 		bpf_probe_read_kernel_str(b->key.path, sizeof(b->key.path), b->s.e.data);
-		return bpf_map_lookup_elem(&deny_paths, &b->key) != NULL;
+		return lsm_judge(task, cg, b->key.path, file, exec);
 	}
 }
 

@@ -2,7 +2,9 @@
 /*
  * Kill rules, decided at syscall entry from the kill_rules map (compiled by
  * src/enforce.c): bpf_send_signal(SIGKILL), so the process dies before it can
- * use the syscall's result.
+ * use the syscall's result. Where BPF-LSM is loaded, the rules on a path are
+ * also judged in its file_open and bprm_check_security hooks (deny.h), which
+ * refuse the file as well (lsm_kill below).
  */
 #ifndef CACTUS_BPF_KILL_H
 #define CACTUS_BPF_KILL_H
@@ -11,11 +13,25 @@
 #include "maps.h"
 #include "path.h"
 #include "record.h"
+#include "stash.h"
 #include "stats.h"
 #include "sysconf.h"
 
 /* Number of rules in kill_rules, set before load. */
 const volatile __u32 n_kill_rules __weak = 0;
+
+/*
+ * The syscalls that open a file (SCF_OPEN) and those that execute one
+ * (SCF_EXEC), set before load from the syscall table. The LSM hooks see an
+ * open or an exec, not always the syscall that asked for it (io_uring's
+ * OPENAT runs in the submitter, its SQ thread or an io-wq worker): they
+ * judge it by the rules naming any of these, the pseudo numbers below.
+ */
+const volatile __u64 open_nrs[CACTUS_MAX_SYSCALLS / 64] __weak = {};
+const volatile __u64 exec_nrs[CACTUS_MAX_SYSCALLS / 64] __weak = {};
+
+#define KILL_NR_OPENS CACTUS_MAX_SYSCALLS       /* any syscall in open_nrs */
+#define KILL_NR_EXECS (CACTUS_MAX_SYSCALLS + 1) /* any syscall in exec_nrs */
 
 struct kill_ctx {
 	struct kill_facts f;       /* maps.h */
@@ -29,13 +45,34 @@ static __always_inline bool nr_in(const __u64 *bits, __u32 nr)
 	return bits[(nr >> 6) & 7] & (1ULL << (nr & 63));
 }
 
+/* Do the bitmaps @bits and @set share a syscall? */
+static __always_inline bool nrs_meet(const __u64 *bits, const volatile __u64 *set)
+{
+	for (int w = 0; w < CACTUS_MAX_SYSCALLS / 64; w++) {
+		if (bits[w] & set[w])
+			return true;
+	}
+	return false;
+}
+
+/* Does the bitmap @bits name syscall @nr (or, for a pseudo number, any
+ * syscall of its set)? */
+static __always_inline bool nrs_name(const __u64 *bits, __u32 nr)
+{
+	if (nr == KILL_NR_OPENS)
+		return nrs_meet(bits, open_nrs);
+	if (nr == KILL_NR_EXECS)
+		return nrs_meet(bits, exec_nrs);
+	return nr_in(bits, nr);
+}
+
 /* Does some kill rule name syscall @nr? (one array lookup) */
 static __always_inline bool kill_covers(long nr)
 {
 	__u32 zero = 0;
 	struct kill_nrs *u = bpf_map_lookup_elem(&kill_nrs, &zero);
 
-	return u && nr_in(u->bits, nr);
+	return u && nrs_name(u->bits, nr);
 }
 
 static __always_inline bool str_match(const char *have, const struct kill_rule *r)
@@ -60,7 +97,9 @@ static __noinline long kill_rule_step(__u32 i, struct kill_ctx *k)
 
 	if (!r || !r->used)
 		return 1;
-	if (!nr_in(r->syscalls, k->f.nr))
+	if (!nrs_name(r->syscalls, k->f.nr))
+		return 0;
+	if (r->str_mode == KR_STR_NONE && k->f.need_str)
 		return 0;
 	if (r->scoped && !bpf_map_lookup_elem(&rule_scope, &sk))
 		return 0;
@@ -181,6 +220,67 @@ static __always_inline __u32 enforce_kill_file(__u64 cg, long nr, const char *pa
 	if (mask)
 		k.f.fid_mask = *mask;
 	return kill_rules_run(&k);
+}
+
+/*
+ * Which syscall an LSM hook judges the file for: the thread's syscall in
+ * flight if it is of the hook's kind (an open at file_open, an exec at
+ * bprm_check_security), so a rule naming only open does not fire on openat;
+ * else any of them (io_uring, whose request may run in an SQ thread or an
+ * io-wq worker, or an untraced syscall). -1: none (an exec's own opens of
+ * the program and its interpreter are judged at bprm_check_security).
+ */
+static __always_inline long lsm_nr(const struct stash *st, bool exec)
+{
+	const struct syscall_conf *c = st && st->nr >= 0 ? traced(st->nr) : NULL;
+
+	if (c && (c->flags & (exec ? SCF_EXEC : SCF_OPEN)))
+		return st->nr;
+	if (c && (c->flags & (SCF_OPEN | SCF_EXEC)))
+		return -1;
+	return exec ? KILL_NR_EXECS : KILL_NR_OPENS;
+}
+
+/*
+ * In a BPF-LSM hook (deny.h), for a watched task: the file an open or exec
+ * is about to use, judged by the kill rules on a path, by its path (@path,
+ * as the task sees it; NULL if it could not be built) and by identity
+ * (@inode: hard links). On a hit the hook refuses the file and the process
+ * is killed: the open never happens, so neither a sibling sharing the fd
+ * table (clone(CLONE_FILES)) nor the io_uring ring can read it, unlike a
+ * kill alone (issue 20). The rule is noted in @st for the record of the
+ * syscall in flight, as enforce_kill does at entry. Index + 1 of the rule
+ * that matched, else 0.
+ */
+static __always_inline __u32 lsm_kill(struct stash *st, __u64 cg, const char *path,
+				      struct inode *inode, bool exec)
+{
+	struct kill_ctx k = { .f = { .cg = cg, .need_str = 1 }, .path = path };
+	struct file_id id = {};
+	long nr = lsm_nr(st, exec);
+	bool in_syscall = st && st->nr >= 0;
+	__u32 *mask;
+
+	/* the runtime's set-up is not the workload (as at entry) */
+	if (!n_kill_rules || nr < 0 || (st && st->setup) || !kill_covers(nr))
+		return 0;
+	k.f.nr = nr;
+	id.ino = BPF_CORE_READ(inode, i_ino);
+	id.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	mask = bpf_map_lookup_elem(&file_ids, &id);
+	if (mask)
+		k.f.fid_mask = *mask;
+	kill_rules_match(&k);
+	if (!k.hit)
+		return 0;
+	bpf_send_signal(SIGKILL);
+	/* killed at this syscall's entry already: counted there */
+	if (in_syscall && st->kill_rule)
+		return st->kill_rule;
+	count(STAT_KILLS);
+	if (in_syscall)
+		st->kill_rule = k.hit;
+	return k.hit;
 }
 
 /* At entry, from the arguments. Index + 1 of the kill rule that matched (and

@@ -40,9 +40,11 @@ struct stash {
 	struct ns_key key;  /* the task's namespaces at entry */
 	__u16 level;        /* its pid namespace level */
 	__u16 known;        /* its pair was in ns_watch (no cgroup name needed) */
-	__u32 kill_rule;    /* index + 1 of the kill rule that fired at entry */
+	__u32 kill_rule;    /* index + 1 of the kill rule that fired at entry
+			     * (or in BPF-LSM, deny.h) */
 	__s32 nr;           /* syscall in flight, -1 when none */
-	__u32 exec_len;     /* > 0: exec_name holds execve's filename */
+	__u32 exec_len;     /* > 0: exec_name holds execve's filename (an exec),
+			     * the file BPF-LSM refused (an open) */
 	__u64 cg;           /* the task's cgroup v2 id at entry */
 	__u64 vcg;          /* verdict cache: cgroup_watch said `watched`, `known` */
 	__u32 vgen;         /* for vcg, when watch_gen was vgen - 1 (0: none) */
@@ -51,6 +53,10 @@ struct stash {
 	__u8 setup;         /* the runtime's set-up: entered from the host (procs.h),
 			     * until its next exec */
 	__u8 vpad;
+	__u64 refused_ino;  /* an open BPF-LSM refused (exec_len > 0 in an open):
+			     * the file's identity, its path in exec_name */
+	__u32 refused_dev;
+	__u32 refused_pad;
 	char exec_name[CACTUS_STR_MAX]; /* read at entry: after a successful
 					 * exec the old memory holding it is gone */
 };
@@ -231,6 +237,7 @@ struct kill_facts {
 	__u16 port;                /* destination/bind port, 0 if none */
 	__u16 has_port;
 	__u32 fid_mask;            /* rules whose protected file this is (file_ids) */
+	__u32 need_str;            /* the LSM hooks: rules on a path or exe only */
 };
 
 struct kill_in {

@@ -302,6 +302,28 @@ bool cactus_syscall_noreturn(const struct cactus_syscall *sc)
 	return sc->flags & SCF_NORET;
 }
 
+void cactus_syscalls_with(unsigned int flags, __u64 *bits)
+{
+	memset(bits, 0, CACTUS_MAX_SYSCALLS / 8);
+	for (size_t i = 0; i < cactus_syscalls_count; i++) {
+		int nr = cactus_syscalls[i].nr;
+
+		if (cactus_syscall_is(&cactus_syscalls[i], flags))
+			bits[nr / 64] |= 1ULL << (nr % 64);
+	}
+}
+
+bool cactus_syscalls_any(const __u64 *bits, unsigned int flags)
+{
+	for (size_t i = 0; i < cactus_syscalls_count; i++) {
+		int nr = cactus_syscalls[i].nr;
+
+		if (cactus_syscall_is(&cactus_syscalls[i], flags) && (bits[nr / 64] >> (nr % 64) & 1))
+			return true;
+	}
+	return false;
+}
+
 void cactus_syscall_conf(const struct cactus_syscall *sc, bool traced,
 			 struct syscall_conf *out)
 {

@@ -85,6 +85,12 @@ static inline bool cactus_syscall_arg(const __u64 *args, __u8 i, __u64 *out)
 	return true;
 }
 
+/* The syscalls with every SCF_* fact of @flags, as a bitmap by nr
+ * (CACTUS_MAX_SYSCALLS bits, as a kill rule's). */
+void cactus_syscalls_with(unsigned int flags, __u64 *bits);
+/* Does the bitmap @bits name a syscall with every SCF_* fact of @flags? */
+bool cactus_syscalls_any(const __u64 *bits, unsigned int flags);
+
 /* Fill the value the kernel side reads for one syscall. */
 void cactus_syscall_conf(const struct cactus_syscall *sc, bool traced,
 			 struct syscall_conf *out);

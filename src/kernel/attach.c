@@ -53,11 +53,14 @@ int attach_probe_kprobe(struct kernel *k)
 	snprintf(fn, sizeof(fn), "%sopenat", k->prefix);
 	l = bpf_program__attach_kprobe(k->progs.enter[ATTACH_KPROBE], false, fn);
 	err = libbpf_get_error(l);
-	if (!err)
-		l = bpf_program__attach_kprobe(k->progs.exit[ATTACH_KPROBE], true, fn);
-	if (!err && (err = libbpf_get_error(l)))
-		l = NULL;
+	if (err)
+		return err;
+	/* both detached: a probe left on openat would run its entry twice */
 	bpf_link__destroy(l);
+	l = bpf_program__attach_kprobe(k->progs.exit[ATTACH_KPROBE], true, fn);
+	err = libbpf_get_error(l);
+	if (!err)
+		bpf_link__destroy(l);
 	return err;
 }
 
@@ -145,21 +148,30 @@ static int attach_kprobes(struct kernel *k, const bool *traced)
 	return 0;
 }
 
-/* The LSM deny programs run on every open and exec of the system: attached
- * only when deny_paths has an entry. */
-static int attach_lsm(struct kernel *k)
+/* The LSM programs run on every open and exec of the system: attached only
+ * when deny_paths has an entry or a kill rule is on a path (at start-up, or
+ * at the reload that brings the first). */
+int attach_lsm(struct kernel *k)
 {
+	struct bpf_program *progs[2] = {
+		k->lsm_walk ? k->skel->progs.cactus_deny_open_walk : k->skel->progs.cactus_deny_open,
+		k->lsm_walk ? k->skel->progs.cactus_deny_exec_walk : k->skel->progs.cactus_deny_exec,
+	};
 	struct deny_key key;
 
-	if (!k->lsm || bpf_map_get_next_key(bpf_map__fd(k->skel->maps.deny_paths), NULL, &key))
+	if (!k->lsm)
 		return 0;
-	k->lsm_links[0] = bpf_program__attach_lsm(k->lsm_walk ? k->skel->progs.cactus_deny_open_walk :
-						  k->skel->progs.cactus_deny_open);
-	if (libbpf_get_error(k->lsm_links[0]))
-		return libbpf_get_error(k->lsm_links[0]);
-	k->lsm_links[1] = bpf_program__attach_lsm(k->lsm_walk ? k->skel->progs.cactus_deny_exec_walk :
-						  k->skel->progs.cactus_deny_exec);
-	return libbpf_get_error(k->lsm_links[1]);
+	if (!k->kill_paths &&
+	    bpf_map_get_next_key(bpf_map__fd(k->skel->maps.deny_paths), NULL, &key))
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		if (k->lsm_links[i])
+			continue;
+		k->lsm_links[i] = bpf_program__attach_lsm(progs[i]);
+		if (!k->lsm_links[i])
+			return -errno;
+	}
+	return 0;
 }
 
 static int attach_dispatcher(struct kernel *k, struct bpf_program *enter,
@@ -210,6 +222,7 @@ int kernel__attach(struct kernel *k, const bool *traced_only)
 		log_err("cannot attach the BPF-LSM deny programs: %s", strerror(-err));
 		return err;
 	}
+	k->attached = true;
 	err = attach_lifecycle(k);
 	if (!err)
 		err = uring_attach(k);

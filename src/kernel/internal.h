@@ -73,10 +73,12 @@ struct kernel {
 	size_t nlink_fds;
 	struct btf *vmlinux;       /* fentry, kprobe: the sys_ functions */
 	char prefix[16];           /* their arch prefix: "__x64_sys_" */
-	/* BPF-LSM deny programs */
+	/* BPF-LSM programs: deny paths, kill rules on a path */
 	bool lsm;
 	char lsm_reason[160];
 	struct bpf_link *lsm_links[2];
+	bool kill_paths;           /* some kill rule is on a path: LSM enforces it too */
+	bool attached;             /* kernel__attach() ran */
 	/* cgroup sock_addr deny programs */
 	struct bpf_link *deny_links[4];
 	/* lifecycle programs */
@@ -108,6 +110,9 @@ static inline void missing_add(struct missing *m, const char *name)
 
 /* attach.c */
 int attach_sys_prefix(struct kernel *k);
+/* The BPF-LSM programs, once a deny path or a kill rule on a path needs
+ * them (again: nothing). */
+int attach_lsm(struct kernel *k);
 int attach_probe_kprobe(struct kernel *k);
 void attach_detach(struct kernel *k);
 

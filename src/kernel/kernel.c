@@ -169,6 +169,10 @@ static int setup(struct kernel *k, const struct kernel_opts *o, const struct ns_
 	skel->rodata->host_pid_ns = host->pid_ns;
 	skel->rodata->host_mnt_ns = host->mnt_ns;
 	skel->rodata->n_kill_rules = o->n_kill_rules;
+	/* the LSM hooks judge an open or an exec by the kill rules naming any
+	 * syscall that opens or executes (bpf/kill.h lsm_nr) */
+	cactus_syscalls_with(SCF_OPEN, skel->rodata->open_nrs);
+	cactus_syscalls_with(SCF_EXEC, skel->rodata->exec_nrs);
 	skel->rodata->n_deny_rules = o->n_deny_rules;
 	/* under pressure (ring half full) a container may add 1/8 of the ring
 	 * while the consumer reads 1/4: at most half its pace, so a flood
@@ -471,6 +475,15 @@ static int set_kill_nrs(struct kernel *k, const struct kill_nrs *u)
  * array changes the union covers both the old rules and the new, so no rule
  * in use is ever skipped; then exactly the new.
  */
+/* A kill rule on a path of a file opened or executed: the BPF-LSM programs
+ * enforce it too (bpf/deny.h). */
+static bool kill_rule_on_path(const struct kill_rule *r)
+{
+	return r->used && r->str_mode != KR_STR_NONE && !r->n_ports &&
+	       (cactus_syscalls_any(r->syscalls, SCF_OPEN) ||
+		cactus_syscalls_any(r->syscalls, SCF_EXEC));
+}
+
 int kernel__set_kill_rules(struct kernel *k, const struct kill_rule *rules, __u32 n)
 {
 	struct kill_nrs now = {}, both;
@@ -479,12 +492,16 @@ int kernel__set_kill_rules(struct kernel *k, const struct kill_rule *rules, __u3
 	for (__u32 i = 0; i < n; i++) {
 		if (rules[i].used)
 			nrs_or(now.bits, rules[i].syscalls);
+		k->kill_paths |= kill_rule_on_path(&rules[i]);
 	}
 	both = k->kill_nrs;
 	nrs_or(both.bits, now.bits);
 	err = set_kill_nrs(k, &both);
 	if (!err)
 		err = set_array(k->skel->maps.kill_rules, rules, sizeof(*rules), n);
+	/* a reload's first rule on a path: the LSM programs from now on */
+	if (!err && k->attached)
+		err = attach_lsm(k);
 	return err ?: set_kill_nrs(k, &now);
 }
 

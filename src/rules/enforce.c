@@ -38,6 +38,7 @@ struct enforce {
 	bool need[CACTUS_MAX_SYSCALLS];
 	const char *lsm_paths[CACTUS_MAX_KRULES]; /* deny by BPF-LSM */
 	int nlsm;
+	bool lsm;                      /* BPF-LSM loaded (enforce__use_lsm) */
 };
 
 static bool is_net_syscall(int nr)
@@ -317,6 +318,8 @@ void enforce__syscalls(const struct enforce *ef, bool *traced, bool *kill)
  */
 void enforce__use_lsm(struct enforce *ef)
 {
+	if (ef)
+		ef->lsm = true;
 	for (int i = 0; ef && i < ef->nk; i++) {
 		if (ef->kr[i].how != HOW_DENY_DOWNGRADED || ef->kill[i].str_mode != KR_STR_EXACT)
 			continue;
@@ -387,6 +390,22 @@ enum alert_outcome enforce__outcome(const struct enforce *ef, const struct rule 
 	return killed_by_r ? OUTCOME_KILLED_DOWNGRADED : OUTCOME_NOT_ENFORCED;
 }
 
+/* The BPF-LSM hooks that also judge kill rule @i (none: ""): a rule on a
+ * path (or exe) of an open or exec, without ports (bpf/kill.h lsm_kill). */
+static const char *kill_hooks(const struct enforce *ef, int i)
+{
+	const struct kill_rule *k = &ef->kill[i];
+	bool open, exec;
+
+	if (!ef->lsm || k->str_mode == KR_STR_NONE || k->n_ports)
+		return "";
+	open = cactus_syscalls_any(k->syscalls, SCF_OPEN);
+	exec = cactus_syscalls_any(k->syscalls, SCF_EXEC);
+	if (open && exec)
+		return "file_open, bprm_check_security";
+	return open ? "file_open" : exec ? "bprm_check_security" : "";
+}
+
 void enforce__describe(const struct enforce *ef, const char *cgroup2)
 {
 	const struct rule *last = NULL;
@@ -403,6 +422,9 @@ void enforce__describe(const struct enforce *ef, const char *cgroup2)
 			log_info("%s %s: deny downgraded to kill (BPF-LSM unavailable or path not "
 				 "exact): SIGKILL at syscall entry", last ? "rule" : "--deny-open",
 				 last ? rule_name(last) : ef->kill[i].str);
+		else if (*kill_hooks(ef, i))
+			log_info("rule %s: kill enforced by BPF-LSM %s (EPERM + SIGKILL) and at "
+				 "syscall entry", rule_name(last), kill_hooks(ef, i));
 		else
 			log_info("rule %s: kill enforced in the kernel (SIGKILL at syscall entry)",
 				 rule_name(last));

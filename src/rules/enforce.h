@@ -3,7 +3,8 @@
  * Enforcement: compiles the kill/deny rules of a rule set (and --deny-open)
  * into what the kernel evaluates, and says how each rule is enforced here.
  * Pure: src/kernel writes the results into its maps.
- *   kill          bpf_send_signal(SIGKILL) at syscall entry (kill_rules)
+ *   kill          bpf_send_signal(SIGKILL) at syscall entry (kill_rules);
+ *                 a rule on a path also in BPF-LSM where loaded: EPERM too
  *   deny network  cgroup/connect4,6 + bind4,6 at the cgroup v2 root: EPERM
  *                 (deny_rules, and a mask per container cgroup)
  *   deny file     BPF-LSM where the kernel allows it (deny paths), else
@@ -36,7 +37,8 @@ void enforce__syscalls(const struct enforce *ef, bool *traced, bool *kill);
 
 /* Some deny rule is on files/exec (BPF-LSM, else downgraded to kill). */
 bool enforce__has_file_deny(const struct enforce *ef);
-/* BPF-LSM loaded: exact-path file denies become deny paths. */
+/* BPF-LSM loaded: exact-path file denies become deny paths (and kill rules
+ * on a path are judged there too, as enforce__describe says). */
 void enforce__use_lsm(struct enforce *ef);
 /* Deny path @i (0, 1, ...), NULL past the last. */
 const char *enforce__deny_path(const struct enforce *ef, int i);

@@ -540,6 +540,37 @@ static void test_facts(void **state)
 	assert_string_equal(cactus_syscall_fn(must_find("openat")), "openat");
 }
 
+static bool bit(const __u64 *bits, int nr)
+{
+	return bits[nr / 64] >> (nr % 64) & 1;
+}
+
+/* The sets the BPF-LSM hooks judge kill rules by (bpf/kill.h open_nrs,
+ * exec_nrs), and "does a rule name one of them". */
+static void test_sets_by_fact(void **state)
+{
+	__u64 opens[CACTUS_MAX_SYSCALLS / 64], execs[CACTUS_MAX_SYSCALLS / 64];
+	__u64 rule[CACTUS_MAX_SYSCALLS / 64] = { 0 };
+	int n = 0;
+
+	(void)state;
+	cactus_syscalls_with(SCF_OPEN, opens);
+	cactus_syscalls_with(SCF_EXEC, execs);
+	for (int nr = 0; nr < CACTUS_MAX_SYSCALLS; nr++)
+		n += bit(opens, nr);
+	assert_int_equal(n, 5);
+	assert_true(bit(opens, __NR_open) && bit(opens, __NR_creat) && bit(opens, __NR_openat) &&
+		    bit(opens, __NR_openat2) && bit(opens, __NR_open_by_handle_at));
+	assert_true(bit(execs, __NR_execve) && bit(execs, __NR_execveat));
+	assert_false(bit(execs, __NR_openat) || bit(opens, __NR_execve));
+	assert_false(cactus_syscalls_any(rule, SCF_OPEN));
+	rule[__NR_connect / 64] |= 1ULL << (__NR_connect % 64);
+	assert_false(cactus_syscalls_any(rule, SCF_OPEN) || cactus_syscalls_any(rule, SCF_EXEC));
+	rule[__NR_openat2 / 64] |= 1ULL << (__NR_openat2 % 64);
+	assert_true(cactus_syscalls_any(rule, SCF_OPEN));
+	assert_false(cactus_syscalls_any(rule, SCF_EXEC));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -563,6 +594,7 @@ int main(void)
 		cmocka_unit_test(test_arg_indices_valid),
 		cmocka_unit_test(test_signal_args),
 		cmocka_unit_test(test_facts),
+		cmocka_unit_test(test_sets_by_fact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

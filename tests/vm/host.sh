@@ -19,6 +19,10 @@ if [ ! -x "$run_kernel" ]; then
 	exit 0
 fi
 cd "$root"
+# the io_uring helper of the kill tests (run.sh), static: the VM has busybox only
+uring=build/tests/vm/uring_test
+mkdir -p "$(dirname "$uring")"
+${CC:-cc} -static -O2 -Wall -Wextra -Werror -o "$uring" tests/vm/uring_test.c
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -32,7 +36,7 @@ kill_tree() { # pid: its descendants first (qemu runs under timeout, its own gro
 	kill -TERM "$1" 2>/dev/null || true
 }
 boot() { # kernel
-	"$run_kernel" --kernel "$1" --timeout 2400 --add ./cactus --add tests/vm -- \
+	"$run_kernel" --kernel "$1" --timeout 2400 --add ./cactus --add tests/vm --add "$uring" -- \
 		"$root/tests/vm/run.sh" >"$log" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do

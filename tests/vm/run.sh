@@ -5,8 +5,10 @@
 # tracepoint, tp_btf, raw_tp): the same script, its events checked field by
 # field, a host process must produce none, and every mode's event list must
 # equal the tracepoint mode's. Then enforcement: kill rules (a relative path,
-# a prefix), cgroup connect deny (a port, a CIDR), BPF-LSM open and exec deny,
-# in a container only. Prints ok:/FAIL: lines; exit 1 on failure.
+# a prefix; refused in BPF-LSM too: a symlink, an exec, io_uring opens,
+# CLONE_FILES siblings), cgroup connect deny (a port, a CIDR), BPF-LSM open
+# and exec deny, in a container only. Prints ok:/FAIL: lines; exit 1 on
+# failure.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=${here%/tests/vm}
@@ -210,6 +212,11 @@ cat >rules.yaml <<'EOF'
   priority: critical
   match: {syscall: [open, openat], path: {prefix: /tmp/kdir/}}
   action: kill
+- rule: kill_exec
+  description: running /tmp/kexec/true kills it
+  priority: critical
+  match: {syscall: [execve, execveat], path: /tmp/kexec/true}
+  action: kill
 - rule: deny_port
   description: connect to port 4444 is denied
   priority: critical
@@ -221,9 +228,34 @@ cat >rules.yaml <<'EOF'
   match: {syscall: connect, addr: {cidr: [10.1.0.0/16]}}
   action: deny
 EOF
-mkdir -p /tmp/kdir; echo k >/tmp/killme.txt; echo k >/tmp/kdir/x; echo ok >/tmp/ok.txt
+mkdir -p /tmp/kdir; echo KILLME-SECRET >/tmp/killme.txt; echo KDIR-SECRET >/tmp/kdir/x
+echo ok >/tmp/ok.txt; echo LOOKALIKE-OK >/tmp/killme.txt.bak; ln -sf /tmp/killme.txt /tmp/kl
+mkdir -p /tmp/kexec; cp /bin/busybox /tmp/kexec/true; ln -sf /tmp/kexec/true /tmp/kx
 CG=/sys/fs/cgroup/docker-$(printf '%064d' 0 | tr 0 a).scope
 mkdir -p "$CG"
+# Where BPF-LSM loads (both kernels here), a kill rule on a path refuses the
+# file too (bpf/deny.h): a symlink to it, io_uring opens (inline, SQ thread,
+# io-wq worker) and a clone(CLONE_FILES) sibling waiting for the fd get
+# nothing of it; an exec by a symlink is refused. In the container after the
+# lines above: "case=status", the io_uring helper's stdout in $2.<case>.out.
+cat >lsm_kill_cases.sh <<'EOF'
+H=$1 P=$2
+u() { c=$1; shift; "$H" "$@" >"$P.$c.out" 2>"$P.$c.err"; echo "$c=$?"; }
+cat /tmp/kl >/dev/null 2>&1; echo kill_symlink=$?
+/tmp/kexec/true 2>/dev/null; echo kill_exec=$?
+/tmp/kx 2>/dev/null; echo kill_exec_symlink=$?
+u uring_inline read /tmp/killme.txt
+u uring_sqpoll -s read /tmp/killme.txt
+u uring_iowq -a read /tmp/kdir/x
+u uring_files filesshare /tmp/killme.txt
+u uring_files_sqpoll -s filesshare /tmp/kdir/x
+u sys_files sysfilesshare /tmp/killme.txt
+u uring_lookalike read /tmp/killme.txt.bak
+# a CLONE_FILES child outlives its killed parent: its output, before pid 1 ends
+sleep 1
+EOF
+LSM_WANT="kill_symlink=137 kill_exec=137 kill_exec_symlink=137 uring_inline=137 uring_sqpoll=137 uring_iowq=137 uring_files=137
+	uring_files_sqpoll=137 sys_files=137 uring_lookalike=0"
 for m in tracepoint kprobe fentry; do
 	start_cactus "enf.$m" --attach "$m" --syscall "$SYSCALLS" --rules rules.yaml || continue
 	unshare -p -m -f --mount-proc sh -c "echo \$\$ > $CG/cgroup.procs; cd /tmp
@@ -232,8 +264,10 @@ for m in tracepoint kprobe fentry; do
 		cat /tmp/ok.txt >/dev/null 2>&1; echo open_ok=\$?
 		nc 127.0.0.1 4444 </dev/null 2>&1 | grep -q 'not permitted'; echo deny_port=\$?
 		nc 127.0.0.1 4445 </dev/null 2>&1 | grep -q 'refused'; echo other_refused=\$?
-		nc 10.1.2.3 80 </dev/null 2>&1 | grep -q 'not permitted'; echo deny_cidr=\$?" >"enf.$m.ct" 2>&1
-	for want in kill_rel=137 kill_prefix=137 open_ok=0 deny_port=0 other_refused=0 deny_cidr=0; do
+		nc 10.1.2.3 80 </dev/null 2>&1 | grep -q 'not permitted'; echo deny_cidr=\$?
+		sh $W/lsm_kill_cases.sh $root/build/tests/vm/uring_test $W/u.$m" >"enf.$m.ct" 2>&1
+	for want in kill_rel=137 kill_prefix=137 open_ok=0 deny_port=0 other_refused=0 deny_cidr=0 \
+		$LSM_WANT; do
 		got=$(grep "^${want%=*}=" "enf.$m.ct" | cut -d= -f2)
 		[ "$got" = "${want#*=}" ] && ok "enforce $m: $want" \
 			|| fail "enforce $m: ${want%=*} is '$got', want ${want#*=} ($(tr '\n' ' ' <"enf.$m.ct"))"
@@ -242,7 +276,29 @@ for m in tracepoint kprobe fentry; do
 		|| fail "enforce $m: the host was stopped"
 	nc 127.0.0.1 4444 </dev/null 2>&1 | grep -q refused && ok "enforce $m: the host's connect is not denied" \
 		|| fail "enforce $m: the host's connect to 4444 was denied"
+	leaked=$(cat u.$m.*.out | grep SECRET)
+	[ -z "$leaked" ] && ok "enforce $m: io_uring and CLONE_FILES siblings read nothing of the killed files" \
+		|| fail "enforce $m: leaked: $leaked ($(cat u.$m.*.err | tr '\n' ' '))"
+	grep -q LOOKALIKE-OK u.$m.uring_lookalike.out && ok "enforce $m: io_uring reads the look-alike" \
+		|| fail "enforce $m: look-alike not read: $(cat u.$m.uring_lookalike.*)"
+	grep -q "rule kill_on_open: kill enforced by BPF-LSM file_open (EPERM + SIGKILL) and at syscall entry" \
+		"err.enf.$m" && grep -q "rule kill_exec: kill enforced by BPF-LSM bprm_check_security (EPERM" \
+		"err.enf.$m" && ok "enforce $m: start-up lines say BPF-LSM kills" \
+		|| fail "enforce $m: no BPF-LSM kill lines: $(grep 'rule kill' "err.enf.$m")"
 	stop_cactus
+	# the symlink's open: refused in BPF-LSM, its record names the file and the rule
+	grep '"syscall":"openat"' "out.enf.$m" | grep '"ret":-1' | grep '"filename":"killme.txt"' |
+		grep '"path_arg":"/tmp/kl"' | grep '"killed":true' | grep -q '"outcome":"killed"' \
+		&& ok "enforce $m: the symlink's openat: ret -1, killed, alert outcome killed" \
+		|| fail "enforce $m: no killed openat of /tmp/kl: $(grep '/tmp/kl' "out.enf.$m" | head -3)"
+	# the exec by a symlink: refused (ret -1), not killed after it ran
+	grep '"syscall":"execve"' "out.enf.$m" | grep '"filename":"kx"' | grep '"ret":-1' |
+		grep -q '"killed":true' && ok "enforce $m: the exec of /tmp/kx: refused (ret -1), killed" \
+		|| fail "enforce $m: no refused execve of /tmp/kx: $(grep '"kx"' "out.enf.$m" | head -3)"
+	# one count per process killed (11), none twice (at entry and in BPF-LSM)
+	kills=$(grep -o '[0-9]* killed,' "err.enf.$m" | cut -d' ' -f1)
+	[ "$kills" = 11 ] && ok "enforce $m: 11 kills counted" \
+		|| fail "enforce $m: $kills kills counted, want 11: $(grep 'summary:' "err.enf.$m")"
 done
 rmdir "$CG" 2>/dev/null
 
