@@ -278,7 +278,8 @@ static __always_inline __u32 lsm_kill(struct stash *st, __u64 cg, const char *pa
 	if (in_syscall && st->kill_rule)
 		return st->kill_rule;
 	count(STAT_KILLS);
-	if (in_syscall)
+	/* outside a syscall (an io_uring request): for its record (uring.h) */
+	if (st)
 		st->kill_rule = k.hit;
 	return k.hit;
 }

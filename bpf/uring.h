@@ -357,6 +357,11 @@ static __always_inline const char *uring_kill_path(struct task_struct *task,
 	return record_str(e, STR_BASE);
 }
 
+/* Set by user space when the BPF-LSM file_open hook judges kill rules
+ * (deny.h): it refuses the file an io_uring open is about to use, which a
+ * kill at submit cannot do, and counts the kill once. */
+volatile __u32 lsm_judges_opens __weak;
+
 /* Kill rules at submit: on the path as spelled, the port connected to.
  * Index + 1 of the rule that killed, else 0. */
 static __always_inline __u32 uring_kill(struct task_struct *task, const struct syscall_conf *c,
@@ -364,7 +369,8 @@ static __always_inline __u32 uring_kill(struct task_struct *task, const struct s
 {
 	struct kill_ctx k = { .f = { .cg = u->cg, .nr = u->nr } };
 
-	if (!n_kill_rules || !(c->flags & SCF_ENFORCE) || !kill_covers(u->nr))
+	if (!n_kill_rules || !(c->flags & SCF_ENFORCE) || !kill_covers(u->nr) ||
+	    (lsm_judges_opens && (c->flags & SCF_OPEN)))
 		return 0;
 	if (c->kind == CK_PATH)
 		k.path = uring_kill_path(task, u);
@@ -492,6 +498,16 @@ static __always_inline void uring_emit(struct task_struct *task, const struct sy
 		    (have_res ? 0 : EF_NO_EXIT);
 	e->uring_op = u->op;
 	e->uring_thread = uring_thread_of(task);
+	/* an open the BPF-LSM hook refused in this thread, and killed */
+	if (!e->kill_rule && have_res && res < 0 && lsm_judges_opens) {
+		struct stash *st = stash_of(task, false);
+
+		if (st && st->nr < 0 && st->kill_rule) {
+			e->kill_rule = st->kill_rule;
+			e->flags |= EF_KILLED;
+			st->kill_rule = 0;
+		}
+	}
 	fill_task(e, task, &u->key, u->level, u->cg);
 	uring_details(e, task, c, have_res ? req : NULL, u);
 	/* an open judged by the file it opened (any spelling, hard links) */

@@ -171,6 +171,8 @@ int attach_lsm(struct kernel *k)
 		if (!k->lsm_links[i])
 			return -errno;
 	}
+	/* the file_open hook judges io_uring's opens too (bpf/uring.h) */
+	k->skel->bss->lsm_judges_opens = k->kill_paths;
 	return 0;
 }
 

@@ -176,6 +176,31 @@ for m in fentry kprobe tp_btf raw_tp; do
 	fi
 done
 
+# io_uring: an IORING_OP_OPENAT in a container is an openat event (via
+# io_uring) of the ring's owner, inline and in an io-wq worker. 6.0+: at
+# completion, the file opened and the fd; 5.x (no request in
+# io_uring_complete): at submission, ret null, the path as spelled.
+echo uring-data >/tmp/uring.txt
+if start_cactus uring --attach tracepoint --syscall "$SYSCALLS"; then
+	unshare -p -m -f --mount-proc sh -c "cd /tmp; $root/build/tests/vm/uring_test read uring.txt;
+		$root/build/tests/vm/uring_test -a read /tmp/uring.txt" >uring.ct 2>&1
+	stop_cactus
+	grep -q uring-data uring.ct || fail "uring: the helper did not read: $(cat uring.ct)"
+	grep '"via":"io_uring"' out.uring | grep '"syscall":"openat"' | grep '"uring_op":"OPENAT"' |
+		grep '"exe":"[^"]*/uring_test"' | grep '"filename":"uring.txt"' >uring.ev
+	if grep -q 'reported at submission' err.uring; then
+		[ "$(grep -c '"ret":null' uring.ev)" = 2 ] \
+			&& ok "uring: 2 io_uring opens reported at submission (5.x: no request at completion)" \
+			|| fail "uring: want 2 io_uring openat events (ret null): $(grep io_uring out.uring | head -3)"
+	else
+		grep -q '"ret":[0-9]' uring.ev && grep '"uring_thread":"worker"' uring.ev |
+			grep '"dirname":"/tmp"' | grep -q '"ret":[0-9]' && grep '"uring_thread":"inline"' uring.ev |
+			grep -q '"path_arg":"uring.txt"' \
+			&& ok "uring: io_uring opens inline and in a worker: openat events with the file opened and the fd" \
+			|| fail "uring: want openat events via io_uring with their results: $(grep io_uring out.uring | head -3)"
+	fi
+fi
+
 # BPF-LSM: open (and exec) of a denied path fail inside the container only
 echo secret >/tmp/secret.txt
 mkdir -p /tmp/denied; cp /bin/busybox /tmp/denied/true # busybox runs applet "true"
