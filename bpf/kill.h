@@ -33,9 +33,11 @@ const volatile __u64 exec_nrs[CACTUS_MAX_SYSCALLS / 64] __weak = {};
 #define KILL_NR_OPENS CACTUS_MAX_SYSCALLS       /* any syscall in open_nrs */
 #define KILL_NR_EXECS (CACTUS_MAX_SYSCALLS + 1) /* any syscall in exec_nrs */
 
+/* @path first: a NULL path must be one 8-byte store (the verifier does not
+ * see two 4-byte zero stores as a NULL pointer in the loop's callback). */
 struct kill_ctx {
-	struct kill_facts f;       /* maps.h */
 	const char *path;          /* resolved path of the syscall, or NULL */
+	struct kill_facts f;       /* maps.h */
 	__u32 hit;                 /* index + 1 of the matching rule */
 };
 
