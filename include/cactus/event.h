@@ -181,7 +181,12 @@ struct cactus_event {
 	__u32 gid;             /* real gid */
 	__u32 syscall_nr;
 	__u32 kill_rule;       /* EF_KILLED: index + 1 of the kernel rule that killed */
-	__u32 type;            /* enum cactus_rec */
+	__u8 type;             /* enum cactus_rec */
+	/* A syscall record made from an io_uring operation (bpf/uring.h): the
+	 * syscall is its twin (IORING_OP_OPENAT: openat). */
+	__u8 uring_thread;     /* URING_* of the thread that carried it out; 0: a syscall */
+	__u8 uring_op;         /* its IORING_OP_* */
+	__u8 pad0;
 	__u16 flags;           /* EF_* */
 	__u16 data_len;        /* bytes used in data[] */
 	__u16 str_off[STR_NSLOTS]; /* offset of each string in data[] */
@@ -195,14 +200,9 @@ struct cactus_event {
 	__u64 file_ino;
 	__u32 file_dev;        /* kernel dev_t of its superblock (major << 20 | minor) */
 	__u32 file_nlink;
-	/* A syscall record made from an io_uring operation (bpf/uring.h): the
-	 * syscall is its twin (IORING_OP_OPENAT: openat). */
-	__u8 uring_thread;     /* URING_* of the thread that carried it out; 0: a syscall */
-	__u8 uring_op;         /* its IORING_OP_* */
-	__u8 pad[6];
 	char data[CACTUS_DATA_MAX];
 };
-#define CACTUS_EVENT_HDR_SIZE 200
+#define CACTUS_EVENT_HDR_SIZE 192
 _Static_assert(sizeof(struct cactus_event) == CACTUS_EVENT_HDR_SIZE + CACTUS_DATA_MAX,
 	       "cactus_event layout");
 

@@ -155,7 +155,7 @@ def run_restart(tmp_path, flood_bin, pin, gap_s, ring_mib):
 
 
 def test_restart_gap_fits_in_ring(tmp_path, flood_bin, pin_dir):
-    sent, got_a, got_b, lost, err = run_restart(tmp_path, flood_bin, pin_dir, 2, 16)
+    sent, got_a, got_b, lost, err = run_restart(tmp_path, flood_bin, pin_dir, 2, 64)
     assert got_a and got_b, (len(got_a), len(got_b))
     # each event once: the time and thread of a syscall tell it apart
     keys = [re.search(r'"time":"([^"]+)".*"host_tid":(\d+)', e).groups()
