@@ -490,6 +490,7 @@ int field_by_name(const char *name)
 
 static enum field_id order[FMT_COUNT][F_COUNT];
 static size_t n_order[FMT_COUNT];
+static struct field_jkey json_keys[F_COUNT];
 static pthread_once_t order_once = PTHREAD_ONCE_INIT;
 
 static int by_pos(const void *a, const void *b, void *fmt)
@@ -501,8 +502,20 @@ static int by_pos(const void *a, const void *b, void *fmt)
 	return kx - ky;
 }
 
+static void json_keys_init(void)
+{
+	for (int f = 0; f < F_COUNT; f++) {
+		int n = snprintf(json_keys[f].s, sizeof(json_keys[f].s), ",\"%s\":",
+				 field_key(f, FMT_JSON));
+
+		/* keys fit (test_fields checks every one against FIELD_KEY_MAX) */
+		json_keys[f].len = n > 0 && (size_t)n < sizeof(json_keys[f].s) ? (size_t)n : 0;
+	}
+}
+
 static void order_init(void)
 {
+	json_keys_init();
 	for (int fmt = 0; fmt < FMT_COUNT; fmt++) {
 		size_t n = 0;
 
@@ -529,21 +542,8 @@ const char *field_key(enum field_id f, enum field_fmt fmt)
 	return fields[f].out[fmt].key ? fields[f].out[fmt].key : fields[f].name;
 }
 
-bool field_shown(const struct field_out *o, const struct event_view *v, const struct fval *val,
-		 bool have)
+const struct field_jkey *field_json_keys(void)
 {
-	switch (o->when) {
-	case FW_EXEC:
-		return view_is_exec(v);
-	case FW_NOT_EXEC:
-		return !view_is_exec(v);
-	case FW_TRUE:
-		return have && val->n;
-	case FW_ALERT:
-		return v->alert != NULL;
-	case FW_NOT_EMPTY:
-		return have && val->s && val->s[0];
-	default:
-		return true;
-	}
+	pthread_once(&order_once, order_init);
+	return json_keys;
 }

@@ -70,6 +70,8 @@ struct fval {
  * need them).
  */
 #define FIELD_JOIN_MAX (VIEW_PATH_MAX * 2)
+/* The longest key a format gives a field (test_fields checks the table). */
+#define FIELD_KEY_MAX 28
 struct field_ctx {
 	const struct event_view *v;
 	bool rules;
@@ -162,9 +164,40 @@ static inline bool field_get(struct field_ctx *x, enum field_id f, struct fval *
 /* The key of field @f in format @fmt (the field's name unless it says). */
 const char *field_key(enum field_id f, enum field_fmt fmt);
 
+/* Each field's JSON key with its punctuation, ',"key":' (@len bytes; skip
+ * the comma for a record's first key): built once, by field id, for the
+ * per-event writer. */
+struct field_jkey {
+	char s[FIELD_KEY_MAX + 4];
+	size_t len;
+};
+const struct field_jkey *field_json_keys(void);
+
+/* An execve-like event: exe and argv are its details. */
+static inline bool view_is_exec(const struct event_view *v)
+{
+	return v->sc && v->sc->kind == CK_EXEC;
+}
+
 /* Whether format @o shows a field of this event at all (FW_*). */
-bool field_shown(const struct field_out *o, const struct event_view *v, const struct fval *val,
-		 bool have);
+static inline bool field_shown(const struct field_out *o, const struct event_view *v,
+			       const struct fval *val, bool have)
+{
+	switch (o->when) {
+	case FW_EXEC:
+		return view_is_exec(v);
+	case FW_NOT_EXEC:
+		return !view_is_exec(v);
+	case FW_TRUE:
+		return have && val->n;
+	case FW_ALERT:
+		return v->alert != NULL;
+	case FW_NOT_EMPTY:
+		return have && val->s && val->s[0];
+	default:
+		return true;
+	}
+}
 
 /*
  * What format @fmt shows of field @f: false for nothing; else *@val holds
@@ -188,12 +221,6 @@ static inline bool field_for(struct field_ctx *x, enum field_id f, enum field_fm
 static inline const struct proc_ident *view_parent(const struct event_view *v)
 {
 	return v->proc && v->proc->n_anc > 0 ? &v->proc->anc[0] : NULL;
-}
-
-/* An execve-like event: exe and argv are its details. */
-static inline bool view_is_exec(const struct event_view *v)
-{
-	return v->sc && v->sc->kind == CK_EXEC;
 }
 
 /* Ancestors above the parent are printed on an exec and on an alert. */

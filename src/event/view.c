@@ -82,6 +82,16 @@ static void push_path(char *out, size_t cap, size_t *olen, const char *p)
 	}
 }
 
+/* Copies @n bytes of @s into @dst (@len > 0), cut to fit, NUL-ended: what
+ * snprintf("%.*s") does, without its format parsing on the per-event path. */
+static void copy_cut(char *dst, size_t len, const char *s, size_t n)
+{
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, s, n);
+	dst[n] = 0;
+}
+
 void path_split(const char *base, const char *path, char *dir, size_t dir_len,
 		char *file, size_t file_len)
 {
@@ -91,7 +101,8 @@ void path_split(const char *base, const char *path, char *dir, size_t dir_len,
 
 	full[0] = 0;
 	if (!path || !*path) {
-		snprintf(dir, dir_len, "%s", base ? base : "");
+		base = base ? base : "";
+		copy_cut(dir, dir_len, base, strlen(base));
 		file[0] = 0;
 		return;
 	}
@@ -99,16 +110,16 @@ void path_split(const char *base, const char *path, char *dir, size_t dir_len,
 		push_path(full, sizeof(full), &n, base);
 	push_path(full, sizeof(full), &n, path);
 	if (n == 0) {
-		snprintf(dir, dir_len, "/");
+		copy_cut(dir, dir_len, "/", 1);
 		file[0] = 0;
 		return;
 	}
 	slash = strrchr(full, '/');
-	snprintf(file, file_len, "%s", slash + 1);
+	copy_cut(file, file_len, slash + 1, n - (size_t)(slash + 1 - full));
 	if (slash == full)
-		snprintf(dir, dir_len, "/");
+		copy_cut(dir, dir_len, "/", 1);
 	else
-		snprintf(dir, dir_len, "%.*s", (int)(slash - full), full);
+		copy_cut(dir, dir_len, full, (size_t)(slash - full));
 }
 
 static const char *const sig_names[] = {

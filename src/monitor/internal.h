@@ -59,6 +59,7 @@ struct monitor {
 	bool last_valid;
 	struct monitor_counts n;
 	struct event_view view;
+	struct rule_input rule_in;                /* the view as rules see it */
 	int64_t last_gap_scan_ms;
 	uint64_t ns_per_tick;                    /* of /proc/<pid>/stat start times */
 	struct fold *fold;                       /* fold.h: --alert-window */

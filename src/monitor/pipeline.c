@@ -130,11 +130,13 @@ static void print_event(struct monitor *m, struct container *c)
 	char message[512];
 	bool alerted = false;
 
+	if (n)
+		rule_input_init(&m->rule_in, &m->view);
 	for (size_t i = 0; i < n; i++) {
 		const struct rule *r = rules__get(m->rules, cand ? cand[i] : i);
 		struct alert a;
 
-		if (!rule_matches(r, &m->view))
+		if (!rule_matches_input(r, &m->rule_in))
 			continue;
 		rule_render(r, &m->view, message, sizeof(message));
 		a = (struct alert){

@@ -254,6 +254,7 @@ static void json_value(struct out_buf *ob, enum field_id f, const struct field_o
 static void json_fields(struct out_buf *ob, const struct event_view *v, const enum field_id *ids,
 			size_t n)
 {
+	const struct field_jkey *keys = field_json_keys();
 	struct field_ctx x = { .v = v };
 	bool first = true;
 
@@ -265,7 +266,7 @@ static void json_fields(struct out_buf *ob, const struct event_view *v, const en
 
 		if (!field_for(&x, f, FMT_JSON, &val, &have))
 			continue;
-		json_key(ob, field_key(f, FMT_JSON), first);
+		ob_put(ob, keys[f].s + first, keys[f].len - first);
 		first = false;
 		if (have)
 			json_value(ob, f, o, v, &val);

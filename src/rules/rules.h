@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "event/fields.h"
 #include "event/view.h"
 
 enum rule_action { ACT_ALERT = 0, ACT_KILL, ACT_DENY };
@@ -75,6 +76,16 @@ int rule_line(const struct rule *r);
 
 /* True if the event matches the rule (its match, and none of its excepts). */
 bool rule_matches(const struct rule *r, const struct event_view *v);
+
+/* One event as rules see it: its joined path and argv are built at most
+ * once, however many rules test it (rule_matches() builds one per call). */
+struct rule_input {
+	struct field_ctx f;
+	char path[FIELD_JOIN_MAX];
+	char argv[FIELD_JOIN_MAX];
+};
+void rule_input_init(struct rule_input *in, const struct event_view *v);
+bool rule_matches_input(const struct rule *r, struct rule_input *in);
 
 /* Calls @fn with each absolute path some rule's match names exactly (`path:`
  * a value or `in:` a list): the files user space also knows by identity

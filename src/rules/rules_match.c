@@ -19,21 +19,13 @@
 #include <sys/socket.h>
 #include "rules_internal.h"
 
-/* What a rule sees of one event: its fields (src/event/fields.h), the
- * joined path and argv built only when a condition needs them. */
-struct mctx {
-	struct field_ctx f;
-	char path[FIELD_JOIN_MAX];
-	char argv[FIELD_JOIN_MAX];
-};
-
-static void mctx_init(struct mctx *x, const struct event_view *v)
+void rule_input_init(struct rule_input *x, const struct event_view *v)
 {
 	x->f = (struct field_ctx){ .v = v, .rules = true, .path = x->path, .argv = x->argv };
 }
 
 /* A string field: NULL when the event does not have it or it is empty. */
-static const char *str_field(struct mctx *x, enum field_id f)
+static const char *str_field(struct rule_input *x, enum field_id f)
 {
 	struct fval val;
 
@@ -50,24 +42,31 @@ static size_t slen_of(const char *s, size_t *slen)
 	return *slen;
 }
 
+/* s starts with the @n bytes of @p (the first compared inline: most
+ * values differ there, or in the length, and make no call). */
+static inline bool starts(const char *s, const char *p, size_t n)
+{
+	return !n || (s[0] == p[0] && !strncmp(s + 1, p + 1, n - 1));
+}
+
 static bool str_hit(enum rop op, const struct rstr *p, const char *s, size_t *slen)
 {
 	switch (op) {
 	case OP_PREFIX:
-		return !strncmp(s, p->s, p->len);
+		return starts(s, p->s, p->len);
 	case OP_SUFFIX:
 		return slen_of(s, slen) >= p->len &&
 		       !memcmp(s + *slen - p->len, p->s, p->len);
 	case OP_GLOB:
-		if (strncmp(s, p->s, p->pre) ||
+		if (!starts(s, p->s, p->pre) ||
 		    (p->suf && (slen_of(s, slen) < p->suf ||
 				memcmp(s + *slen - p->suf, p->s + p->len - p->suf, p->suf))))
 			return false;
 		return !fnmatch(p->s, s, 0);
 	case OP_CONTAINS:
 		return strstr(s, p->s) != NULL;
-	default: /* OP_EXACT, OP_NE: strncmp stops at s's end, then s must end too */
-		return !strncmp(s, p->s, p->len) && s[p->len] == 0;
+	default: /* OP_EXACT, OP_NE */
+		return slen_of(s, slen) == p->len && !memcmp(s, p->s, p->len);
 	}
 }
 
@@ -83,7 +82,7 @@ static bool str_any(const struct cond *c, const char *s)
 	return false;
 }
 
-static bool eval_argv(struct mctx *x, const struct cond *c)
+static bool eval_argv(struct rule_input *x, const struct cond *c)
 {
 	const struct event_view *v = x->f.v;
 	bool any = false;
@@ -97,7 +96,7 @@ static bool eval_argv(struct mctx *x, const struct cond *c)
 	return c->op == OP_NE ? !any : any;
 }
 
-static bool eval_multi(struct mctx *x, const struct cond *c)
+static bool eval_multi(struct rule_input *x, const struct cond *c)
 {
 	struct fval val;
 	bool any = false;
@@ -166,14 +165,14 @@ static bool eval_syscall(const struct event_view *v, const struct cond *c)
 }
 
 /* A number or boolean field compared with the condition's values. */
-static bool eval_numeric(struct mctx *x, const struct cond *c)
+static bool eval_numeric(struct rule_input *x, const struct cond *c)
 {
 	struct fval val;
 
 	return field_get(&x->f, c->field, &val) && eval_num(c, val.n);
 }
 
-static bool eval(struct mctx *x, const struct cond *c)
+static bool eval(struct rule_input *x, const struct cond *c)
 {
 	const struct event_view *v = x->f.v;
 	const char *s;
@@ -208,7 +207,7 @@ static bool eval(struct mctx *x, const struct cond *c)
 	return str_any(c, s) == (c->op != OP_NE);
 }
 
-static bool match_eval(struct mctx *x, const struct match *m)
+static bool match_eval(struct rule_input *x, const struct match *m)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		if (!eval(x, &m->c[i]))
@@ -217,18 +216,23 @@ static bool match_eval(struct mctx *x, const struct match *m)
 	return true;
 }
 
-bool rule_matches(const struct rule *r, const struct event_view *v)
+bool rule_matches_input(const struct rule *r, struct rule_input *x)
 {
-	struct mctx x;
-
-	mctx_init(&x, v);
-	if (!v->e || !match_eval(&x, &r->m))
+	if (!x->f.v->e || !match_eval(x, &r->m))
 		return false;
 	for (size_t i = 0; i < r->n_exc; i++) {
-		if (match_eval(&x, &r->exc[i]))
+		if (match_eval(x, &r->exc[i]))
 			return false;
 	}
 	return true;
+}
+
+bool rule_matches(const struct rule *r, const struct event_view *v)
+{
+	struct rule_input x;
+
+	rule_input_init(&x, v);
+	return rule_matches_input(r, &x);
 }
 
 /* ---- rendering ---- */
@@ -278,7 +282,7 @@ static void put_age(struct out *o, int64_t ns)
 }
 
 /* A field's value as a template shows it (nothing when the event lacks it). */
-static void render_value(struct mctx *x, enum field_id f, struct out *o)
+static void render_value(struct rule_input *x, enum field_id f, struct out *o)
 {
 	const struct field *fd = &fields[f];
 	struct fval val;
@@ -316,7 +320,7 @@ static void render_value(struct mctx *x, enum field_id f, struct out *o)
 }
 
 /* Writes the value of %name; false if the name is unknown. */
-static bool render_field(const struct rule *r, struct mctx *x, const char *name,
+static bool render_field(const struct rule *r, struct rule_input *x, const char *name,
 			 struct out *o)
 {
 	const char *s = rule_str(r, name);
@@ -341,12 +345,12 @@ static bool ident_char(char ch)
 void rule_render(const struct rule *r, const struct event_view *v, char *buf, size_t len)
 {
 	struct out o = { .buf = buf, .len = len };
-	struct mctx x;
+	struct rule_input x;
 	const char *p = r->output;
 
 	if (!len)
 		return;
-	mctx_init(&x, v);
+	rule_input_init(&x, v);
 	buf[0] = 0;
 	while (*p) {
 		const char *pct = strchr(p, '%');

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include "records.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <asm/unistd.h>
 
@@ -44,6 +45,22 @@ static void test_places_unique(void **state)
 		}
 		for (size_t i = 1; i < n && fmt == FMT_JSON; i++)
 			assert_true(ids[i - 1] < ids[i]);
+	}
+}
+
+/* Every key fits FIELD_KEY_MAX, and JSON's prebuilt ',"key":' is it. */
+static void test_keys(void **state)
+{
+	const struct field_jkey *keys = field_json_keys();
+	char want[64];
+
+	(void)state;
+	for (int f = 0; f < F_COUNT; f++) {
+		for (int fmt = 0; fmt < FMT_COUNT; fmt++)
+			assert_true(strlen(field_key(f, fmt)) <= FIELD_KEY_MAX);
+		snprintf(want, sizeof(want), ",\"%s\":", field_key(f, FMT_JSON));
+		assert_int_equal(keys[f].len, strlen(want));
+		assert_memory_equal(keys[f].s, want, keys[f].len);
 	}
 }
 
@@ -97,6 +114,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_unique),
 		cmocka_unit_test(test_places_unique),
+		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_rule_fields),
 		cmocka_unit_test(test_hook_fields),
 	};

@@ -285,6 +285,7 @@ static void render_one(FILE *out, struct rule_set *rs, int i, const struct cactu
 {
 	static struct cactus_event e;
 	static struct event_view v;
+	static struct rule_input in;
 	struct container c;
 	struct proc p;
 	struct alert a;
@@ -322,10 +323,14 @@ static void render_one(FILE *out, struct rule_set *rs, int i, const struct cactu
 	}
 	v.alert = NULL;
 	fputs("matches:", out);
+	/* one input for every rule, as the monitor does: the same answers */
+	rule_input_init(&in, &v);
 	for (size_t r = 0; r < rules__count(rs); r++) {
 		const struct rule *rule = rules__get(rs, r);
+		bool hit = rule_matches(rule, &v);
 
-		if (!rule_matches(rule, &v))
+		assert_int_equal(rule_matches_input(rule, &in), hit);
+		if (!hit)
 			continue;
 		fprintf(out, " %s", rule_name(rule));
 		if (!strncmp(rule_name(rule), "golden_template", 15)) {
