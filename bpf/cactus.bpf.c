@@ -101,7 +101,10 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 	st->kill_rule = st->setup ? 0 : enforce_kill(task, c, nr, st->args, cg);
 	if (c->flags & SCF_NORET) {
 		/* exit/exit_group: there is no sys_exit to wait for */
-		struct cactus_event *e = event_begin();
+		struct cactus_event *e;
+
+		count_syscall(cg, c->slot, 0);
+		e = event_begin();
 
 		st->nr = -1;
 		if (!e)
@@ -178,6 +181,8 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs)
 	} else {
 		st = NULL;
 	}
+	/* counted whatever becomes of its record */
+	count_syscall(cg, c->slot, ret);
 	e = event_begin();
 	if (!e)
 		return 0;

@@ -263,6 +263,18 @@ struct {
 	__type(value, __u64);
 } drops_by_cgroup __weak SEC(".maps");
 
+/* Each watched cgroup's syscalls by syscall and outcome (event.h); user
+ * space reads them on demand and removes a cgroup's entry when it is gone.
+ * Allocated at a cgroup's first syscall: when the table is full, the call
+ * is counted in STAT_COUNTS_FULL. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 8192);
+	__type(key, __u64);
+	__type(value, struct syscall_counts);
+} counts_by_cgroup __weak SEC(".maps");
+
 /* A container's share of the ring while the ring is under pressure (more
  * than half full): records (bytes) written in the current window, and what
  * it lost since its last gap record (throttled, or the ring full). LRU: an

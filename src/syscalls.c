@@ -175,6 +175,9 @@ const struct cactus_syscall cactus_syscalls[] = {
 	PATHAT(faccessat2, "File Access Check", CAT_FILE, 0, 1, OFF),
 };
 const size_t cactus_syscalls_count = sizeof(cactus_syscalls) / sizeof(cactus_syscalls[0]);
+/* each has a row of the kernel's per-container counts (syscall_conf.slot) */
+_Static_assert(sizeof(cactus_syscalls) / sizeof(cactus_syscalls[0]) <= CACTUS_COUNT_SLOTS,
+	       "more syscalls than syscall_counts rows");
 
 /* IORING_OP_* (include/uapi/linux/io_uring.h; an enum, appended to only) */
 #define U(nm, nr, tw, k) { .name = #nm, .op = nr, .twin = #tw, .kind = k }
@@ -337,4 +340,5 @@ void cactus_syscall_conf(const struct cactus_syscall *sc, bool traced,
 	out->path2_dirfd_arg = sc->path2_dirfd_arg;
 	out->addr_arg = sc->addr_arg;
 	out->fd_arg = sc->kind == CK_FD ? sc->fd_arg : CACTUS_NO_ARG;
+	out->slot = (__u8)(sc - cactus_syscalls);
 }

@@ -73,7 +73,8 @@ struct syscall_conf {
 	__u8 path2_dirfd_arg;
 	__u8 addr_arg;
 	__u8 fd_arg;   /* CK_FD: the descriptor resolved to a path */
-	__u8 pad[6];
+	__u8 slot;     /* its row in syscall_counts: its index in src/syscalls.c */
+	__u8 pad[5];
 };
 _Static_assert(sizeof(struct syscall_conf) == 16, "syscall_conf layout");
 
@@ -260,7 +261,20 @@ enum cactus_stat {
 			       * (its stash could not be made) */
 	STAT_URING_LOST = 11, /* io_uring requests of a watched container whose
 			       * record was lost (the request table was full) */
-	STAT_NSTATS = 12,
+	STAT_COUNTS_FULL = 12, /* syscalls not counted per container (table full) */
+	STAT_NSTATS = 13,
+};
+
+/*
+ * Each container's syscalls, counted in the kernel (counts_by_cgroup, by
+ * cgroup v2 id) at the syscall's end, before any record is written: exact
+ * whatever the ring drops, throttles or user space filters out. n[slot][0]
+ * returned >= 0, n[slot][1] failed (ret < 0); slot is syscall_conf.slot.
+ */
+#define CACTUS_COUNT_SLOTS 192
+enum { COUNT_OK, COUNT_ERR };
+struct syscall_counts {
+	__u64 n[CACTUS_COUNT_SLOTS][2];
 };
 
 /*

@@ -35,9 +35,14 @@
 #define CONTAINER_ID_MAX 128   /* docker and CRI: 64 hex; ctr, runc: any name */
 
 /* What the monitor counts per container, for its end record. */
+struct syscall_counts;
+
 struct container_totals {
 	uint64_t events, drops, alerts, kills, denies;
 	uint64_t per_category[9];       /* CAT_COUNT of syscalls.h */
+	/* the kernel's counts of its cgroups gone (include/cactus/event.h);
+	 * NULL until one is */
+	struct syscall_counts *syscalls;
 };
 
 struct container {

@@ -514,6 +514,7 @@ void ct_end(struct containers *cs, struct ct_rec *r, bool late)
 	}
 	tdelete(r, &cs->by_id, cmp_id);
 	cs->nrec--;
+	free(r->c.totals.syscalls);
 	free(r->cgs);
 	free(r);
 }
@@ -620,6 +621,7 @@ static void free_rec(void *p)
 {
 	struct ct_rec *r = p;
 
+	free(r->c.totals.syscalls);
 	free(r->cgs);
 	free(r);
 }

@@ -140,6 +140,8 @@ static int set_table_sizes(struct cactus_bpf *skel, __u32 n)
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.budgets, n);
 	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.counts_by_cgroup, n);
+	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.rule_scope, 2 * n);
 	return err;
 }
@@ -562,11 +564,26 @@ int kernel__set_cgroup_mask(struct kernel *k, __u64 cg, __u32 mask)
 	return map_update(k->skel->maps.container_cgroups, &cg, &mask);
 }
 
-__u64 kernel__forget_cgroup(struct kernel *k, __u64 cg)
+void kernel__take_counts(struct kernel *k, __u64 cg, struct syscall_counts *counts)
+{
+	int fd = bpf_map__fd(k->skel->maps.counts_by_cgroup);
+	struct syscall_counts *n = malloc(sizeof(*n));
+
+	if (n && !bpf_map_lookup_elem(fd, &cg, n)) {
+		bpf_map_delete_elem(fd, &cg);
+		if (counts)
+			syscall_counts_add(counts, n);
+	}
+	free(n);
+}
+
+__u64 kernel__forget_cgroup(struct kernel *k, __u64 cg, struct syscall_counts *counts)
 {
 	struct cactus_bpf *skel = k->skel;
 	int drops_fd = bpf_map__fd(skel->maps.drops_by_cgroup);
 	__u64 drops = 0;
+
+	kernel__take_counts(k, cg, counts);
 
 	bpf_map_delete_elem(bpf_map__fd(skel->maps.cgroup_watch), &cg);
 	watch_changed(k);
@@ -609,6 +626,33 @@ void kernel__stats(const struct kernel *k, __u64 *out)
 			out[s] += vals[c];
 	}
 	free(vals);
+}
+
+void syscall_counts_add(struct syscall_counts *a, const struct syscall_counts *b)
+{
+	for (int i = 0; i < CACTUS_COUNT_SLOTS; i++) {
+		a->n[i][COUNT_OK] += b->n[i][COUNT_OK];
+		a->n[i][COUNT_ERR] += b->n[i][COUNT_ERR];
+	}
+}
+
+void kernel__counts_foreach(const struct kernel *k,
+			    void (*fn)(void *ctx, __u64 cg, const struct syscall_counts *n),
+			    void *ctx)
+{
+	int fd = bpf_map__fd(k->skel->maps.counts_by_cgroup);
+	struct syscall_counts *n = malloc(sizeof(*n));
+	__u64 key, next, *prev = NULL;
+
+	if (!n)
+		return;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(fd, &key, n))
+			fn(ctx, key, n);
+	}
+	free(n);
 }
 
 void kernel__drops_foreach(const struct kernel *k, void (*fn)(void *ctx, __u64 cg, __u64 n),

@@ -95,8 +95,11 @@ int kernel__set_cgroup_mask(struct kernel *k, __u64 cg, __u32 mask);
 /* Kill rules (bit per rule) protecting the file @id; 0 removes it. */
 int kernel__set_file_id(struct kernel *k, const struct file_id *id, __u32 kill_mask);
 /* @cg is gone: every entry of it leaves the kernel's tables. Returns the
- * records the ring lost for it (drops_by_cgroup), now counted by the caller. */
-__u64 kernel__forget_cgroup(struct kernel *k, __u64 cg);
+ * records the ring lost for it (drops_by_cgroup), now counted by the caller,
+ * and adds its syscall counts to @counts (if not NULL). */
+__u64 kernel__forget_cgroup(struct kernel *k, __u64 cg, struct syscall_counts *counts);
+/* Adds @cg's syscall counts to @counts (if not NULL) and empties them. */
+void kernel__take_counts(struct kernel *k, __u64 cg, struct syscall_counts *counts);
 
 /* ---- attaching ---- */
 
@@ -115,6 +118,13 @@ void kernel__quiesce(struct kernel *k);
 int kernel__events_fd(const struct kernel *k);
 /* Sums the per-CPU counters into out[STAT_NSTATS]. */
 void kernel__stats(const struct kernel *k, __u64 *out);
+/* Calls @fn with the syscall counts of every cgroup that made a traced
+ * syscall (counts_by_cgroup; event.h). */
+void kernel__counts_foreach(const struct kernel *k,
+			    void (*fn)(void *ctx, __u64 cg, const struct syscall_counts *n),
+			    void *ctx);
+/* Adds @b's rows to @a. */
+void syscall_counts_add(struct syscall_counts *a, const struct syscall_counts *b);
 /* Calls @fn for every cgroup that lost records (ring full). */
 void kernel__drops_foreach(const struct kernel *k, void (*fn)(void *ctx, __u64 cg, __u64 n),
 			   void *ctx);

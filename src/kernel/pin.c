@@ -37,7 +37,8 @@
  * per-cgroup tables; the rest is written again at start-up. */
 static const char *const reused[] = {
 	"events", "stats", "control", "stash_tls", "stash", "cgroup_watch",
-	"container_cgroups", "drops_by_cgroup", "budgets", "ns_entering", "rule_scope",
+	"container_cgroups", "drops_by_cgroup", "counts_by_cgroup", "budgets", "ns_entering",
+	"rule_scope",
 	"file_ids",
 };
 

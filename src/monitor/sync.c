@@ -9,6 +9,7 @@
  * goes, its entries leave the kernel and its drops are added to its
  * container's totals.
  */
+#include <stdlib.h>
 #include "containers/containers.h"
 #include "monitor/agent.h"
 #include "monitor/fold.h"
@@ -46,6 +47,15 @@ static void sync_cgroup(struct monitor *m, const struct container *c, uint64_t c
 	sync_enforce(m, c, cg);
 }
 
+/* Where @c keeps the kernel's counts of its cgroups gone (NULL: no
+ * container, or no memory: the counts are then dropped with the cgroup). */
+static struct syscall_counts *container_counts(struct container *c)
+{
+	if (c && !c->totals.syscalls)
+		c->totals.syscalls = calloc(1, sizeof(*c->totals.syscalls));
+	return c ? c->totals.syscalls : NULL;
+}
+
 void sync_container(void *ctx, struct container *c, uint64_t cg, enum container_change change)
 {
 	struct monitor *m = ctx;
@@ -72,6 +82,8 @@ void sync_container(void *ctx, struct container *c, uint64_t cg, enum container_
 		procs__forget_cgroup(m->procs, c->cgroup_id);
 		protect_forget(m, c);
 		fold_flush(m->fold, false, c);
+		/* its syscalls, counted in the kernel, into its end record */
+		kernel__take_counts(m->kernel, c->cgroup_id, container_counts(c));
 		pipeline_lifecycle(m, c, false);
 		telemetry_container_end(m, c);
 		break;
@@ -81,7 +93,7 @@ void sync_container(void *ctx, struct container *c, uint64_t cg, enum container_
 		kernel__set_watch(m->kernel, cg, WATCH_KNOWN);
 		break;
 	case CGROUP_GONE: {
-		__u64 drops = kernel__forget_cgroup(m->kernel, cg);
+		__u64 drops = kernel__forget_cgroup(m->kernel, cg, container_counts(c));
 
 		if (c)
 			c->totals.drops += drops;

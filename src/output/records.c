@@ -14,6 +14,7 @@
 #include "event/view.h"
 #include "output/escape.h"
 #include "output/output.h"
+#include "cactus/event.h"
 #include "syscalls.h"
 
 /* A wait status: the exit code, or the signal that killed it. */
@@ -60,6 +61,49 @@ static void json_totals(struct out_buf *ob, const struct container *c)
 	ob_ch(ob, '}');
 }
 
+/* The kernel's count of each syscall (ok, failed) and their sums. */
+static void syscalls_sum(const struct container *c, uint64_t *ok, uint64_t *err)
+{
+	const struct syscall_counts *n = c->totals.syscalls;
+
+	*ok = *err = 0;
+	for (size_t i = 0; n && i < cactus_syscalls_count; i++) {
+		*ok += n->n[i][COUNT_OK];
+		*err += n->n[i][COUNT_ERR];
+	}
+}
+
+/* ,"syscalls":{"openat":{"ok":N,"error":M},...} in the table's order, the
+ * syscalls it made only; then the sums. */
+static void json_syscalls(struct out_buf *ob, const struct container *c)
+{
+	const struct syscall_counts *n = c->totals.syscalls;
+	uint64_t ok, err;
+	bool first = true;
+
+	OB_LIT(ob, ",\"syscalls\":{");
+	for (size_t i = 0; n && i < cactus_syscalls_count; i++) {
+		if (!n->n[i][COUNT_OK] && !n->n[i][COUNT_ERR])
+			continue;
+		if (!first)
+			ob_ch(ob, ',');
+		first = false;
+		ob_ch(ob, '"');
+		ob_str(ob, cactus_syscalls[i].name);
+		OB_LIT(ob, "\":{\"ok\":");
+		ob_int(ob, (int64_t)n->n[i][COUNT_OK]);
+		OB_LIT(ob, ",\"error\":");
+		ob_int(ob, (int64_t)n->n[i][COUNT_ERR]);
+		ob_ch(ob, '}');
+	}
+	ob_ch(ob, '}');
+	syscalls_sum(c, &ok, &err);
+	OB_LIT(ob, ",\"syscalls_total\":");
+	ob_int(ob, (int64_t)(ok + err));
+	OB_LIT(ob, ",\"syscalls_failed\":");
+	ob_int(ob, (int64_t)err);
+}
+
 static void json_lifecycle(struct out_buf *ob, const struct container *c, bool start,
 			   const char *time)
 {
@@ -94,6 +138,7 @@ static void json_lifecycle(struct out_buf *ob, const struct container *c, bool s
 		else
 			OB_LIT(ob, ",\"exit_signal\":null");
 		json_totals(ob, c);
+		json_syscalls(ob, c);
 	}
 	OB_LIT(ob, "}\n");
 }
@@ -119,6 +164,7 @@ static void human_lifecycle(struct out_buf *ob, const struct container *c, bool 
 {
 	const char *esc = block ? ESC_BLOCK_SEP : ESC_TEXT_SEP;
 	const char *sep = block ? ", " : " ", *nl = block ? "\n" : " ";
+	uint64_t ok, err;
 	char sigbuf[24];
 	const char *sig;
 	int code;
@@ -156,6 +202,9 @@ static void human_lifecycle(struct out_buf *ob, const struct container *c, bool 
 		num(ob, sep, block ? "Alerts: " : "alerts=", (int64_t)c->totals.alerts);
 		num(ob, sep, block ? "Kills: " : "kills=", (int64_t)c->totals.kills);
 		num(ob, sep, block ? "Denies: " : "denies=", (int64_t)c->totals.denies);
+		syscalls_sum(c, &ok, &err);
+		num(ob, sep, block ? "Syscalls: " : "syscalls=", (int64_t)(ok + err));
+		num(ob, sep, block ? "SyscallsFailed: " : "syscalls_failed=", (int64_t)err);
 	}
 	ob_str(ob, block ? "\n\n" : "\n");
 }

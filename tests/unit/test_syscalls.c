@@ -411,6 +411,9 @@ static void test_conf_flags(void **state)
 			assert_int_equal(conf.path2_dirfd_arg, sc->path2_dirfd_arg);
 			assert_int_equal(conf.addr_arg, sc->addr_arg);
 			assert_int_equal(conf.fd_arg, sc->kind == CK_FD ? sc->fd_arg : NA);
+			/* its own row of the kernel's counts */
+			assert_int_equal(conf.slot, i);
+			assert_true(conf.slot < CACTUS_COUNT_SLOTS);
 		}
 	}
 	cactus_syscall_conf(must_find("exit_group"), true, &conf);
