@@ -43,6 +43,18 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #endif
 
+/* A syscall counted but not traced (SCF_COUNTED): its task's cgroup, if
+ * watched, counts it (exit/exit_group at entry; they do not fail). */
+static __always_inline void count_untraced(struct task_struct *task,
+					   const struct syscall_conf *c)
+{
+	__u64 cg = task_cgroup_id(task);
+	bool known;
+
+	if (stash_watched(NULL, cg, &known))
+		count_syscall(cg, c->slot, 0);
+}
+
 /* Set by user space for a fraction of a second at start-up (src/calibrate.c). */
 volatile __u32 calibrating __weak;
 
@@ -76,8 +88,12 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 			ns_enter_note(task);
 		return 0;
 	}
-	if (!(c->flags & SCF_TRACED))
+	if (!(c->flags & SCF_TRACED)) {
+		/* counted only: at sys_exit, or here for exit/exit_group */
+		if ((c->flags & (SCF_COUNTED | SCF_NORET)) == (SCF_COUNTED | SCF_NORET))
+			count_untraced(task, c);
 		return 0;
+	}
 	st = stash_of(task, true);
 	if (!st) {
 		count(STAT_STASH_FULL);
@@ -151,9 +167,17 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs)
 	in_ct = task_ns(task, &key, &level);
 	if (c->flags & SCF_NSCHANGE) {
 		ns_exit_check(task, ret, in_ct);
-		if (!(c->flags & SCF_TRACED))
+		if (!(c->flags & (SCF_TRACED | SCF_COUNTED)) || !in_ct)
 			return 0;
 	} else if (!in_ct) {
+		return 0;
+	}
+	if (!(c->flags & SCF_TRACED)) {
+		/* counted only: no stash, no record */
+		bool known;
+
+		if (stash_watched(NULL, cg = task_cgroup_id(task), &known))
+			count_syscall(cg, c->slot, ret);
 		return 0;
 	}
 	/* a stash for this syscall means entry saw a watched task: its

@@ -22,7 +22,7 @@ static __always_inline const struct syscall_conf *traced(long nr)
 	if (nr < 0 || nr >= CACTUS_MAX_SYSCALLS)
 		return NULL;
 	c = bpf_map_lookup_elem(&syscall_conf, &key);
-	return c && (c->flags & (SCF_TRACED | SCF_NSCHANGE)) ? c : NULL;
+	return c && (c->flags & (SCF_TRACED | SCF_COUNTED | SCF_NSCHANGE)) ? c : NULL;
 }
 
 /* Argument @i of @a, 0 for CACTUS_NO_ARG. A switch, not a[i]: the verifier

@@ -87,12 +87,15 @@ struct io_kiocb___u515 {
 /* What user space said of @op: its twin's conf if traced, else NULL. */
 static __always_inline const struct syscall_conf *uring_traced(__u8 op, struct uring_conf **uc)
 {
+	const struct syscall_conf *c;
 	__u32 key = op;
 
 	*uc = bpf_map_lookup_elem(&uring_conf, &key);
 	if (!*uc || (*uc)->kind == UK_NONE)
 		return NULL;
-	return traced((*uc)->nr);
+	/* a twin counted only (SCF_COUNTED) makes no record */
+	c = traced((*uc)->nr);
+	return c && (c->flags & SCF_TRACED) ? c : NULL;
 }
 
 /* Which thread of the owner runs this: the submitter, the SQ thread or an

@@ -33,7 +33,7 @@ enum cactus_kind {
 /*
  * Facts about a syscall: one set for both sides. The table of src/syscalls.c
  * gives each syscall its facts (struct cactus_syscall.flags); user space
- * writes the SCF_KERNEL ones into syscall_conf.flags, with the two SCF_RUNTIME
+ * writes the SCF_KERNEL ones into syscall_conf.flags, with the SCF_RUNTIME
  * bits it sets per run (never in the table). The kernel reads only those.
  */
 #define SCF_TRACED   0x0001 /* run time: capture this syscall */
@@ -58,7 +58,10 @@ enum cactus_kind {
 #define SCF_OFLAGS   0x0800 /* open flags at flags_arg */
 #define SCF_MODE     0x1000 /* permission bits being set at mode_arg */
 
-#define SCF_RUNTIME (SCF_TRACED | SCF_ENFORCE)
+#define SCF_COUNTED  0x2000 /* run time: counted per container (syscall_counts)
+			     * without a record, unless SCF_TRACED too */
+
+#define SCF_RUNTIME (SCF_TRACED | SCF_ENFORCE | SCF_COUNTED)
 #define SCF_KERNEL  (SCF_NORET | SCF_NSCHANGE | SCF_EXEC | SCF_FD_GONE | SCF_OPEN)
 
 /* Value of the syscall_conf array map, indexed by syscall number. Written by

@@ -216,7 +216,9 @@ int kernel__attach(struct kernel *k, const bool *traced_only)
 	if (k->adopt && !k->control_reused)
 		pin_drop_old(k->pin_path);
 	for (size_t i = 0; i < cactus_syscalls_count; i++) {
-		if (cactus_syscalls[i].flags & SCF_NSCHANGE)
+		/* counted ones too (kernel_opts.count_all), each hook that runs per
+		 * syscall (tracepoint, fentry, kprobe) attached for it */
+		if ((cactus_syscalls[i].flags & SCF_NSCHANGE) || k->count_all)
 			traced[cactus_syscalls[i].nr] = true;
 	}
 

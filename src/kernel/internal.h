@@ -60,6 +60,7 @@ struct kuring {
 
 struct kernel {
 	struct cactus_bpf *skel;
+	bool count_all;            /* kernel_opts.count_all */
 	struct kfeatures feat;
 	struct kprogs progs;       /* of skel, after progs_select() */
 	bool lsm_walk;             /* the LSM variant without bpf_d_path */

@@ -360,6 +360,7 @@ struct kernel *kernel__load(const struct kernel_opts *o)
 	k->gen = 1;
 	features_probe(&k->feat);
 	k->pin_path = o->pin_path;
+	k->count_all = o->count_all;
 	if (o->pin_path && !pin_read_state(o->pin_path, &k->gen, &pinned_mode)) {
 		/* the same programs' mode, unless forced otherwise: no calibration
 		 * while the previous agent's programs are live */
@@ -435,6 +436,8 @@ int kernel__set_syscalls(struct kernel *k, const bool *traced, const bool *kill)
 		cactus_syscall_conf(sc, traced[sc->nr], &conf);
 		if (kill && kill[sc->nr])
 			conf.flags |= SCF_ENFORCE;
+		if (k->count_all)
+			conf.flags |= SCF_COUNTED;
 		err = map_update(k->skel->maps.syscall_conf, &key, &conf);
 		if (err)
 			return err;

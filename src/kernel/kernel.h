@@ -52,6 +52,8 @@ struct kernel_opts {
 	__u32 n_deny_rules;            /* > 0: the cgroup deny programs are loaded */
 	__u32 max_containers;          /* size of the per-cgroup tables (0: 8192) */
 	const char *pin_path;          /* bpffs dir: adopt a previous agent's pins (pin.c) */
+	bool count_all;                /* count every classified syscall (SCF_COUNTED),
+					* recorded or not: a view's rows */
 };
 
 struct kernel;

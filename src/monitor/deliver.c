@@ -77,6 +77,14 @@ static int open_hook(struct monitor *m, struct deliver *sk)
 	return 0;
 }
 
+static int discard(void *ctx, const char *buf, size_t len, size_t *done)
+{
+	(void)ctx;
+	(void)buf;
+	*done = len;
+	return 0;
+}
+
 int deliver_open(struct monitor *m)
 {
 	struct deliver *sk = calloc(1, sizeof(*sk));
@@ -85,7 +93,10 @@ int deliver_open(struct monitor *m)
 	if (!sk)
 		return -ENOMEM;
 	m->deliver = sk;
-	if (m->opts->output_file)
+	if (m->opts->view)
+		/* a view shows the state, not the records: they go nowhere */
+		err = (m->out = out_stream__new_writer(discard, NULL)) ? 0 : -ENOMEM;
+	else if (m->opts->output_file)
 		err = open_file(m, sk);
 	else
 		err = (m->out = out_stream__new(STDOUT_FILENO)) ? 0 : -ENOMEM;

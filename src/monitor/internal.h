@@ -60,6 +60,7 @@ struct monitor {
 	struct monitor_counts n;
 	struct event_view view;
 	struct rule_input rule_in;                /* the view as rules see it */
+	uint64_t view_next_ms;                   /* opts->view: its next tick */
 	int64_t last_gap_scan_ms;
 	uint64_t ns_per_tick;                    /* of /proc/<pid>/stat start times */
 	struct fold *fold;                       /* fold.h: --alert-window */
@@ -138,5 +139,11 @@ void policy_release(struct policy *p);
 
 /* summary.c */
 void summary_print(const struct monitor *m);
+
+/* view.c: a view's loop step (opts->view): waits for records or the view's
+ * file, reads the records; *@input: the file is readable. */
+int view_wait(struct monitor *m, bool *input);
+/* Calls the view if its interval is due, or @now; false: stop. */
+bool view_tick(struct monitor *m, bool now, bool final);
 
 #endif

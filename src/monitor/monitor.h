@@ -53,9 +53,50 @@ struct monitor_opts {
 	 * a message on stderr. What it returns lives until monitor_run returns. */
 	const struct monitor_opts *(*reload)(void *ctx);
 	void *reload_ctx;
+	/* a view instead of the event stream (NULL: the stream) */
+	const struct monitor_view *view;
+	/* count every classified syscall in the kernel, also those not traced
+	 * (a view's rows); traced[] says which are also recorded */
+	bool count_all;
 };
 
 /* Runs until SIGINT/SIGTERM. Returns the process exit code. */
 int monitor_run(const struct monitor_opts *opts);
+
+/* ---- views: the monitor's state read live, in place of the event stream ---- */
+
+struct monitor;
+struct container;
+struct container_totals;
+
+/*
+ * A view (cactus top) replaces the event stream: nothing is written to the
+ * output; @tick runs on the monitor's thread every @interval_ms (and once
+ * the ring is drained at the end, @final set), and stops the monitor by
+ * returning false. @fd, if >= 0, is a file the view reads (a terminal): the
+ * monitor's loop wakes when it is readable and calls @tick at once.
+ */
+struct monitor_view {
+	unsigned int interval_ms;
+	int fd;
+	bool (*tick)(void *ctx, struct monitor *m, bool final);
+	void *ctx;
+};
+
+/* One container (or a cgroup of none) as a view sees it. */
+struct monitor_row {
+	const struct container *c;              /* NULL: a cgroup of no known container */
+	__u64 cgroup_id;                        /* c's, or the unknown cgroup's */
+	const struct syscall_counts *counts;    /* the kernel's, its cgroups summed */
+	const struct container_totals *totals;  /* what the pipeline counted; NULL without c */
+};
+
+/* Calls @fn once per container known (running or not yet told ended) and
+ * per cgroup of no container that made a syscall, in no order. */
+void monitor_rows(struct monitor *m, void (*fn)(void *ctx, const struct monitor_row *row),
+		  void *ctx);
+/* The kernel's counters (enum cactus_stat) and the node's traced-syscall
+ * totals: what a view shows of losses. */
+void monitor_kernel_stats(struct monitor *m, __u64 *out);
 
 #endif

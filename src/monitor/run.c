@@ -53,6 +53,7 @@ static int load_kernel(struct monitor *m)
 		.n_deny_rules = enforce__n_deny(m->enforce),
 		.max_containers = m->opts->max_containers,
 		.pin_path = m->opts->pin_path,
+		.count_all = m->opts->count_all,
 	};
 
 	m->kernel = kernel__load(&ko);
@@ -211,12 +212,19 @@ static int poll_loop(struct monitor *m)
 {
 	int err = 0;
 
+	const struct monitor_view *view = m->opts->view;
+	bool input = false;
+
 	while (!stop && !m->out_err) {
-		/* a timeout bounds latency: the kernel side batches wake-ups */
-		err = ring_buffer__poll(m->rb, 50);
-		/* records written without a wake-up are not signalled to epoll */
-		if (err >= 0)
-			err = ring_buffer__consume(m->rb);
+		if (view) {
+			err = view_wait(m, &input);
+		} else {
+			/* a timeout bounds latency: the kernel side batches wake-ups */
+			err = ring_buffer__poll(m->rb, 50);
+			/* records written without a wake-up are not signalled to epoll */
+			if (err >= 0)
+				err = ring_buffer__consume(m->rb);
+		}
 		/* what the source threads learnt, and containers gone unsaid
 		 * (after the ring is drained: their last records are in) */
 		containers__poll(m->cs);
@@ -233,6 +241,8 @@ static int poll_loop(struct monitor *m)
 		if (!m->out_err && out_stream__flush(m->out))
 			m->out_err = out_stream__error(m->out);
 		if (m->out_err)
+			break;
+		if (view && !view_tick(m, input, false))
 			break;
 		if (err == -EINTR) {
 			err = 0;
@@ -313,7 +323,10 @@ int monitor_run(const struct monitor_opts *opts)
 				err = out_stream__error(m->out);
 		}
 		deliver_stop(m);
-		summary_print(m);
+		if (opts->view)
+			view_tick(m, true, true);
+		else
+			summary_print(m);
 	}
 	cleanup(m);
 	return err ? 1 : 0;
