@@ -728,7 +728,12 @@ int report__feed(struct report *r, const char *line, size_t len)
 		return 0;
 	}
 	type = jstr(o, "type");
-	err = type ? record(r, o, type) : event(r, o);
+	if (type)
+		err = record(r, o, type);
+	else if (jstr(o, "syscall"))
+		err = event(r, o);
+	else
+		r->cnt.unknown++; /* an object, but neither a record nor an event */
 	json_object_put(o);
 	return err;
 }

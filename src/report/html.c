@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "output/escape.h"
 #include "report/html.h"
 
 static const char style[] =
@@ -29,34 +28,6 @@ static const char style[] =
 "svg .edge{fill:none;stroke:#555;opacity:.7}svg .node circle{fill:#4e79a7;stroke:#fff;"
 "stroke-width:2}svg .count{fill:#a33;font-weight:600}"
 ".swatch{display:inline-block;width:10px;height:10px;margin-right:4px}";
-
-void html_text(FILE *f, const char *s, size_t max)
-{
-	char storage[512];
-	struct out_buf ob;
-	size_t chars = 0;
-
-	ob_init(&ob, storage, sizeof(storage));
-	esc_value(&ob, s, ESC_RAW_SEP);
-	for (size_t i = 0; i < ob.len; i++) {
-		unsigned char ch = (unsigned char)ob.b[i];
-
-		/* count characters, not bytes: cut on a character's first byte */
-		if ((ch & 0xc0) != 0x80 && max && chars++ == max) {
-			fputs("...", f);
-			break;
-		}
-		switch (ch) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(ch, f);
-		}
-	}
-	ob_free(&ob);
-}
 
 static void td(FILE *f, const char *cls, const char *s)
 {
