@@ -306,7 +306,7 @@ static int file_action(const char *activity, const char *flags)
 		{ "File Read Link", FA_READ },
 		{ "File Write", FA_WRITE },
 		{ "File Truncate", FA_WRITE },
-		{ "File Create", FA_CREATE },
+		{ "File Create", FA_WRITE }, /* creat(2): O_CREAT|O_WRONLY|O_TRUNC */
 		{ "Directory Create", FA_CREATE },
 		{ "Device Node Create", FA_CREATE },
 		{ "File Link", FA_CREATE },
@@ -323,10 +323,14 @@ static int file_action(const char *activity, const char *flags)
 			return FA_READ;
 		if (strstr(flags, "O_PATH"))
 			return -1; /* names a file, reads nothing */
-		if (strstr(flags, "O_CREAT") || strstr(flags, "O_TMPFILE"))
+		/* new for sure; O_CREAT alone may open a file that exists
+		 * (a shell's "> file"): a write */
+		if ((strstr(flags, "O_CREAT") && strstr(flags, "O_EXCL")) ||
+		    strstr(flags, "O_TMPFILE"))
 			return FA_CREATE;
 		if (strstr(flags, "O_WRONLY") || strstr(flags, "O_RDWR") ||
-		    strstr(flags, "O_TRUNC") || strstr(flags, "O_APPEND"))
+		    strstr(flags, "O_TRUNC") || strstr(flags, "O_APPEND") ||
+		    strstr(flags, "O_CREAT"))
 			return FA_WRITE;
 		return FA_READ;
 	}
@@ -495,23 +499,30 @@ static void connect_event(struct report *r, struct rctr *c, struct json_object *
 	count_key(r, &c->endpoints, &k, SUB_FAILED, ret < 0 && ret != -EINPROGRESS);
 }
 
+/* The target by its name when the stream showed that process (a pid means
+ * little after the fact), else by its pid (0: the caller's group, -1:
+ * every process it may signal). */
 static void signal_event(struct report *r, struct rctr *c, struct json_object *o)
 {
 	const char *sig = jstr(o, "signal");
+	const struct pid_name *p;
 	int64_t target;
 	char num[24];
 	struct key k;
 
 	if (!sig || !jint(o, "target_pid", &target))
 		return;
-	snprintf(num, sizeof(num), "%lld", (long long)target);
+	p = target > 0 ? &c->pids[target % PID_NAMES] : NULL;
 	key_reset(&k);
 	key_add(&k, sig);
-	key_add(&k, num);
-	if (target > 0 && c->pids[target % PID_NAMES].pid == target)
-		key_add(&k, c->pids[target % PID_NAMES].comm);
-	else
+	if (p && p->pid == target) {
+		key_add(&k, p->comm);
 		key_add(&k, "");
+	} else {
+		snprintf(num, sizeof(num), "%lld", (long long)target);
+		key_add(&k, "");
+		key_add(&k, num);
+	}
 	count_key(r, &c->signals, &k, -1, 0);
 }
 

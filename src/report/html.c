@@ -350,7 +350,7 @@ static void three(const struct tally *t, size_t cap, const char *list, const cha
 static void container(const struct report *r, const struct rctr *c, size_t i,
 		      const struct peers *p, FILE *f)
 {
-	static const char *const sig[3] = { "signal", "target pid", "target" };
+	static const char *const sig[3] = { "signal", "target", "target pid (unnamed)" };
 	static const char *const alert[3] = { "rule", "priority", "outcome" };
 	char id[32];
 

@@ -33,7 +33,7 @@ enum file_act { FA_READ, FA_WRITE, FA_CREATE, FA_DELETE, FA_RENAME, FA_CHMOD, FA
 #define SUB_LISTEN 0  /* listening: listen() after the bind */
 
 /* the last processes of a container seen (pid -> comm), to name a signal's
- * target: direct-mapped by pid */
+ * target: direct-mapped by pid (a pid seen is named, a collision forgets) */
 #define PID_NAMES 64
 /* a process's last binds, for its listen() */
 #define RECENT_BINDS 8

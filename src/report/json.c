@@ -250,8 +250,9 @@ static struct json_object *jsignals(const struct report *r, const struct rctr *c
 	for (size_t i = 0; i < s.shown; i++) {
 		o = json_object_new_object();
 		put(o, "signal", jstr(tally_part(s.e[i], 0)));
-		put(o, "target_pid", json_object_new_int64(atoll(tally_part(s.e[i], 1))));
-		put(o, "target_comm", *tally_part(s.e[i], 2) ? jstr(tally_part(s.e[i], 2)) : NULL);
+		put(o, "target", *tally_part(s.e[i], 1) ? jstr(tally_part(s.e[i], 1)) : NULL);
+		put(o, "target_pid", *tally_part(s.e[i], 2) ?
+			json_object_new_int64(atoll(tally_part(s.e[i], 2))) : NULL);
 		put(o, "count", jnum(s.e[i]->n));
 		json_object_array_add(items, o);
 	}

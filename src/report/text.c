@@ -317,12 +317,11 @@ static void signals(const struct report *r, const struct rctr *c, FILE *f)
 	for (size_t i = 0; i < s.shown; i++) {
 		fprintf(f, "     %6llu  ", (unsigned long long)s.e[i]->n);
 		esc(f, tally_part(s.e[i], 0));
-		fprintf(f, " -> pid %s", tally_part(s.e[i], 1));
-		if (*tally_part(s.e[i], 2)) {
-			fputs(" (", f);
-			esc(f, tally_part(s.e[i], 2));
-			fputc(')', f);
-		}
+		fputs(" -> ", f);
+		if (*tally_part(s.e[i], 1))
+			esc(f, tally_part(s.e[i], 1));
+		else
+			fprintf(f, "pid %s", tally_part(s.e[i], 2));
 		fputc('\n', f);
 	}
 	more(f, "     ", &s, "signals");

@@ -88,8 +88,8 @@ static struct report *scenario(void)
 	feed_ev(r, CTR_A, T0, 10, OPEN("O_RDONLY", "/proc/self", "fd", 3) ",\"phase\":\"init\"");
 	feed_ev(r, CTR_A, T0, 11, OPEN("O_RDONLY", "/etc", "passwd", 3));
 	feed_ev(r, CTR_A, T0, 11, OPEN("O_RDONLY|O_CLOEXEC", "/etc", "passwd", 3));
-	feed_ev(r, CTR_A, T0, 11, OPEN("O_WRONLY|O_CREAT|O_TRUNC", "/var/log", "a.log", 4));
-	feed_ev(r, CTR_A, T0, 11, OPEN("O_WRONLY|O_APPEND", "/var/log", "a.log", 4));
+	feed_ev(r, CTR_A, T0, 11, OPEN("O_WRONLY|O_CREAT|O_EXCL", "/var/log", "a.log", 4));
+	feed_ev(r, CTR_A, T0, 11, OPEN("O_WRONLY|O_CREAT|O_APPEND", "/var/log", "a.log", 4));
 	feed_ev(r, CTR_A, T0, 11, OPEN("O_RDWR", "/var/log", "b.log", -13));
 	feed_ev(r, CTR_A, T0, 11, OPEN("O_PATH", "/etc", "hosts", 5));
 	feed_ev(r, CTR_A, T1, 11, "\"syscall\":\"rename\",\"category\":\"File Operation\","
@@ -147,6 +147,9 @@ static struct report *scenario(void)
 	feed_ev(r, CTR_B, T2, 21, "\"syscall\":\"kill\",\"category\":\"Signal Handling\","
 		"\"activity\":\"Signal Send\",\"ret\":0,\"signal\":\"SIGTERM\",\"signal_nr\":15,"
 		"\"target_pid\":9");
+	feed_ev(r, CTR_B, T2, 21, "\"syscall\":\"kill\",\"category\":\"Signal Handling\","
+		"\"activity\":\"Signal Send\",\"ret\":0,\"signal\":\"SIGKILL\",\"signal_nr\":9,"
+		"\"target_pid\":4242");
 	feed(r, "{\"type\":\"container_end\",\"time\":\"" T2 "\"," CTR_B ",\"exit_code\":0,"
 	     "\"exit_signal\":null,\"events\":7,\"drops\":1,\"alerts\":0,\"kills\":0,\"denies\":0,"
 	     "\"per_category\":{}}\n");
@@ -198,7 +201,7 @@ static void maps_file_actions(void **state)
 	e = find(&a->files, 2, "/etc", "passwd");
 	assert_int_equal(e->n, 2);
 	assert_int_equal(e->sub[FA_READ], 2);
-	/* O_CREAT: create; O_WRONLY|O_APPEND: write; renamed away */
+	/* O_CREAT|O_EXCL: create; O_CREAT without O_EXCL: a write; renamed away */
 	e = find(&a->files, 2, "/var/log", "a.log");
 	assert_int_equal(e->n, 3);
 	assert_int_equal(e->sub[FA_CREATE], 1);
@@ -248,8 +251,9 @@ static void network_and_peers(void **state)
 	e = find(&b->endpoints, 3, "AF_INET", "93.184.216.34", "443");
 	assert_int_equal(e->sub[SUB_FAILED], 0);
 	assert_null(peers_name(p, b, e, &how));
-	/* the signal's target named from its own events */
-	assert_int_equal(find(&b->signals, 3, "SIGTERM", "9", "sleep")->n, 1);
+	/* the signal's target named from its own events, else by its pid */
+	assert_int_equal(find(&b->signals, 3, "SIGTERM", "sleep", "")->n, 1);
+	assert_int_equal(find(&b->signals, 3, "SIGKILL", "", "4242")->n, 1);
 	n = peers_edges(r, p, &edges);
 	assert_int_equal(n, 1);
 	assert_ptr_equal(edges[0].from, b);
@@ -574,6 +578,11 @@ static void formats_agree(void **state)
 		  "<td class=\"n\">0</td><td class=\"peer\"><b>web</b>");
 	assert_int_equal(json_object_get_int(jget(doc, "interactions.0.count")), 3);
 	has(text, "          3  client -> web\n");
+	/* equal counts: by key */
+	has(text, "          1  SIGKILL -> pid 4242\n          1  SIGTERM -> sleep\n");
+	assert_int_equal(json_object_get_int(jget(c, "signals.items.0.target_pid")), 4242);
+	assert_string_equal(json_object_get_string(jget(c, "signals.items.1.target")), "sleep");
+	has(html, "data-count=\"1\">1</td><td>SIGTERM</td><td>sleep</td><td></td>");
 	/* the HTML is whole and self-contained: no script, nothing fetched */
 	has(html, "<svg class=\"timeline\" id=\"timeline-0\"");
 	has(html, "<svg class=\"graph\" id=\"graph\"");
