@@ -142,7 +142,7 @@ static void timeline(const struct rctr *c, FILE *f)
 				continue;
 			for (uint32_t j = i; j < i + g && j < t->n; j++)
 				sum += t->b[j][s];
-			fprintf(f, " %9.1f", (double)sum / ((double)g * t->width));
+			fprintf(f, " %9.2f", (double)sum / ((double)g * t->width));
 		}
 		fputc('\n', f);
 	}
