@@ -26,7 +26,7 @@ static const char style[] =
 "svg{max-width:100%;height:auto}svg text{font:12px sans-serif;fill:#333}svg .grid{stroke:#e4e4e4}"
 "svg .axisline{stroke:#888}svg .series{stroke:none;opacity:.9}"
 "svg .edge{fill:none;stroke:#555;opacity:.7}svg .node circle{fill:#4e79a7;stroke:#fff;"
-"stroke-width:2}svg .count{fill:#a33;font-weight:600}"
+"stroke-width:2}svg .count{fill:#a33;font-weight:600}svg text.small{font-size:10px}"
 ".swatch{display:inline-block;width:10px;height:10px;margin-right:4px}";
 
 static void td(FILE *f, const char *cls, const char *s)
@@ -380,11 +380,12 @@ int report_html(const struct report *r, FILE *f)
 		return -ENOMEM;
 	}
 	head(r, f);
-	overview(r, v, f);
-	fputs("<h2>Container to container</h2>\n<p class=\"meta\">An arrow is a container's "
-	      "successful connects to an address another container of the stream bound (or a "
-	      "loopback port bound in its pod); its number, how many.</p>\n", f);
+	fprintf(f, "<h2>Container to container</h2>\n<p class=\"meta\">An arrow is a "
+		"container's successful connects to an address another container of the stream "
+		"bound (or a loopback port bound in its pod); its number, how many. %zd pairs%s."
+		"</p>\n", ne, ne > 60 ? "; the 60 busiest drawn" : "");
 	svg_graph(f, edges, ne);
+	overview(r, v, f);
 	for (size_t i = 0; i < r->n && i < r->opts->html_containers; i++)
 		container(r, v[i], i, p, f);
 	fputs("</body></html>\n", f);

@@ -205,97 +205,130 @@ void svg_timeline(FILE *f, const struct rctr *c, const char *id)
 /* ---- the graph ---- */
 
 #define G_W 960
-#define G_R 20      /* a node's radius */
 #define G_NODES 40  /* nodes drawn at most: the busiest pairs' */
+#define G_EDGES 60  /* arrows drawn at most: the busiest */
+#define G_SMALL 12  /* up to this many nodes: big ones, counts on the arrows */
 
 struct node {
 	const struct rctr *c;
-	double x, y;
+	double x, y, a; /* a: the angle on the ellipse */
 };
 
-static int node_of(struct node *v, size_t n, const struct rctr *c)
+struct layout {
+	struct node v[G_NODES];
+	size_t n;
+	int h, r;       /* the height; a node's radius */
+	double cx, cy;
+};
+
+static int node_of(const struct layout *l, const struct rctr *c)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (v[i].c == c)
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->v[i].c == c)
 			return (int)i;
 	}
 	return -1;
 }
 
-/* The containers of the first edges, up to G_NODES, on an ellipse that
- * grows with their number; the height it needs. */
-static size_t place(const struct edge *e, ssize_t ne, struct node *v, int *h)
+static void add_node(struct layout *l, const struct rctr *c)
+{
+	if (node_of(l, c) < 0 && l->n < G_NODES)
+		l->v[l->n++].c = c;
+}
+
+/* The containers of the busiest pairs, on an ellipse that grows with
+ * their number. */
+static void place(const struct edge *e, ssize_t ne, struct layout *l)
 {
 	double rx, ry;
 
-	size_t n = 0;
-
-	for (ssize_t i = 0; i < ne; i++) {
-		if (node_of(v, n, e[i].from) < 0 && n < G_NODES)
-			v[n++].c = e[i].from;
-		if (node_of(v, n, e[i].to) < 0 && n < G_NODES)
-			v[n++].c = e[i].to;
+	for (ssize_t i = 0; i < ne && i < G_EDGES; i++) {
+		add_node(l, e[i].from);
+		add_node(l, e[i].to);
 	}
-	rx = fmin(G_W / 2 - 130, 120 + 40.0 * (double)n);
-	ry = n <= 2 ? 0 : fmin(220, 40 + 20.0 * (double)n);
-	*h = (int)(2 * ry + 110);
-	for (size_t i = 0; i < n; i++) {
-		double a = M_PI + 2 * M_PI * (double)i / (double)n;
-
-		v[i].x = G_W / 2 + rx * cos(a);
-		v[i].y = *h / 2 - 10 + ry * sin(a);
+	l->r = l->n <= G_SMALL ? 20 : 8;
+	rx = fmin(G_W / 2 - 170, 120 + 40.0 * (double)l->n);
+	ry = l->n <= 2 ? 0 : fmin(240, 40 + 20.0 * (double)l->n);
+	l->h = (int)(2 * ry + 110);
+	l->cx = G_W / 2;
+	l->cy = l->h / 2 - 10;
+	for (size_t i = 0; i < l->n; i++) {
+		l->v[i].a = M_PI + 2 * M_PI * (double)i / (double)l->n;
+		l->v[i].x = l->cx + rx * cos(l->v[i].a);
+		l->v[i].y = l->cy + ry * sin(l->v[i].a);
 	}
-	return n;
 }
 
-static void arrow(FILE *f, const struct node *a, const struct node *b, uint64_t count)
+static void arrow(FILE *f, const struct layout *l, const struct node *a, const struct node *b,
+		  uint64_t count)
 {
 	double dx = b->x - a->x, dy = b->y - a->y, d = sqrt(dx * dx + dy * dy);
 	double ux = dx / d, uy = dy / d;
 	/* bend to the left of the direction: A->B and B->A do not overlap */
-	double mx = (a->x + b->x) / 2 - uy * 28, my = (a->y + b->y) / 2 + ux * 28;
+	double bend = l->n <= G_SMALL ? 28 : 12;
+	double mx = (a->x + b->x) / 2 - uy * bend, my = (a->y + b->y) / 2 + ux * bend;
 	double sw = 1.2 + 1.5 * log10((double)count + 1);
 
 	fprintf(f, "<path class=\"edge\" d=\"M%.1f,%.1f Q%.1f,%.1f %.1f,%.1f\" stroke-width=\"%.1f\" "
-		"marker-end=\"url(#arrow)\"><title>%llu connects</title></path>\n",
-		a->x + ux * G_R, a->y + uy * G_R, mx, my, b->x - ux * (G_R + 4),
-		b->y - uy * (G_R + 4), sw, (unsigned long long)count);
-	fprintf(f, "<text class=\"count\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%llu</text>\n",
-		(a->x + b->x) / 2 - uy * 18, (a->y + b->y) / 2 + ux * 18 + 4,
-		(unsigned long long)count);
+		"marker-end=\"url(#arrow)\"><title>", a->x + ux * l->r, a->y + uy * l->r, mx, my,
+		b->x - ux * (l->r + 4), b->y - uy * (l->r + 4), sw);
+	html_text(f, ctr_label(a->c), 0);
+	fputs(" -&gt; ", f);
+	html_text(f, ctr_label(b->c), 0);
+	fprintf(f, ": %llu connects</title></path>\n", (unsigned long long)count);
+	if (l->n <= G_SMALL)
+		fprintf(f, "<text class=\"count\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
+			"%llu</text>\n", (a->x + b->x) / 2 - uy * bend * 0.65,
+			(a->y + b->y) / 2 + ux * bend * 0.65 + 4, (unsigned long long)count);
+}
+
+/* Below a big node; outside the ellipse, away from it, for small ones. */
+static void node(FILE *f, const struct layout *l, const struct node *v)
+{
+	double c = cos(v->a), s = sin(v->a);
+	bool small = l->n > G_SMALL;
+
+	fprintf(f, "<g class=\"node\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\"/>", v->x, v->y,
+		l->r);
+	if (small)
+		fprintf(f, "<text class=\"small\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">",
+			v->x + c * (l->r + 4), v->y + s * (l->r + 4) + 4,
+			c < -0.2 ? "end" : (c > 0.2 ? "start" : "middle"));
+	else
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", v->x,
+			v->y + l->r + 15);
+	html_text(f, ctr_label(v->c), small ? 22 : 28);
+	fputs("</text><title>", f);
+	html_text(f, ctr_label(v->c), 0);
+	fputc(' ', f);
+	html_text(f, v->c->id, 0);
+	fputs("</title></g>\n", f);
 }
 
 void svg_graph(FILE *f, const struct edge *e, ssize_t ne)
 {
-	struct node v[G_NODES] = {};
-	int h = 60;
-	size_t n = place(e, ne, v, &h);
+	struct layout l = { .h = 60 };
 
+	place(e, ne, &l);
 	fprintf(f, "<svg class=\"graph\" id=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" "
 		"viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">\n"
 		"<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "
-		"markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">"
+		"markerUnits=\"userSpaceOnUse\" markerWidth=\"12\" markerHeight=\"12\" "
+		"orient=\"auto-start-reverse\">"
 		"<path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker></defs>\n",
-		G_W, h, G_W, h);
-	if (!n) {
+		G_W, l.h, G_W, l.h);
+	if (!l.n) {
 		fputs("<text class=\"axis\" x=\"16\" y=\"34\">no connection from one container of "
 		      "this stream to another was seen</text></svg>\n", f);
 		return;
 	}
-	for (ssize_t i = 0; i < ne; i++) {
-		int a = node_of(v, n, e[i].from), b = node_of(v, n, e[i].to);
+	for (ssize_t i = 0; i < ne && i < G_EDGES; i++) {
+		int a = node_of(&l, e[i].from), b = node_of(&l, e[i].to);
 
 		if (a >= 0 && b >= 0)
-			arrow(f, &v[a], &v[b], e[i].n);
+			arrow(f, &l, &l.v[a], &l.v[b], e[i].n);
 	}
-	for (size_t i = 0; i < n; i++) {
-		fprintf(f, "<g class=\"node\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\"/>"
-			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", v[i].x, v[i].y, G_R,
-			v[i].x, v[i].y + G_R + 15);
-		html_text(f, ctr_label(v[i].c), 28);
-		fputs("</text><title>", f);
-		html_text(f, v[i].c->id, 0);
-		fputs("</title></g>\n", f);
-	}
+	for (size_t i = 0; i < l.n; i++)
+		node(f, &l, &l.v[i]);
 	fputs("</svg>\n", f);
 }
