@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Where the stream comes from: a file, stdin, or a `cactus monitor
- * --output json` run as a child for --duration (live), stopped with SIGINT
- * as a user would stop it, so it prints its containers' end records. The
+ * --output json` run as a child (live) for --duration of monitoring (from
+ * its "monitoring" line on), then stopped with SIGINT as a user would stop
+ * it, so it prints its containers' end records. The
  * stream is read in blocks and cut into lines here; a line longer than
  * LINE_MAX_BYTES is skipped whole (counted as not JSON), so no line, and
  * no file, is ever held whole.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "log.h"
@@ -23,10 +25,24 @@
 
 struct reader {
 	struct report *r;
-	char *line;
+	char *block, *line;
 	size_t len;
 	bool too_long;
 };
+
+static int reader_init(struct reader *rd, struct report *r)
+{
+	*rd = (struct reader){ .r = r };
+	rd->block = malloc(BLOCK_BYTES);
+	rd->line = malloc(LINE_MAX_BYTES);
+	return rd->block && rd->line ? 0 : -ENOMEM;
+}
+
+static void reader_free(struct reader *rd)
+{
+	free(rd->block);
+	free(rd->line);
+}
 
 static int line_end(struct reader *rd)
 {
@@ -77,39 +93,30 @@ static int block(struct reader *rd, const char *b, size_t n)
 	return 0;
 }
 
+/* One read of @fd into the stream: 1 more to come, 0 at its end (a last
+ * line without its newline, as a full disk leaves it, is fed), -errno. */
+static int reader_read(struct reader *rd, int fd)
+{
+	ssize_t n = read(fd, rd->block, BLOCK_BYTES);
+	int err;
+
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 1 : -errno;
+	if (!n)
+		return rd->len || rd->too_long ? line_end(rd) : 0;
+	err = block(rd, rd->block, (size_t)n);
+	return err ? err : 1;
+}
+
 /* Every line of @fd: 0, or -errno (a read error, no memory). */
 static int read_stream(struct report *r, int fd)
 {
-	struct reader rd = { .r = r };
-	char *b = malloc(BLOCK_BYTES);
-	ssize_t n;
-	int err = 0;
+	struct reader rd;
+	int err = reader_init(&rd, r);
 
-	rd.line = malloc(LINE_MAX_BYTES);
-	if (!b || !rd.line) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (;;) {
-		n = read(fd, b, BLOCK_BYTES);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = -errno;
-			goto out;
-		}
-		if (!n)
-			break;
-		err = block(&rd, b, (size_t)n);
-		if (err)
-			goto out;
-	}
-	/* a last line without its newline (a file cut by a full disk) */
-	if (rd.len || rd.too_long)
-		err = line_end(&rd);
-out:
-	free(b);
-	free(rd.line);
+	while (!err && (err = reader_read(&rd, fd)) > 0)
+		;
+	reader_free(&rd);
 	return err;
 }
 
@@ -117,6 +124,8 @@ out:
 
 static volatile sig_atomic_t child_pid;
 
+/* Ctrl-C (the whole terminal's group gets it) or SIGTERM: the monitor
+ * stops, the report is still written. */
 static void stop_child(int sig)
 {
 	(void)sig;
@@ -124,16 +133,16 @@ static void stop_child(int sig)
 		kill(child_pid, SIGINT);
 }
 
-static pid_t start_monitor(const struct report_opts *o, int *fd)
+/* `cactus monitor --output json [filters]`, its stdout and stderr ours to
+ * read: @fd[0], @fd[1]. */
+static pid_t start_monitor(const struct report_opts *o, int fd[2])
 {
 	char **argv = calloc((size_t)o->n_monitor_args + 5, sizeof(*argv));
-	int p[2];
-	pid_t pid;
+	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	pid_t pid = -1;
 
-	if (!argv || pipe(p)) {
-		free(argv);
-		return -1;
-	}
+	if (!argv || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
+		goto out;
 	argv[0] = "cactus";
 	argv[1] = "monitor";
 	argv[2] = "--output";
@@ -142,71 +151,145 @@ static pid_t start_monitor(const struct report_opts *o, int *fd)
 		argv[4 + i] = o->monitor_args[i];
 	pid = fork();
 	if (pid == 0) {
-		dup2(p[1], STDOUT_FILENO);
-		close(p[0]);
-		close(p[1]);
+		dup2(out[1], STDOUT_FILENO);
+		dup2(err[1], STDERR_FILENO);
 		execv("/proc/self/exe", argv);
 		_exit(127);
 	}
+out:
 	free(argv);
-	close(p[1]);
+	close(out[1]);
+	close(err[1]);
 	if (pid < 0) {
-		close(p[0]);
+		close(out[0]);
+		close(err[0]);
 		return -1;
 	}
-	*fd = p[0];
+	fd[0] = out[0];
+	fd[1] = err[0];
 	return pid;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct live {
+	struct reader rd;
+	int fd[2];                 /* the monitor's stdout, stderr; -1 once closed */
+	char err[1024];            /* its stderr's line being read */
+	size_t err_len;
+	int64_t deadline;          /* ms; 0 until it says it is monitoring */
+	bool stopped;
+};
+
+/* The monitor's stderr is passed on; its "monitoring" line starts the
+ * clock, so --duration is time watched, not time spent loading. */
+static void live_stderr(struct live *l, uint64_t duration_ms)
+{
+	char b[4096];
+	ssize_t n = read(l->fd[1], b, sizeof(b));
+
+	if (n <= 0) {
+		if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+			close(l->fd[1]);
+			l->fd[1] = -1;
+		}
+		return;
+	}
+	fwrite(b, 1, (size_t)n, stderr);
+	for (ssize_t i = 0; i < n; i++) {
+		if (b[i] != '\n' && l->err_len < sizeof(l->err) - 1) {
+			l->err[l->err_len++] = b[i];
+			continue;
+		}
+		l->err[l->err_len] = 0;
+		if (!l->deadline && strstr(l->err, "cactus: monitoring"))
+			l->deadline = now_ms() + (int64_t)duration_ms;
+		l->err_len = 0;
+	}
+}
+
+/* Until the monitor has closed both: 0, or -errno of reading the stream. */
+static int live_loop(struct live *l, pid_t pid, uint64_t duration_ms)
+{
+	int err = 0;
+
+	while (l->fd[0] >= 0 || l->fd[1] >= 0) {
+		struct pollfd p[2] = { { .fd = l->fd[0], .events = POLLIN },
+				       { .fd = l->fd[1], .events = POLLIN } };
+		int timeout = -1;
+
+		if (l->deadline && !l->stopped)
+			timeout = (int)(l->deadline > now_ms() ? l->deadline - now_ms() : 0);
+		if (poll(p, 2, timeout) == 0 || (err && !l->stopped)) {
+			kill(pid, SIGINT);
+			l->stopped = true;
+		}
+		if (p[0].revents && !err) {
+			err = reader_read(&l->rd, l->fd[0]);
+			if (err <= 0) {
+				close(l->fd[0]);
+				l->fd[0] = -1;
+			}
+			err = err > 0 ? 0 : err;
+		} else if (p[0].revents) {
+			close(l->fd[0]); /* after an error: stop reading, let it end */
+			l->fd[0] = -1;
+		}
+		if (p[1].revents)
+			live_stderr(l, duration_ms);
+	}
+	return err;
 }
 
 /* The monitor's lines until it ends: 0, its exit status when it failed
  * (it said why), or 1. */
 static int run_live(struct report *r, const struct report_opts *o)
 {
-	struct sigaction sa = { .sa_handler = stop_child, .sa_flags = SA_RESTART }, old[3];
-	struct itimerval it = {
-		.it_value = { .tv_sec = (time_t)(o->duration_ms / 1000),
-			      .tv_usec = (suseconds_t)(o->duration_ms % 1000) * 1000 },
-	};
-	int fd, status = 0, err;
+	struct sigaction sa = { .sa_handler = stop_child, .sa_flags = SA_RESTART }, old[2];
+	struct live l = { .fd = { -1, -1 } };
+	int status = 0, err;
 	pid_t pid;
 
-	sigemptyset(&sa.sa_mask);
-	/* Ctrl-C ends the run early: the report is still written */
-	sigaction(SIGALRM, &sa, &old[0]);
-	sigaction(SIGINT, &sa, &old[1]);
-	sigaction(SIGTERM, &sa, &old[2]);
-	pid = start_monitor(o, &fd);
-	if (pid < 0) {
-		log_err("cannot start the monitor: %s", strerror(errno));
+	if (reader_init(&l.rd, r)) {
+		reader_free(&l.rd);
+		log_err("out of memory");
 		return 1;
 	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old[0]);
+	sigaction(SIGTERM, &sa, &old[1]);
+	pid = start_monitor(o, l.fd);
+	if (pid < 0) {
+		log_err("cannot start the monitor: %s", strerror(errno));
+		err = 1;
+		goto out;
+	}
 	child_pid = pid;
-	setitimer(ITIMER_REAL, &it, NULL);
-	err = read_stream(r, fd);
-	close(fd);
-	if (err)
-		kill(pid, SIGINT);
+	err = live_loop(&l, pid, o->duration_ms);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	child_pid = 0;
-	it = (struct itimerval){};
-	setitimer(ITIMER_REAL, &it, NULL);
-	sigaction(SIGALRM, &old[0], NULL);
-	sigaction(SIGINT, &old[1], NULL);
-	sigaction(SIGTERM, &old[2], NULL);
 	if (err) {
 		log_err("reading the monitor's output: %s", strerror(-err));
-		return 1;
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status)) {
+		err = 1;
+	} else if (WIFEXITED(status) && WEXITSTATUS(status)) {
 		log_err("the monitor exited with status %d", WEXITSTATUS(status));
-		return WEXITSTATUS(status);
-	}
-	if (WIFSIGNALED(status)) {
+		err = WEXITSTATUS(status);
+	} else if (WIFSIGNALED(status)) {
 		log_err("the monitor was killed by signal %d", WTERMSIG(status));
-		return 1;
+		err = 1;
 	}
-	return 0;
+out:
+	sigaction(SIGINT, &old[0], NULL);
+	sigaction(SIGTERM, &old[1], NULL);
+	reader_free(&l.rd);
+	return err;
 }
 
 /* ---- the command ---- */
