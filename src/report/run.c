@@ -114,8 +114,8 @@ static int read_stream(struct report *r, int fd)
 	struct reader rd;
 	int err = reader_init(&rd, r);
 
-	while (!err && (err = reader_read(&rd, fd)) > 0)
-		;
+	while (!err && (err = reader_read(&rd, fd)) == 1)
+		err = 0;
 	reader_free(&rd);
 	return err;
 }
