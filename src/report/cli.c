@@ -23,9 +23,10 @@ static const char usage_text[] =
 "  -f, --format FMT       text (default), json (one document), html (one\n"
 "                         self-contained file with plots)\n"
 "      --output FILE      the report to FILE instead of stdout\n"
-"  -d, --duration TIME    live: run `cactus monitor --output json` for TIME\n"
-"                         (30s, 5m, 1h, 500ms; a bare number is seconds), then\n"
-"                         report on what it printed; Ctrl-C ends it early\n"
+"  -d, --duration TIME    live: run `cactus monitor --output json` for TIME of\n"
+"                         monitoring (30s, 5m, 1h, 500ms; a bare number is\n"
+"                         seconds), then report on what it printed; Ctrl-C\n"
+"                         ends it early\n"
 "      --top N            entries shown per list (default 50); the rest counted\n"
 "      --top-files N      files shown per directory (default 20)\n"
 "  -h, --help             this text\n"
@@ -180,10 +181,15 @@ static int check(int argc, char **argv, int dashdash, struct report_opts *o)
 	int rest = optind;
 
 	if (o->duration_ms) {
-		/* after "--": the monitor's own options */
-		if (dashdash && rest < argc && rest == dashdash)
-			for (; rest < argc; rest++)
+		/* after "--": the monitor's own options, but its output is ours */
+		if (dashdash && rest < argc && rest == dashdash) {
+			for (; rest < argc; rest++) {
+				if (!strncmp(argv[rest], "--output", 8) || !strncmp(argv[rest], "-o", 2))
+					return cli_usage_error("report reads the monitor's JSON on its "
+							       "stdout: no '%s'", argv[rest]);
 				pass(o, argv[rest], NULL);
+			}
+		}
 		if (rest < argc)
 			return cli_usage_error("report --duration reads a live monitor, not '%s'",
 					       argv[rest]);

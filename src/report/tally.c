@@ -4,6 +4,7 @@
  * chained hash over it, grown by doubling up to @max entries; then, on a
  * new key, the less frequent half is folded away.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "report/tally.h"
@@ -76,13 +77,13 @@ static int grow(struct tally *t)
 		;
 	e = realloc(t->e, alloc * sizeof(*e));
 	if (!e)
-		return -1;
+		return -ENOMEM;
 	t->e = e;
 	t->alloc = alloc;
 	if (nb != t->nbucket) {
 		b = realloc(t->bucket, nb * sizeof(*b));
 		if (!b)
-			return -1;
+			return -ENOMEM;
 		t->bucket = b;
 		t->nbucket = nb;
 		rehash(t);

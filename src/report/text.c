@@ -347,17 +347,24 @@ static void alerts(const struct report *r, const struct rctr *c, FILE *f)
 	shown_free(&s);
 }
 
-static void interactions(const struct edge *e, ssize_t n, FILE *f)
+static void interactions(const struct report *r, const struct edge *e, ssize_t n, FILE *f)
 {
+	ssize_t shown = n < (ssize_t)r->opts->top ? n : (ssize_t)r->opts->top;
+	uint64_t rest = 0;
+
 	fprintf(f, "\n== container to container: %zd pairs (connects that reached a named peer)\n",
 		n);
-	for (ssize_t i = 0; i < n; i++) {
+	for (ssize_t i = shown; i < n; i++)
+		rest += e[i].n;
+	for (ssize_t i = 0; i < shown; i++) {
 		fprintf(f, "     %6llu  ", (unsigned long long)e[i].n);
 		esc(f, ctr_label(e[i].from));
 		fputs(" -> ", f);
 		esc(f, ctr_label(e[i].to));
 		fputc('\n', f);
 	}
+	if (n > shown)
+		fprintf(f, "     ... %zd more pairs (%llu)\n", n - shown, (unsigned long long)rest);
 }
 
 int report_text(const struct report *r, FILE *f)
@@ -383,7 +390,7 @@ int report_text(const struct report *r, FILE *f)
 		signals(r, v[i], f);
 		alerts(r, v[i], f);
 	}
-	interactions(edges, ne, f);
+	interactions(r, edges, ne, f);
 	free(edges);
 	free(v);
 	peers_free(p);
