@@ -184,6 +184,12 @@ static int index_grow(struct report *r)
 	return 0;
 }
 
+/* A directory folded: its files' key starts with its own (dir + '\0'). */
+static void fold_dir_files(const struct tally_ent *dir, void *files)
+{
+	tally_fold_prefix(files, dir->key, dir->len);
+}
+
 static struct rctr *ctr_new(const char *id)
 {
 	struct rctr *c = calloc(1, sizeof(*c));
@@ -200,6 +206,10 @@ static struct rctr *ctr_new(const char *id)
 	tally_init(&c->programs, KEEP_PROGRAMS);
 	tally_init(&c->dirs, KEEP_DIRS);
 	tally_init(&c->files, KEEP_FILES);
+	/* a directory's files go with it: what a directory lists never
+	 * outcounts it */
+	c->dirs.on_fold = fold_dir_files;
+	c->dirs.fold_ctx = &c->files;
 	tally_init(&c->listen, KEEP_NET);
 	tally_init(&c->endpoints, KEEP_NET);
 	tally_init(&c->signals, KEEP_SIGNALS);

@@ -237,8 +237,9 @@ static void dir_rows(const struct report *r, const struct tally_ent *d,
 	}
 	if (d->n > listed)
 		fprintf(f, "<tr class=\"file\"><td class=\"n\">%llu</td><td colspan=\"7\" "
-			"class=\"more\">%zu more files</td></tr>\n",
-			(unsigned long long)(d->n - listed), hi - lo - shown);
+			"class=\"more\">%zu more files%s</td></tr>\n",
+			(unsigned long long)(d->n - listed), hi - lo - shown,
+			hi - lo > shown ? "" : " (no longer kept: the list was full)");
 }
 
 static void files(const struct report *r, const struct rctr *c, FILE *f)

@@ -143,7 +143,7 @@ static struct json_object *jdir_files(const struct report *r, const struct tally
 	put(o, "items", items);
 	m = json_object_new_object();
 	put(m, "entries", jnum(hi - lo - shown));
-	put(m, "count", jnum(d->n - listed));
+	put(m, "count", jnum(d->n > listed ? d->n - listed : 0));
 	put(o, "more", m);
 	return o;
 }

@@ -98,6 +98,17 @@ static int by_count_asc(const void *a, const void *b)
 	return x->n < y->n ? -1 : x->n > y->n;
 }
 
+static void fold_ent(struct tally *t, struct tally_ent *e)
+{
+	t->folded += e->n;
+	for (int k = 0; k < TALLY_SUB; k++)
+		t->folded_sub[k] += e->sub[k];
+	t->folded_ents++;
+	if (t->on_fold)
+		t->on_fold(e, t->fold_ctx);
+	free(e->key);
+}
+
 /* The table is full: the less frequent half goes, its counts kept in
  * folded. Sorting moves entries, so the chains are rebuilt. */
 static void fold_half(struct tally *t)
@@ -105,16 +116,27 @@ static void fold_half(struct tally *t)
 	uint32_t drop = t->n / 2 ? t->n / 2 : t->n;
 
 	qsort(t->e, t->n, sizeof(*t->e), by_count_asc);
-	for (uint32_t i = 0; i < drop; i++) {
-		t->folded += t->e[i].n;
-		for (int k = 0; k < TALLY_SUB; k++)
-			t->folded_sub[k] += t->e[i].sub[k];
-		free(t->e[i].key);
-	}
-	t->folded_ents += drop;
+	for (uint32_t i = 0; i < drop; i++)
+		fold_ent(t, &t->e[i]);
 	memmove(t->e, t->e + drop, (t->n - drop) * sizeof(*t->e));
 	t->n -= drop;
 	rehash(t);
+}
+
+void tally_fold_prefix(struct tally *t, const char *prefix, size_t len)
+{
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < t->n; i++) {
+		if (t->e[i].len >= len && !memcmp(t->e[i].key, prefix, len))
+			fold_ent(t, &t->e[i]);
+		else
+			t->e[k++] = t->e[i];
+	}
+	if (k != t->n) {
+		t->n = k;
+		rehash(t);
+	}
 }
 
 struct tally_ent *tally_find(const struct tally *t, const char *key, size_t len)

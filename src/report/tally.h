@@ -28,6 +28,10 @@ struct tally_ent {
 	uint64_t sub[TALLY_SUB]; /* the caller's, folded with the entry */
 };
 
+struct tally;
+/* Called for each entry a full table folds away (before its key is freed). */
+typedef void (*tally_fold_fn)(const struct tally_ent *e, void *ctx);
+
 struct tally {
 	struct tally_ent *e;
 	int32_t *bucket;
@@ -36,6 +40,8 @@ struct tally {
 	uint64_t folded;                 /* occurrences of the entries folded */
 	uint64_t folded_sub[TALLY_SUB];
 	uint64_t folded_ents;            /* entries folded (a key may come back) */
+	tally_fold_fn on_fold;           /* optional */
+	void *fold_ctx;
 };
 
 void tally_init(struct tally *t, uint32_t max);
@@ -44,6 +50,8 @@ void tally_free(struct tally *t);
  * or NULL when memory ran out (the occurrences are then counted folded). */
 struct tally_ent *tally_add(struct tally *t, const char *key, size_t len, uint64_t n);
 struct tally_ent *tally_find(const struct tally *t, const char *key, size_t len);
+/* Folds every entry whose key starts with the @len bytes of @prefix. */
+void tally_fold_prefix(struct tally *t, const char *prefix, size_t len);
 
 /* Adds @n to sub-count @k of @e (as returned by tally_add: NULL counts it
  * folded). */

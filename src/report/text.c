@@ -218,8 +218,11 @@ static void dir_files(const struct report *r, const struct tally_ent *d,
 		fputc('\n', f);
 		listed += files[i]->n;
 	}
-	if (d->n > listed)
+	if (d->n > listed && hi - lo > shown)
 		fprintf(f, "         ... %zu more files (%llu)\n", hi - lo - shown,
+			(unsigned long long)(d->n - listed));
+	else if (d->n > listed)
+		fprintf(f, "         ... %llu in files no longer kept (the list was full)\n",
 			(unsigned long long)(d->n - listed));
 }
 

@@ -426,6 +426,48 @@ static void tally_folds_the_less_frequent_half(void **state)
 	tally_free(&t);
 }
 
+/* 6000 files in 400 directories: both tables fold; a directory's files
+ * go with it, so what it lists never outcounts it, and totals stay exact. */
+static void folding_keeps_directories_whole(void **state)
+{
+	struct report *r = report__new(&opts);
+	struct rctr *c;
+	uint64_t sum = 0;
+	char rest[256];
+
+	(void)state;
+	for (int i = 0; i < 6000; i++) {
+		snprintf(rest, sizeof(rest), OPEN("O_RDONLY", "/d%d", "f%d", 3), i % 400, i);
+		feed_ev(r, CTR_A, T0, 1, rest);
+	}
+	c = r->c[0];
+	assert_true(c->dirs.n <= KEEP_DIRS && c->files.n <= KEEP_FILES);
+	assert_true(c->dirs.folded_ents > 0 && c->files.folded_ents > 0);
+	assert_int_equal(c->dirs.total, 6000);
+	for (uint32_t i = 0; i < c->dirs.n; i++) {
+		const struct tally_ent *d = &c->dirs.e[i];
+		uint64_t files = 0;
+
+		for (uint32_t j = 0; j < c->files.n; j++) {
+			if (!strcmp(c->files.e[j].key, d->key))
+				files += c->files.e[j].n;
+		}
+		assert_true(files <= d->n);
+		sum += d->n;
+	}
+	assert_int_equal(sum + c->dirs.folded, 6000);
+	sum = c->files.folded;
+	for (uint32_t j = 0; j < c->files.n; j++)
+		sum += c->files.e[j].n;
+	assert_int_equal(sum, 6000);
+	/* the action counts too */
+	sum = c->dirs.folded_sub[FA_READ];
+	for (uint32_t i = 0; i < c->dirs.n; i++)
+		sum += c->dirs.e[i].sub[FA_READ];
+	assert_int_equal(sum, 6000);
+	report__free(r);
+}
+
 static void lists_are_cut_and_counted(void **state)
 {
 	struct report_opts o = opts;
@@ -637,6 +679,7 @@ int main(void)
 		cmocka_unit_test(skips_what_is_not_a_record),
 		cmocka_unit_test(reads_a_file),
 		cmocka_unit_test(tally_folds_the_less_frequent_half),
+		cmocka_unit_test(folding_keeps_directories_whole),
 		cmocka_unit_test(lists_are_cut_and_counted),
 		cmocka_unit_test(timeline_coarsens),
 		cmocka_unit_test(formats_agree),
