@@ -9,7 +9,8 @@ PKGS="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make gcc pkg-config
       libcurl4-openssl-dev libjson-c-dev libyaml-dev libcmocka-dev
       docker.io busybox-static python3 python3-pytest bpftrace
       containerd runc podman
-      libmicrohttpd-dev prometheus systemd python3-yaml curl debootstrap"
+      libmicrohttpd-dev prometheus systemd python3-yaml curl debootstrap
+      chromium time"
 
 need_pkgs() {
     local p

@@ -9,6 +9,7 @@
 #include "containers/containers.h"
 #include "log.h"
 #include "monitor/monitor.h"
+#include "report/report.h"
 #include "rules/rules.h"
 
 /* Before the monitor options, which the option table prints (cli/options.c). */
@@ -20,6 +21,8 @@ static const char usage_head[] =
 "\n"
 "Commands:\n"
 "  monitor      trace syscalls made inside containers and print them (needs root)\n"
+"  report       what each container did, from monitor's JSON or live: text,\n"
+"               json or html (report --help)\n"
 "  containers   list running containers with their namespaces\n"
 "  syscalls     list the classified syscalls, their category and activity\n"
 "  rules        rules check FILE... | rules list [--rules FILE|DIR]...\n"
@@ -201,6 +204,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "monitor"))
 		return cmd_monitor(argc - 1, argv + 1);
+	if (!strcmp(cmd, "report"))
+		return report_cmd(argc - 1, argv + 1);
 	if (!strcmp(cmd, "containers"))
 		return cmd_containers(argc - 1, argv + 1);
 	if (!strcmp(cmd, "syscalls"))
