@@ -47,6 +47,10 @@ static const struct family_def defs[] = {
 	FAM(container_drops, "cactus_container_drops_total", C,
 	    "Events lost (ring buffer full, or over the container's budget), by container.", 512,
 	    "container"),
+	FAM(container_syscalls, "cactus_container_syscalls_total", C,
+	    "Traced syscalls each container made, counted in the kernel (exact whatever the ring "
+	    "drops), by container, category and outcome (ok, error).", 9216,
+	    "container", "category", "outcome"),
 	FAM(alerts, "cactus_alerts_total", C,
 	    "Rule matches, by rule, priority and outcome (alerted, killed, denied, ...).", 512,
 	    "rule", "priority", "outcome"),

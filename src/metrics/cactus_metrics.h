@@ -19,6 +19,7 @@ struct cactus_metrics {
 	struct metric_family *events;            /* {category,syscall} */
 	struct metric_family *container_events;  /* {container} */
 	struct metric_family *container_drops;   /* {container} */
+	struct metric_family *container_syscalls; /* {container, category, outcome} */
 	struct metric_family *alerts;            /* {rule,priority,outcome} */
 	struct metric_family *attach_info;       /* {mode,reason}, value 1 */
 	struct metric_family *containers;        /* {runtime} */

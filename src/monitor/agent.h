@@ -44,7 +44,8 @@ void telemetry_free(struct monitor *m);
 
 struct metric_family;
 struct ctr_metrics;
-struct ctr_metrics *ctr_metrics__new(struct metric_family *events, struct metric_family *drops);
+struct ctr_metrics *ctr_metrics__new(struct metric_family *events, struct metric_family *drops,
+				     struct metric_family *syscalls);
 void ctr_metrics__free(struct ctr_metrics *x);
 /* Every running container's counts into its series (deltas since the last
  * sample); series unused for a while leave the registry. */

@@ -222,7 +222,8 @@ static int fill_start(struct telemetry *t)
 	metric__set(t->cm.rules, m->rules ? (double)rules__count(m->rules) : 0);
 	t->reload_ok = metric_family__series(t->cm.reloads, ok);
 	t->reload_failed = metric_family__series(t->cm.reloads, failed);
-	t->ctr = ctr_metrics__new(t->cm.container_events, t->cm.container_drops);
+	t->ctr = ctr_metrics__new(t->cm.container_events, t->cm.container_drops,
+				  t->cm.container_syscalls);
 	if (!t->ctr)
 		return -ENOMEM;
 	err = ring_map(t, kernel__events_fd(m->kernel), m->opts->ring_bytes);
