@@ -43,16 +43,16 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #endif
 
-/* A syscall counted but not traced (SCF_COUNTED): its task's cgroup, if
- * watched, counts it (exit/exit_group at entry; they do not fail). */
+/* A syscall counted but not traced (SCF_COUNTED), with result @ret: its
+ * task's cgroup, if watched, counts it. No stash, no record. */
 static __always_inline void count_untraced(struct task_struct *task,
-					   const struct syscall_conf *c)
+					   const struct syscall_conf *c, long ret)
 {
 	__u64 cg = task_cgroup_id(task);
 	bool known;
 
 	if (stash_watched(NULL, cg, &known))
-		count_syscall(cg, c->slot, 0);
+		count_syscall(cg, c->slot, ret);
 }
 
 /* Set by user space for a fraction of a second at start-up (src/calibrate.c). */
@@ -91,7 +91,7 @@ static __always_inline int on_enter(long nr, const __u64 *tp_args, struct pt_reg
 	if (!(c->flags & SCF_TRACED)) {
 		/* counted only: at sys_exit, or here for exit/exit_group */
 		if ((c->flags & (SCF_COUNTED | SCF_NORET)) == (SCF_COUNTED | SCF_NORET))
-			count_untraced(task, c);
+			count_untraced(task, c, 0);   /* they do not fail */
 		return 0;
 	}
 	st = stash_of(task, true);
@@ -173,11 +173,7 @@ static __always_inline int on_exit(long nr, long ret, struct pt_regs *regs)
 		return 0;
 	}
 	if (!(c->flags & SCF_TRACED)) {
-		/* counted only: no stash, no record */
-		bool known;
-
-		if (stash_watched(NULL, cg = task_cgroup_id(task), &known))
-			count_syscall(cg, c->slot, ret);
+		count_untraced(task, c, ret);
 		return 0;
 	}
 	/* a stash for this syscall means entry saw a watched task: its

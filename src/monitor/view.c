@@ -108,21 +108,15 @@ static void on_container(void *ctx, struct container *c)
 {
 	struct rows_ctx *x = ctx;
 	struct row_sum key = { .c = c }, **found = tfind(&key, &x->sums, cmp_c);
-	struct syscall_counts *sum = malloc(sizeof(*sum));
-	struct monitor_row row = { .c = c, .cgroup_id = c->cgroup_id, .totals = &c->totals };
+	struct syscall_counts sum = { 0 };
+	struct monitor_row row = { .c = c, .cgroup_id = c->cgroup_id, .counts = &sum,
+				   .totals = &c->totals };
 
-	if (!sum) {
-		x->err = -ENOMEM;
-		return;
-	}
-	memset(sum, 0, sizeof(*sum));
 	if (found)
-		syscall_counts_add(sum, &(*found)->n);
+		syscall_counts_add(&sum, &(*found)->n);
 	if (c->totals.syscalls)
-		syscall_counts_add(sum, c->totals.syscalls);
-	row.counts = sum;
+		syscall_counts_add(&sum, c->totals.syscalls);
 	x->fn(x->ctx, &row);
-	free(sum);
 }
 
 void monitor_rows(struct monitor *m, void (*fn)(void *ctx, const struct monitor_row *row),
